@@ -1,0 +1,77 @@
+package dev.ferry.events;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.events.validation.Violations;
+import java.time.Instant;
+
+/**
+ * A step gave up after its retries. Names the backup or the restore it belongs to, the volume if
+ * it was about one, the event that caused it and why it failed.
+ *
+ * @param errorCode  a machine-readable cause, e.g. Azure's error code or {@code InvalidEvent}
+ * @param reason     a human-readable explanation; never contains a SAS or a secret
+ * @param retryable  whether the same request may succeed later (throttling, outage) rather than never (bad input)
+ * @param volume     the volume the step was about, if any
+ * @param causeEventId   the CloudEvents id of the event the step was handling, if any
+ * @param causeEventType the CloudEvents type of that event, if any
+ */
+public record StepFailed(
+        @JsonProperty(required = true) int schemaVersion,
+        String backupId,
+        String restoreId,
+        String correlationId,
+        Step step,
+        String errorCode,
+        String reason,
+        @JsonProperty(required = true) boolean retryable,
+        @JsonProperty(required = true) int attempts,
+        VolumeBackup volume,
+        String causeEventId,
+        String causeEventType,
+        Instant failedAt) implements FerryEvent {
+
+    @Override
+    public void validate(Violations v) {
+        FerryEvent.validateCommon(this, v);
+        if ((backupId == null) == (restoreId == null)) {
+            v.add("backupId", "exactly one of backupId and restoreId must be given");
+        }
+        if (backupId != null) {
+            v.dnsLabel("backupId", backupId);
+        }
+        if (restoreId != null) {
+            v.dnsLabel("restoreId", restoreId);
+        }
+        v.required("step", step);
+        v.text("errorCode", errorCode);
+        v.text("reason", reason);
+        if (attempts < 1) {
+            v.add("attempts", "must be at least 1 but is " + attempts);
+        }
+        v.optionalPart("volume", volume);
+        if (causeEventId != null) {
+            v.text("causeEventId", causeEventId);
+        }
+        if (causeEventType != null) {
+            v.text("causeEventType", causeEventType);
+        }
+        v.required("failedAt", failedAt);
+    }
+
+    /** The volume's key when the failure is about a volume, so it lands beside the volume's other events. */
+    @Override
+    public String kafkaKey() {
+        if (volume != null) {
+            return volume.volumeKey();
+        }
+        return backupId != null ? backupId : restoreId;
+    }
+
+    @Override
+    public String subject() {
+        if (volume != null) {
+            return volume.subject();
+        }
+        return backupId != null ? backupId : restoreId;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.ferry.events;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.events.validation.Violations;
+
+/** The snapshot's data is a fixed-VHD page blob in region B, ready to be imported. */
+public record VhdExported(
+        @JsonProperty(required = true) int schemaVersion,
+        String backupId,
+        String correlationId,
+        VolumeBackup volume,
+        VhdBlob vhd,
+        TransferStats transfer) implements FerryEvent {
+
+    @Override
+    public void validate(Violations v) {
+        FerryEvent.validateCommon(this, v);
+        v.dnsLabel("backupId", backupId);
+        v.part("volume", volume);
+        v.part("vhd", vhd);
+        v.part("transfer", transfer);
+    }
+
+    @Override
+    public String kafkaKey() {
+        return volume.volumeKey();
+    }
+
+    @Override
+    public String subject() {
+        return volume.subject();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.ferry.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.ferry.events.json.EventJson;
+import dev.ferry.events.validation.InvalidEventException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The published contract and the Java records agree: every valid example passes the JSON Schema
+ * and the Java validation and survives a round trip unchanged; every invalid example fails both.
+ */
+class EventContractTest {
+
+    private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+            builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(EventType.SCHEMA_BASE_URI, "classpath:schemas/")));
+
+    static Stream<Arguments> validExamples() {
+        return Arrays.stream(EventType.values()).map(type -> Arguments.of(type, type.type() + ".valid.json"));
+    }
+
+    static Stream<Arguments> invalidExamples() {
+        return examples().filter(name -> name.contains(".invalid."))
+                .map(name -> Arguments.of(typeOfExample(name), name));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("validExamples")
+    void validExamplePassesSchemaAndJavaAndRoundTrips(EventType type, String example) throws IOException {
+        byte[] json = readExample(example);
+        JsonNode original = EventJson.mapper().readTree(json);
+
+        assertThat(schemaErrors(type, original)).isEmpty();
+        FerryEvent event = EventJson.read(json, type);
+        assertThat(event).isInstanceOf(type.payload());
+        assertThat(EventJson.mapper().readTree(EventJson.write(event))).isEqualTo(original);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("invalidExamples")
+    void invalidExampleFailsSchemaAndJava(EventType type, String example) throws IOException {
+        byte[] json = readExample(example);
+
+        assertThat(schemaErrors(type, EventJson.mapper().readTree(json))).isNotEmpty();
+        assertThatThrownBy(() -> EventJson.read(json, type))
+                .isInstanceOf(InvalidEventException.class)
+                .satisfies(e -> assertThat(((InvalidEventException) e).violations()).isNotEmpty());
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void everyTypeHasASchemaWhoseIdIsItsDataSchemaAndAnInvalidExample(EventType type) throws IOException {
+        JsonNode schema = EventJson.mapper().readTree(resource(type.schemaResource()));
+        assertThat(schema.path("$id").asText()).isEqualTo(type.dataSchema().toString());
+        assertThat(examples().filter(name -> name.startsWith(type.type() + ".invalid."))).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void unknownFieldsAreAcceptedAtEveryLevel(EventType type) throws IOException {
+        ObjectNode json = (ObjectNode) EventJson.mapper().readTree(readExample(type.type() + ".valid.json"));
+        json.put("addedByANewerProducer", "x");
+        if (json.get("volume") instanceof ObjectNode volume) {
+            ((ObjectNode) volume.get("pvc")).put("anotherNewField", 42);
+        }
+
+        assertThat(schemaErrors(type, json)).isEmpty();
+        FerryEvent event = EventJson.read(EventJson.mapper().writeValueAsBytes(json), type);
+        assertThat(EventJson.mapper().readTree(EventJson.write(event)).has("addedByANewerProducer")).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void everyRequiredFieldIsRequiredByBoth(EventType type) throws IOException {
+        JsonNode schema = EventJson.mapper().readTree(resource(type.schemaResource()));
+        JsonNode valid = EventJson.mapper().readTree(readExample(type.type() + ".valid.json"));
+        for (JsonNode required : schema.get("required")) {
+            ObjectNode json = valid.deepCopy();
+            json.remove(required.asText());
+
+            assertThat(schemaErrors(type, json)).as("schema without %s", required).isNotEmpty();
+            assertThatThrownBy(() -> EventJson.read(EventJson.mapper().writeValueAsBytes(json), type))
+                    .as("Java without %s", required)
+                    .isInstanceOf(InvalidEventException.class)
+                    .satisfies(e -> assertThat(((InvalidEventException) e).fields()).contains(required.asText()));
+        }
+    }
+
+    @Test
+    void examplesCoverExactlyTheKnownTypes() {
+        Set<EventType> covered = Set.copyOf(examples().map(EventContractTest::typeOfExample).toList());
+        assertThat(covered).containsExactlyInAnyOrder(EventType.values());
+    }
+
+    private static List<ValidationMessage> schemaErrors(EventType type, JsonNode json) {
+        JsonSchema schema = SCHEMAS.getSchema(SchemaLocation.of(type.dataSchema().toString()));
+        return List.copyOf(schema.validate(json));
+    }
+
+    private static EventType typeOfExample(String name) {
+        String type = name.substring(0, name.indexOf(".v1.") + 3);
+        return EventType.fromType(type).orElseThrow(() -> new AssertionError("example of unknown type: " + name));
+    }
+
+    private static Stream<String> examples() {
+        URL dir = EventContractTest.class.getClassLoader().getResource("schemas/examples");
+        try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList().stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] readExample(String name) throws IOException {
+        return resource("schemas/examples/" + name);
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = EventContractTest.class.getClassLoader().getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+}
