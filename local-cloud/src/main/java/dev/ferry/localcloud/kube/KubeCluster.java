@@ -1,0 +1,270 @@
+package dev.ferry.localcloud.kube;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
+import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
+import io.fabric8.kubernetes.api.model.NamedContextBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+
+/**
+ * A stand-in Kubernetes API server for one cluster: fabric8's mock in CRUD mode on loopback, over TLS, with the CSI
+ * snapshot CRDs installed, reachable through its client or through the kubeconfig file it writes.
+ */
+public final class KubeCluster implements AutoCloseable {
+
+    /** The part a cluster plays in a DR run; each role gets its own API server. */
+    public enum Role {
+        SOURCE, DR;
+
+        /** The kubeconfig name of the cluster, context and user: {@code source} or {@code dr}. */
+        public String contextName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The API group of the CSI snapshot resources. */
+    public static final String SNAPSHOT_GROUP = "snapshot.storage.k8s.io";
+
+    /** {@code VolumeSnapshot}: namespaced, with a status subresource. */
+    public static final ResourceDefinitionContext VOLUME_SNAPSHOTS =
+            snapshotResource("VolumeSnapshot", "volumesnapshots", true);
+
+    /** {@code VolumeSnapshotContent}: cluster-scoped, with a status subresource. */
+    public static final ResourceDefinitionContext VOLUME_SNAPSHOT_CONTENTS =
+            snapshotResource("VolumeSnapshotContent", "volumesnapshotcontents", false);
+
+    /** {@code VolumeSnapshotClass}: cluster-scoped, no status. */
+    public static final ResourceDefinitionContext VOLUME_SNAPSHOT_CLASSES =
+            snapshotResource("VolumeSnapshotClass", "volumesnapshotclasses", false);
+
+    private static final String SNAPSHOT_VERSION = "v1";
+    // The mock logs every request at INFO through java.util.logging; held here so the level set below sticks.
+    private static final Logger MOCK_SERVER_LOG = Logger.getLogger(MockWebServer.class.getName());
+
+    static {
+        MOCK_SERVER_LOG.setLevel(Level.WARNING);
+    }
+
+    private final Role role;
+    private final KubernetesMockServer server;
+    private final Path kubeconfig;
+    private final KubernetesClient client;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private KubeCluster(Role role, KubernetesMockServer server, Path kubeconfig, KubernetesClient client) {
+        this.role = role;
+        this.server = server;
+        this.kubeconfig = kubeconfig;
+        this.client = client;
+    }
+
+    /** Starts an empty cluster for the role on a free loopback port, with the snapshot CRDs installed. */
+    public static KubeCluster start(Role role) {
+        Objects.requireNonNull(role, "role");
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
+                new KubernetesMixedDispatcher(expectations), true);
+        server.init(loopback(), 0);
+        Path kubeconfig = null;
+        KubernetesClient client = null;
+        try {
+            kubeconfig = writeKubeconfig(role, server);
+            // The handed-out client reads the same kubeconfig a separate process would, so both take one path.
+            client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig.toFile())).build();
+            installSnapshotCrds(client);
+            return new KubeCluster(role, server, kubeconfig, client);
+        } catch (RuntimeException e) {
+            if (client != null) {
+                client.close();
+            }
+            server.destroy();
+            deleteQuietly(kubeconfig);
+            throw e;
+        }
+    }
+
+    /** The role this cluster plays. */
+    public Role role() {
+        return role;
+    }
+
+    /** A client for this cluster, closed by {@link #close()}. */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** A kubeconfig file whose current context reaches this cluster, trusting its self-signed certificate. */
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** The API server's URL, e.g. {@code https://localhost:41234/}. */
+    public String masterUrl() {
+        return server.url("/");
+    }
+
+    /** Closes the client, stops the server and deletes the kubeconfig file. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            client.close();
+        } finally {
+            server.destroy();
+            if (server.getSelfSignedCertificate() != null) {
+                server.getSelfSignedCertificate().delete();
+            }
+            deleteQuietly(kubeconfig);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KubeCluster[" + role.contextName() + ", " + masterUrl() + "]";
+    }
+
+    private static ResourceDefinitionContext snapshotResource(String kind, String plural, boolean namespaced) {
+        return new ResourceDefinitionContext.Builder()
+                .withGroup(SNAPSHOT_GROUP)
+                .withVersion(SNAPSHOT_VERSION)
+                .withKind(kind)
+                .withPlural(plural)
+                .withNamespaced(namespaced)
+                .build();
+    }
+
+    // 127.0.0.1 even where Java prefers ::1; named "localhost" because that is the name the mock's certificate holds.
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path writeKubeconfig(Role role, KubernetesMockServer server) {
+        String name = role.contextName();
+        String caPem;
+        try {
+            caPem = Files.readString(Path.of(server.getSelfSignedCertificate().certificatePath()),
+                    StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the mock API server's certificate", e);
+        }
+        io.fabric8.kubernetes.api.model.Config kubeconfig = new io.fabric8.kubernetes.api.model.ConfigBuilder()
+                .withApiVersion("v1")
+                .withKind("Config")
+                .withClusters(new NamedClusterBuilder()
+                        .withName(name)
+                        .withNewCluster()
+                        .withServer(server.url("/"))
+                        .withCertificateAuthorityData(Base64.getEncoder()
+                                .encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)))
+                        .endCluster()
+                        .build())
+                .withUsers(new NamedAuthInfoBuilder()
+                        .withName(name)
+                        // The mock accepts any token; one is sent so requests look like a real cluster's.
+                        .withNewUser().withToken("ferry-local-" + name).endUser()
+                        .build())
+                .withContexts(new NamedContextBuilder()
+                        .withName(name)
+                        .withNewContext().withCluster(name).withUser(name).withNamespace("default").endContext()
+                        .build())
+                .withCurrentContext(name)
+                .build();
+        try {
+            Path file = Files.createTempFile("ferry-kubeconfig-" + name + "-", ".yaml");
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+            Files.writeString(file, new KubernetesSerialization().asYaml(kubeconfig), StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the kubeconfig for the " + name + " cluster", e);
+        }
+    }
+
+    // A real cluster with the CSI snapshotter has these; the mock needs them to treat status as a subresource.
+    private static void installSnapshotCrds(KubernetesClient client) {
+        for (ResourceDefinitionContext resource : List.of(VOLUME_SNAPSHOT_CLASSES, VOLUME_SNAPSHOT_CONTENTS,
+                VOLUME_SNAPSHOTS)) {
+            client.apiextensions().v1().customResourceDefinitions()
+                    .resource(crd(resource, resource != VOLUME_SNAPSHOT_CLASSES))
+                    .create();
+        }
+    }
+
+    private static CustomResourceDefinition crd(ResourceDefinitionContext resource, boolean statusSubresource) {
+        CustomResourceDefinitionBuilder builder = new CustomResourceDefinitionBuilder()
+                .withNewMetadata().withName(resource.getPlural() + "." + resource.getGroup()).endMetadata()
+                .withNewSpec()
+                .withGroup(resource.getGroup())
+                .withScope(resource.isNamespaceScoped() ? "Namespaced" : "Cluster")
+                .withNewNames()
+                .withKind(resource.getKind())
+                .withListKind(resource.getKind() + "List")
+                .withPlural(resource.getPlural())
+                .withSingular(resource.getKind().toLowerCase(Locale.ROOT))
+                .endNames()
+                .addNewVersion()
+                .withName(resource.getVersion())
+                .withServed(true)
+                .withStorage(true)
+                .withNewSchema()
+                .withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+                .endOpenAPIV3Schema()
+                .endSchema()
+                .endVersion()
+                .endSpec();
+        if (statusSubresource) {
+            builder.editSpec().editFirstVersion().withNewSubresources().withNewStatus().endStatus()
+                    .endSubresources().endVersion().endSpec();
+        }
+        return builder.build();
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // A leftover temporary kubeconfig is harmless; failing close() over it would hide the real outcome.
+        }
+    }
+}
