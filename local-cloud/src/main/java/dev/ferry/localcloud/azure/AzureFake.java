@@ -1,0 +1,197 @@
+package dev.ferry.localcloud.azure;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.ferry.localcloud.azure.compute.ComputeApi;
+import dev.ferry.localcloud.azure.compute.ComputeState;
+import dev.ferry.localcloud.azure.compute.Operations;
+import dev.ferry.localcloud.azure.compute.VhdReader;
+import dev.ferry.localcloud.azure.dataplane.SasDataPlane;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * A stateful fake of Azure for Ferry's tests and local run, over HTTPS on 127.0.0.1: the token
+ * endpoint, the Compute Resource Manager API (disks, snapshots, access grants, long-running
+ * operations) and the managed-disk SAS data plane. The Azure SDK for Java talks to it unchanged;
+ * only the endpoints, the credential and the trust store differ from production.
+ */
+public final class AzureFake implements AutoCloseable {
+
+    /** The tenant and the one service principal the fake knows unless told otherwise. */
+    public static final String TENANT_ID = "72f988bf-0000-4000-8000-00000000f000";
+    public static final String CLIENT_ID = "ferry-local";
+    // Not a secret: it guards nothing but a loopback-only fake.
+    public static final String CLIENT_SECRET = "ferry-local-not-a-secret";
+
+    private static final Logger LOG = Logger.getLogger(AzureFake.class.getName());
+
+    private final HttpsServer server;
+    private final ExecutorService executor;
+    private final Path workDir;
+    private final TlsMaterial tls;
+    private final ComputeState compute;
+    private final Operations operations;
+    private final Faults faults;
+    private final TokenEndpoint tokens;
+    private final ComputeApi computeApi;
+    private final SasDataPlane dataPlane;
+
+    private AzureFake(HttpsServer server, ExecutorService executor, Path workDir, TlsMaterial tls, ComputeState compute,
+                      Operations operations, Faults faults, TokenEndpoint tokens, ComputeApi computeApi, SasDataPlane dataPlane) {
+        this.server = server;
+        this.executor = executor;
+        this.workDir = workDir;
+        this.tls = tls;
+        this.compute = compute;
+        this.operations = operations;
+        this.faults = faults;
+        this.tokens = tokens;
+        this.computeApi = computeApi;
+        this.dataPlane = dataPlane;
+    }
+
+    /**
+     * Starts the fake on a free port with a new certificate, reading Import sources through the
+     * Blob SDK, with operations that complete within their request (see {@link Operations#delay}).
+     */
+    public static AzureFake start() {
+        return start(0, new BlobVhdReader(), Duration.ZERO);
+    }
+
+    /**
+     * Starts the fake.
+     *
+     * @param port           the port, 0 for a free one
+     * @param vhdReader      how Import reads a VHD from a storage account
+     * @param operationDelay how long every long-running operation takes; zero answers at once
+     *                       (200 with the final state, as ARM may), more makes clients poll
+     */
+    public static AzureFake start(int port, VhdReader vhdReader, Duration operationDelay) {
+        try {
+            Path workDir = Files.createTempDirectory("ferry-azure-fake-");
+            TlsMaterial tls = TlsMaterial.create(workDir);
+            Clock clock = Clock.systemUTC();
+            Faults faults = new Faults();
+            ComputeState compute = new ComputeState(clock, vhdReader);
+            Operations operations = new Operations(operationDelay);
+            TokenEndpoint tokens = new TokenEndpoint(TENANT_ID, faults, clock);
+            tokens.registerClient(CLIENT_ID, CLIENT_SECRET);
+            HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+            server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+            String origin = "https://127.0.0.1:" + server.getAddress().getPort();
+            ComputeApi computeApi = new ComputeApi(compute, operations, faults,
+                    grant -> origin + SasDataPlane.sasPathAndQuery(grant));
+            SasDataPlane dataPlane = new SasDataPlane(compute, faults);
+            AtomicInteger threads = new AtomicInteger();
+            ExecutorService executor = Executors.newFixedThreadPool(16, runnable -> {
+                Thread thread = new Thread(runnable, "fake-azure-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+            AzureFake fake = new AzureFake(server, executor, workDir, tls, compute, operations, faults, tokens, computeApi, dataPlane);
+            server.createContext("/", exchange -> fake.route(new Exchange(exchange)));
+            server.setExecutor(executor);
+            server.start();
+            return fake;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the Azure fake", e);
+        }
+    }
+
+    private void route(Exchange exchange) throws IOException {
+        try {
+            String path = exchange.path();
+            if (tokens.handles(path)) {
+                tokens.handle(exchange);
+            } else if (path.startsWith("/" + SasDataPlane.ACCOUNT + "/")) {
+                dataPlane.handle(exchange);
+            } else if (path.toLowerCase(java.util.Locale.ROOT).startsWith("/subscriptions/")) {
+                if (!tokens.authorizes(exchange.header("Authorization"))) {
+                    exchange.header("WWW-Authenticate", "Bearer authorization_uri=\"" + endpoint() + tokens.tenantId()
+                            + "\", error=\"invalid_token\", error_description=\"The access token is missing or invalid.\"");
+                    exchange.sendArmError(401, "InvalidAuthenticationToken", "The access token is missing or invalid.");
+                } else {
+                    computeApi.handle(exchange);
+                }
+            } else {
+                exchange.sendArmError(404, "NotFound", "The fake serves no '" + path + "'.");
+            }
+        } catch (RuntimeException | IOException e) {
+            LOG.log(Level.WARNING, "fake Azure failed on " + exchange.method() + " " + exchange.path(), e);
+            if (!exchange.answered()) {
+                exchange.sendArmError(500, "InternalServerError", "The fake failed: " + e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** The fake's base URL, {@code https://127.0.0.1:<port>/}: the Resource Manager, management and login endpoint at once. */
+    public String endpoint() {
+        return "https://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The PKCS12 trust store holding the fake's certificate, for {@code javax.net.ssl.trustStore}. */
+    public Path trustStore() {
+        return tls.trustStore();
+    }
+
+    public String trustStorePassword() {
+        return tls.trustStorePassword();
+    }
+
+    public TlsMaterial tls() {
+        return tls;
+    }
+
+    /** The Compute state: also the seeding API for tests and the local run. */
+    public ComputeState compute() {
+        return compute;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    /** The long-running operations, e.g. to make them slower. */
+    public Operations operations() {
+        return operations;
+    }
+
+    public TokenEndpoint tokens() {
+        return tokens;
+    }
+
+    /** The Compute API, e.g. to set the bandwidth of CopyStart. */
+    public ComputeApi computeApi() {
+        return computeApi;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        operations.close();
+        try (Stream<Path> files = Files.walk(workDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "could not remove " + workDir, e);
+        }
+    }
+}

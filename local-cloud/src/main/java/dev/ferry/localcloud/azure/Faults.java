@@ -1,0 +1,140 @@
+package dev.ferry.localcloud.azure;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Faults to inject into the fakes, per kind of operation: Azure's throttling (429 with
+ * Retry-After), server errors (500, 503 ServerBusy), added latency, a bandwidth cap per blob and
+ * a cap on SAS lifetimes. Off by default; each injected fault answers a given number of requests.
+ */
+public final class Faults {
+
+    /** The kinds of operation a fault can hit. */
+    public enum Kind {
+        TOKEN, ARM_READ, ARM_WRITE, GRANT_ACCESS, SAS_READ, PAGE_RANGES, PUT_PAGE_FROM_URL, COPY_BLOB
+    }
+
+    /** One fault: a status and error code to answer with (0 for none), and a delay before answering. */
+    public record Fault(int status, String code, Duration retryAfter, Duration latency) {
+
+        /** 429 TooManyRequests with a Retry-After, as ARM and storage throttle. */
+        public static Fault throttle(Duration retryAfter) {
+            return new Fault(429, "TooManyRequests", retryAfter, Duration.ZERO);
+        }
+
+        public static Fault internalError() {
+            return new Fault(500, "InternalServerError", null, Duration.ZERO);
+        }
+
+        /** 503 ServerBusy, as storage answers when an account or blob is over its targets. */
+        public static Fault serverBusy(Duration retryAfter) {
+            return new Fault(503, "ServerBusy", retryAfter, Duration.ZERO);
+        }
+
+        /** No error, only a slower answer. */
+        public static Fault latency(Duration latency) {
+            return new Fault(0, null, null, latency);
+        }
+
+        public boolean failsRequest() {
+            return status != 0;
+        }
+    }
+
+    private final Map<Kind, Deque<Fault>> pending = new EnumMap<>(Kind.class);
+    private final Map<Kind, Integer> served = new EnumMap<>(Kind.class);
+    private volatile long blobBytesPerSecond;
+    private volatile Duration maxSasLifetime;
+
+    /** The next {@code times} requests of {@code kind} meet {@code fault}. */
+    public synchronized Faults inject(Kind kind, Fault fault, int times) {
+        Deque<Fault> queue = pending.computeIfAbsent(kind, k -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(fault);
+        }
+        return this;
+    }
+
+    /** Takes the fault that the next request of {@code kind} meets, if any. */
+    public synchronized Optional<Fault> next(Kind kind) {
+        Deque<Fault> queue = pending.get(kind);
+        Fault fault = queue == null ? null : queue.poll();
+        if (fault != null) {
+            served.merge(kind, 1, Integer::sum);
+        }
+        return Optional.ofNullable(fault);
+    }
+
+    /** How many injected faults of {@code kind} requests have met so far. */
+    public synchronized int served(Kind kind) {
+        return served.getOrDefault(kind, 0);
+    }
+
+    /** Caps reads and writes of one blob (0 for no cap), as Azure's per-blob throughput target does. */
+    public Faults blobBandwidth(long bytesPerSecond) {
+        this.blobBytesPerSecond = bytesPerSecond;
+        return this;
+    }
+
+    public long blobBandwidth() {
+        return blobBytesPerSecond;
+    }
+
+    /** Makes every SAS granted from now on expire after at most {@code lifetime} (null for no cap). */
+    public Faults maxSasLifetime(Duration lifetime) {
+        this.maxSasLifetime = lifetime;
+        return this;
+    }
+
+    public Duration sasLifetime(Duration requested) {
+        Duration cap = maxSasLifetime;
+        return cap != null && cap.compareTo(requested) < 0 ? cap : requested;
+    }
+
+    /** Removes every injected fault and cap. */
+    public synchronized void clear() {
+        pending.clear();
+        blobBytesPerSecond = 0;
+        maxSasLifetime = null;
+    }
+
+    /**
+     * Applies the next fault of {@code kind} to a request: waits its latency and, if it fails the
+     * request, answers it with Azure's error. Returns whether the request was answered.
+     */
+    public boolean apply(Kind kind, Exchange exchange, boolean armStyle) throws java.io.IOException {
+        Optional<Fault> next = next(kind);
+        if (next.isEmpty()) {
+            return false;
+        }
+        Fault fault = next.get();
+        if (!fault.latency().isZero()) {
+            try {
+                Thread.sleep(fault.latency().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!fault.failsRequest()) {
+            return false;
+        }
+        if (fault.retryAfter() != null) {
+            exchange.header("Retry-After", Long.toString(Math.max(1, fault.retryAfter().toSeconds())));
+        }
+        String message = "Injected fault: " + fault.code();
+        if (armStyle) {
+            exchange.sendArmError(fault.status(), fault.code(), message);
+        } else {
+            exchange.header("x-ms-error-code", fault.code());
+            exchange.send(fault.status(), "application/xml",
+                    ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + fault.code() + "</Code><Message>"
+                            + message + "</Message></Error>").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return true;
+    }
+}
