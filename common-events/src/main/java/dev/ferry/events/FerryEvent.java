@@ -9,8 +9,7 @@ import dev.ferry.events.validation.Violations;
  * validates itself.
  */
 public sealed interface FerryEvent extends Validatable
-        permits BackupRequested, SnapshotTaken, VhdExported, SnapshotRecreated, TransferProgressed,
-        RestoreRequested, RestoreCompleted, StepFailed {
+        permits VolumeEvent, BackupRequested, TransferProgressed, RestoreRequested, RestoreCompleted, StepFailed {
 
     /** The payload version that this code writes; readers accept this and later versions of the same type. */
     int SCHEMA_VERSION = 1;

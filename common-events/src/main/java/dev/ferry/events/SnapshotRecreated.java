@@ -23,7 +23,7 @@ public record SnapshotRecreated(
         String method,
         TransferStats transfer,
         Long importDurationMillis,
-        Instant recreatedAt) implements FerryEvent {
+        Instant recreatedAt) implements VolumeEvent {
 
     public static final Set<String> METHODS = Set.of("import", "copy-start");
 
@@ -42,15 +42,5 @@ public record SnapshotRecreated(
             v.add("importDurationMillis", "is required when method is import");
         }
         v.required("recreatedAt", recreatedAt);
-    }
-
-    @Override
-    public String kafkaKey() {
-        return volume.volumeKey();
-    }
-
-    @Override
-    public String subject() {
-        return volume.subject();
     }
 }

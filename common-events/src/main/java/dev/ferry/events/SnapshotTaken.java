@@ -8,22 +8,12 @@ public record SnapshotTaken(
         @JsonProperty(required = true) int schemaVersion,
         String backupId,
         String correlationId,
-        VolumeBackup volume) implements FerryEvent {
+        VolumeBackup volume) implements VolumeEvent {
 
     @Override
     public void validate(Violations v) {
         FerryEvent.validateCommon(this, v);
         v.dnsLabel("backupId", backupId);
         v.part("volume", volume);
-    }
-
-    @Override
-    public String kafkaKey() {
-        return volume.volumeKey();
-    }
-
-    @Override
-    public String subject() {
-        return volume.subject();
     }
 }

@@ -10,7 +10,7 @@ public record VhdExported(
         String correlationId,
         VolumeBackup volume,
         VhdBlob vhd,
-        TransferStats transfer) implements FerryEvent {
+        TransferStats transfer) implements VolumeEvent {
 
     @Override
     public void validate(Violations v) {
@@ -19,15 +19,5 @@ public record VhdExported(
         v.part("volume", volume);
         v.part("vhd", vhd);
         v.part("transfer", transfer);
-    }
-
-    @Override
-    public String kafkaKey() {
-        return volume.volumeKey();
-    }
-
-    @Override
-    public String subject() {
-        return volume.subject();
     }
 }

@@ -30,6 +30,7 @@ import com.azure.storage.blob.models.PageRange;
 import com.azure.storage.blob.models.PageRangeItem;
 import com.azure.storage.blob.specialized.PageBlobClient;
 import com.azure.storage.common.StorageSharedKeyCredential;
+import dev.ferry.localcloud.LoopbackPorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,12 +140,12 @@ class AzuriteIT {
         Azurite own = Azurite.start();
         int port = own.port();
         ProcessHandle process = own.process();
-        assertThat(accepts(port)).isTrue();
+        assertThat(LoopbackPorts.accepts(port)).isTrue();
 
         own.close();
 
         assertThat(process.isAlive()).isFalse();
-        assertThat(accepts(port)).isFalse();
+        assertThat(LoopbackPorts.accepts(port)).isFalse();
         own.close(); // a second close is harmless
     }
 
@@ -204,14 +205,5 @@ class AzuriteIT {
         byte[] bytes = new byte[length];
         new Random(seed).nextBytes(bytes);
         return bytes;
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

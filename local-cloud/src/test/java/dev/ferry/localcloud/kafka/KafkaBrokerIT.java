@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.ferry.localcloud.LoopbackPorts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -133,7 +134,7 @@ class KafkaBrokerIT {
 
         // Read the kernel's socket table instead of probing other addresses: no traffic leaves loopback.
         for (int port : List.of(broker.port(), broker.controllerPort())) {
-            assertThat(canConnect(InetAddress.getLoopbackAddress(), port)).as("loopback port %d", port).isTrue();
+            assertThat(LoopbackPorts.accepts(port)).as("loopback port %d", port).isTrue();
             assertThat(listeningAddresses(port)).as("addresses listening on port %d", port).containsExactly("127.0.0.1");
         }
     }
@@ -149,7 +150,7 @@ class KafkaBrokerIT {
             resource.stop();
         }
         int port = Integer.parseInt(config.get("kafka.bootstrap.servers").split(":")[1]);
-        assertThat(canConnect(InetAddress.getLoopbackAddress(), port)).as("port %d after stop", port).isFalse();
+        assertThat(LoopbackPorts.accepts(port)).as("port %d after stop", port).isFalse();
     }
 
     @Test
@@ -186,7 +187,7 @@ class KafkaBrokerIT {
             process.destroy();
             assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
             int port = Integer.parseInt(bootstrap.split(":")[1]);
-            assertThat(canConnect(InetAddress.getLoopbackAddress(), port)).isFalse();
+            assertThat(LoopbackPorts.accepts(port)).isFalse();
         } finally {
             process.destroyForcibly();
         }
@@ -246,18 +247,4 @@ class KafkaBrokerIT {
         return InetAddress.getByAddress(bytes).getHostAddress();
     }
 
-    private static boolean canConnect(InetAddress address, int port) {
-        try {
-            connect(address, port);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void connect(InetAddress address, int port) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address, port), 1000);
-        }
-    }
 }

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import dev.ferry.localcloud.LoopbackPorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,11 +162,11 @@ class KubeClusterIT {
         KubeCluster own = KubeCluster.start(KubeCluster.Role.DR);
         int port = URI.create(own.masterUrl()).getPort();
         assertThat(own.kubeconfig()).exists();
-        assertThat(accepts(port)).isTrue();
+        assertThat(LoopbackPorts.accepts(port)).isTrue();
 
         own.close();
 
-        assertThat(accepts(port)).isFalse();
+        assertThat(LoopbackPorts.accepts(port)).isFalse();
         assertThat(own.kubeconfig()).doesNotExist();
     }
 
@@ -198,15 +199,6 @@ class KubeClusterIT {
             }
         }
         throw new AssertionError("No matching watch event within " + EVENT_TIMEOUT);
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private record Event(Watcher.Action action, GenericKubernetesResource resource) {
