@@ -35,7 +35,7 @@ public final class Azurite implements AutoCloseable {
     public static final String DEV_ACCOUNT = "devstoreaccount1";
 
     /** System property naming the {@code node_modules} directory into which the build installed Azurite. */
-    public static final String NODE_MODULES_PROPERTY = "ferry.azurite.node-modules";
+    public static final String NODE_MODULES_PROPERTY = "localcloud.azurite.node-modules";
 
     // Published by Microsoft for devstoreaccount1; not a secret.
     private static final String DEV_ACCOUNT_KEY =

@@ -1,0 +1,78 @@
+package dev.ferry.localcloud;
+
+import dev.ferry.localcloud.azure.AzureFake;
+import dev.ferry.localcloud.kafka.KafkaBroker;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A Quarkus test resource for a service's {@code *IT}: a real Kafka broker and the whole local
+ * cloud in the test JVM, and the configuration that points the service at them. The keys follow
+ * the convention every Ferry service's configuration shares: {@code ferry.azure.*} for the Azure
+ * endpoint and credential, {@code ferry.staging-accounts.<name>.*} for the region-B staging account.
+ *
+ * <p>The test reaches the running cloud through {@link #cloud()}.
+ */
+public final class LocalCloudTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private static volatile LocalCloud cloud;
+    private static volatile String bootstrapServers;
+    private KafkaBroker broker;
+
+    /** The cloud of the running test resource. */
+    public static LocalCloud cloud() {
+        LocalCloud current = cloud;
+        if (current == null) {
+            throw new IllegalStateException("LocalCloudTestResource is not started");
+        }
+        return current;
+    }
+
+    /** The bootstrap servers of the running test resource's Kafka broker. */
+    public static String bootstrapServers() {
+        String current = bootstrapServers;
+        if (current == null) {
+            throw new IllegalStateException("LocalCloudTestResource is not started");
+        }
+        return current;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        broker = KafkaBroker.start();
+        LocalCloud started = LocalCloud.start();
+        // Before the service's first TLS connection: the Azure SDK then trusts the fake.
+        started.azure().tls().trustInThisJvm();
+        cloud = started;
+        bootstrapServers = broker.bootstrapServers();
+        Map<String, String> config = new HashMap<>();
+        config.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        config.put("ferry.azure.resource-manager-endpoint", started.azure().endpoint());
+        config.put("ferry.azure.authority-host", started.azure().endpoint());
+        config.put("ferry.azure.disable-instance-discovery", "true");
+        config.put("ferry.azure.tenant-id", AzureFake.TENANT_ID);
+        config.put("ferry.azure.client-id", AzureFake.CLIENT_ID);
+        config.put("ferry.azure.client-secret", AzureFake.CLIENT_SECRET);
+        config.put("ferry.azure.subscription-id", LocalCloud.SUBSCRIPTION_ID);
+        String account = "ferry.staging-accounts." + LocalCloud.DR_STAGING_ACCOUNT;
+        config.put(account + ".id", started.drStagingAccount().id());
+        config.put(account + ".region", LocalCloud.DR_REGION);
+        config.put(account + ".blob-endpoint", started.storage().blobEndpoint(LocalCloud.DR_STAGING_ACCOUNT));
+        config.put(account + ".connection-string", started.storage().connectionString(LocalCloud.DR_STAGING_ACCOUNT));
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        LocalCloud current = cloud;
+        cloud = null;
+        bootstrapServers = null;
+        if (current != null) {
+            current.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}
