@@ -1,0 +1,52 @@
+package dev.ferry.importer.azure;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.BlobUrlParts;
+import com.azure.storage.blob.models.BlobStorageException;
+import dev.ferry.importer.AzureCallFailed;
+import dev.ferry.importer.StagingBlobs;
+import dev.ferry.importer.config.ImportConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** VHD blobs in the staging accounts through the Blob SDK: Entra credentials, or an account key for the local stand-ins. */
+@ApplicationScoped
+public class AzureStagingBlobs implements StagingBlobs {
+
+    private final ImportConfig config;
+    private final TokenCredential credential;
+    private final Map<String, BlobServiceClient> clients = new ConcurrentHashMap<>();
+
+    public AzureStagingBlobs(ImportConfig config, TokenCredential credential) {
+        this.config = config;
+        this.credential = credential;
+    }
+
+    @Override
+    public boolean delete(String accountName, String blobUrl) {
+        BlobUrlParts parts = BlobUrlParts.parse(blobUrl);
+        try {
+            return client(accountName).getBlobContainerClient(parts.getBlobContainerName())
+                    .getBlobClient(parts.getBlobName()).deleteIfExists();
+        } catch (BlobStorageException e) {
+            throw new AzureCallFailed(e.getErrorCode() == null ? "StorageError" : e.getErrorCode().toString(), e.getStatusCode(),
+                    "Deleting the VHD " + parts.getBlobContainerName() + "/" + parts.getBlobName() + " failed.", e);
+        }
+    }
+
+    private BlobServiceClient client(String accountName) {
+        return clients.computeIfAbsent(accountName, name -> {
+            ImportConfig.StagingAccount account = config.stagingAccounts().get(name);
+            BlobServiceClientBuilder builder = new BlobServiceClientBuilder();
+            if (account.connectionString().isPresent()) {
+                builder.connectionString(account.connectionString().get());
+            } else {
+                builder.endpoint(account.blobEndpoint()).credential(credential);
+            }
+            return builder.buildClient();
+        });
+    }
+}

@@ -1,0 +1,99 @@
+package dev.ferry.importer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every setting of the import service, under {@code ferry.}; the README has the reference table. */
+@ConfigMapping(prefix = "ferry")
+public interface ImportConfig {
+
+    /** The name of the cluster this replica runs on, in the CloudEvents source. Default {@code dr}. */
+    @WithDefault("dr")
+    String cluster();
+
+    Azure azure();
+
+    /**
+     * The region-B staging storage accounts that VHDs may be imported from, by account name.
+     * Events naming any other account are refused before any Azure call.
+     */
+    Map<String, StagingAccount> stagingAccounts();
+
+    /**
+     * The resource groups that region-B snapshots may be created in, as resource-group ids
+     * ({@code /subscriptions/<id>/resourceGroups/<name>}). Events naming any other are refused.
+     */
+    List<String> targetResourceGroups();
+
+    Snapshot snapshot();
+
+    Retry retry();
+
+    /** How the service reaches Azure Resource Manager. */
+    interface Azure {
+
+        /** Resource Manager endpoint. Default the public cloud's. */
+        @WithDefault("https://management.azure.com/")
+        String resourceManagerEndpoint();
+
+        /** Microsoft Entra authority host. Default the public cloud's. */
+        @WithDefault("https://login.microsoftonline.com/")
+        String authorityHost();
+
+        /** Skip Entra instance discovery: only for a private authority such as the local fake. Default false. */
+        @WithDefault("false")
+        boolean disableInstanceDiscovery();
+
+        /** Tenant of the service principal; absent means the default credential chain (AKS Workload Identity). */
+        Optional<String> tenantId();
+
+        /** Client id of a service principal; with {@code client-secret}, used instead of the default chain. */
+        Optional<String> clientId();
+
+        /** Client secret of that service principal; never logged. */
+        Optional<String> clientSecret();
+
+        /** The subscription the service works in. */
+        String subscriptionId();
+    }
+
+    /** A staging storage account in region B. */
+    interface StagingAccount {
+
+        /** Its ARM id. */
+        String id();
+
+        /** Its region; an Import works only into the same region. */
+        String region();
+
+        /** Its blob endpoint, e.g. {@code https://<name>.blob.core.windows.net}. */
+        String blobEndpoint();
+
+        /** A connection string with the account key (local stand-ins only); absent means Entra credentials. */
+        Optional<String> connectionString();
+    }
+
+    /** How region-B snapshots are made. */
+    interface Snapshot {
+
+        /** The SKU of region-B snapshots. Default {@code Standard_LRS}. */
+        @WithDefault("Standard_LRS")
+        String sku();
+    }
+
+    /** How often a step is tried before it gives up with {@code step.failed}. */
+    interface Retry {
+
+        /** Attempts of one step, counting the first. Default 4. */
+        @WithDefault("4")
+        int maxAttempts();
+
+        /** Wait before the second attempt, doubled before each later one. Default 2s. */
+        @WithDefault("2s")
+        Duration initialBackoff();
+    }
+}

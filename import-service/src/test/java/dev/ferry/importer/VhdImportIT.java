@@ -1,0 +1,268 @@
+package dev.ferry.importer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.PageRange;
+import com.azure.storage.blob.specialized.PageBlobClient;
+import dev.ferry.events.DrTarget;
+import dev.ferry.events.EventType;
+import dev.ferry.events.FerryEvent;
+import dev.ferry.events.PvcSpec;
+import dev.ferry.events.SnapshotRecreated;
+import dev.ferry.events.SourceSnapshot;
+import dev.ferry.events.StepFailed;
+import dev.ferry.events.Topics;
+import dev.ferry.events.TransferStats;
+import dev.ferry.events.TransferStrategy;
+import dev.ferry.events.VhdBlob;
+import dev.ferry.events.VhdExported;
+import dev.ferry.events.VolumeBackup;
+import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.cloudevents.EventEnvelope;
+import dev.ferry.events.cloudevents.EventSource;
+import dev.ferry.events.json.EventJson;
+import dev.ferry.localcloud.LocalCloud;
+import dev.ferry.localcloud.LocalCloudTestResource;
+import dev.ferry.localcloud.azure.Faults;
+import dev.ferry.localcloud.azure.compute.ResourceKey;
+import dev.ferry.localcloud.azure.compute.SparseContent;
+import dev.ferry.localcloud.azure.compute.VhdFooter;
+import dev.ferry.localcloud.kafka.TopicProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The import service against a real broker, the Azure fake and Azurite behind the storage front:
+ * VhdExported in, a region-B snapshot with the same bytes and SnapshotRecreated out.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalCloudTestResource.class, restrictToAnnotatedClass = true)
+class VhdImportIT {
+
+    private static final long DISK_BYTES = 1L << 30;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final EventSource EXPORTER = new EventSource("export-service", "aks-source");
+
+    private static TopicProbe kafka;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new TopicProbe(LocalCloudTestResource.bootstrapServers());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+    }
+
+    @Test
+    void anExportedVhdBecomesARegionBSnapshotWithTheSameBytesAndTheVhdIsDeleted() {
+        Volume volume = exportVolume(7);
+
+        SnapshotRecreated recreated = awaitRecreated(volume.event().backupId());
+
+        ResourceKey key = ResourceKey.parse(recreated.targetSnapshotId().toString());
+        assertThat(key.resourceGroup()).isEqualTo(LocalCloud.DR_GROUP);
+        assertThat(key.name()).isEqualTo(SnapshotNames.of(volume.event().backupId(), volume.event().volume().pvc().uid()));
+        var snapshot = cloud().azure().compute().snapshot(key).orElseThrow();
+        assertThat(snapshot.region()).isEqualTo(LocalCloud.DR_REGION);
+        assertThat(snapshot.tags()).containsEntry(VhdImporter.TAG_BACKUP_ID, volume.event().backupId())
+                .containsEntry(VhdImporter.TAG_PVC_UID, volume.event().volume().pvc().uid())
+                .containsEntry(VhdImporter.TAG_CREATED_BY, "import-service");
+        assertThat(snapshot.content().writtenRanges(0, DISK_BYTES)).isEqualTo(volume.source().writtenRanges(0, DISK_BYTES));
+        for (SparseContent.Range range : volume.source().writtenRanges(0, DISK_BYTES)) {
+            assertThat(snapshot.content().read(range.start(), (int) range.length()))
+                    .isEqualTo(volume.source().read(range.start(), (int) range.length()));
+        }
+        assertThat(recreated.targetSizeBytes()).isEqualTo(DISK_BYTES);
+        assertThat(recreated.method()).isEqualTo("import");
+        assertThat(recreated.importDurationMillis()).isNotNull();
+        assertThat(recreated.volume()).isEqualTo(volume.event().volume());
+        assertThat(recreated.transfer()).isEqualTo(volume.event().transfer());
+        assertThat(volume.blob().exists()).isFalse();
+    }
+
+    @Test
+    void aRedeliveredEventMakesNoSecondSnapshot() {
+        Volume volume = exportVolume(8);
+        awaitRecreated(volume.event().backupId());
+
+        send(volume.event());
+
+        List<TopicProbe.Received> both = kafka.read(Topics.SNAPSHOT_RECREATED,
+                r -> r.text().contains(volume.event().backupId()), 2, WAIT);
+        assertThat(both).hasSize(2);
+        String name = SnapshotNames.of(volume.event().backupId(), volume.event().volume().pvc().uid());
+        assertThat(cloud().azure().compute().snapshots(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP))
+                .filteredOn(s -> s.key().name().equals(name)).hasSize(1);
+        SnapshotRecreated second = EventJson.read(both.get(1).value(), SnapshotRecreated.class);
+        assertThat(second.importDurationMillis()).isZero();
+    }
+
+    @Test
+    void aVhdWithABadFooterGivesStepFailedWithAzuresReasonAndStaysForInspection() {
+        byte[] footer = VhdFooter.forDisk(DISK_BYTES);
+        footer[0] = 'X';
+        Volume volume = exportVolume(9, footer, TestTargets.drTarget());
+
+        StepFailed failed = awaitFailed(volume.event().backupId());
+
+        assertThat(failed.step()).hasToString("IMPORT");
+        assertThat(failed.errorCode()).isEqualTo("InvalidParameter");
+        assertThat(failed.reason()).contains("conectix");
+        assertThat(failed.retryable()).isFalse();
+        assertThat(failed.volume()).isEqualTo(volume.event().volume());
+        assertThat(failed.causeEventType()).isEqualTo(EventType.VHD_EXPORTED.type());
+        assertThat(volume.blob().exists()).isTrue();
+    }
+
+    @Test
+    void aStagingAccountOutsideTheAllowListIsRefusedBeforeAnyAzureCall() {
+        String tripwire = "tripwire";
+        Faults faults = cloud().azure().faults();
+        int before = faults.served(Faults.Kind.ARM_READ) + faults.served(Faults.Kind.ARM_WRITE);
+        faults.inject(Faults.Kind.ARM_READ, Faults.Fault.latency(Duration.ofMillis(1)), 100)
+                .inject(Faults.Kind.ARM_WRITE, Faults.Fault.latency(Duration.ofMillis(1)), 100);
+        try {
+            DrTarget target = TestTargets.drTarget();
+            ArmResourceId eastAccount = ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP,
+                    "Microsoft.Storage", "storageAccounts", LocalCloud.SOURCE_STAGING_ACCOUNT);
+            VhdExported event = TestTargets.exported(UUID.randomUUID().toString(), target,
+                    new VhdBlob(cloud().storage().blobEndpoint(LocalCloud.SOURCE_STAGING_ACCOUNT) + "/vhds/" + tripwire + ".vhd",
+                            eastAccount, "vhds", tripwire + ".vhd", DISK_BYTES + 512), DISK_BYTES);
+            send(event);
+
+            StepFailed failed = awaitFailed(event.backupId());
+
+            assertThat(failed.errorCode()).isEqualTo("StagingAccountNotAllowed");
+            assertThat(failed.retryable()).isFalse();
+            assertThat(faults.served(Faults.Kind.ARM_READ) + faults.served(Faults.Kind.ARM_WRITE)).isEqualTo(before);
+        } finally {
+            faults.clear();
+        }
+    }
+
+    @Test
+    void injectedThrottlingAndServerErrorsAreSurvived() {
+        Faults faults = cloud().azure().faults();
+        faults.inject(Faults.Kind.ARM_WRITE, Faults.Fault.throttle(Duration.ofSeconds(1)), 1)
+                .inject(Faults.Kind.ARM_READ, Faults.Fault.internalError(), 1);
+        try {
+            Volume volume = exportVolume(10);
+
+            SnapshotRecreated recreated = awaitRecreated(volume.event().backupId());
+
+            assertThat(cloud().azure().compute().snapshot(ResourceKey.parse(recreated.targetSnapshotId().toString()))).isPresent();
+            assertThat(faults.served(Faults.Kind.ARM_WRITE)).isGreaterThanOrEqualTo(1);
+        } finally {
+            faults.clear();
+        }
+    }
+
+    @Test
+    void aMalformedEventGoesToTheDeadLetterTopic() {
+        String marker = "malformed-" + UUID.randomUUID();
+        kafka.send(Topics.VHD_EXPORTED, marker, Map.of("ce_type", EventType.VHD_EXPORTED.type()),
+                ("{\"schemaVersion\":1,\"backupId\":\"" + marker + "\"}").getBytes(StandardCharsets.UTF_8));
+
+        List<TopicProbe.Received> dead = kafka.read(Topics.dlq(Topics.VHD_EXPORTED), r -> marker.equals(r.key()), 1, WAIT);
+
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).headers().get("dead-letter-reason")).contains("volume").contains("required");
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private record Volume(VhdExported event, SparseContent source, PageBlobClient blob) {
+    }
+
+    private static LocalCloud cloud() {
+        return LocalCloudTestResource.cloud();
+    }
+
+    private static Volume exportVolume(long seed) {
+        return exportVolume(seed, VhdFooter.forDisk(DISK_BYTES), TestTargets.drTarget());
+    }
+
+    /** Writes a sparse source, uploads it as a VHD page blob into the staging account (what the exporter does), sends VhdExported. */
+    private static Volume exportVolume(long seed, byte[] footer, DrTarget target) {
+        String backupId = UUID.randomUUID().toString();
+        SparseContent source = new SparseContent(DISK_BYTES);
+        Random random = new Random(seed);
+        for (int i = 0; i < 5; i++) {
+            byte[] data = new byte[(1 + random.nextInt(64)) * 512];
+            random.nextBytes(data);
+            source.write((long) random.nextInt(1 << 20) * 512, data);
+        }
+        String blobName = backupId + "/" + UUID.randomUUID() + ".vhd";
+        BlobContainerClient container = new BlobServiceClientBuilder()
+                .connectionString(cloud().storage().connectionString(LocalCloud.DR_STAGING_ACCOUNT)).buildClient()
+                .getBlobContainerClient("vhds");
+        container.createIfNotExists();
+        PageBlobClient blob = container.getBlobClient(blobName).getPageBlobClient();
+        blob.create(DISK_BYTES + 512, true);
+        for (SparseContent.Range range : source.writtenRanges(0, DISK_BYTES)) {
+            blob.uploadPages(new PageRange().setStart(range.start()).setEnd(range.end() - 1),
+                    new ByteArrayInputStream(source.read(range.start(), (int) range.length())));
+        }
+        blob.uploadPages(new PageRange().setStart(DISK_BYTES).setEnd(DISK_BYTES + 511), new ByteArrayInputStream(footer));
+        VhdExported event = TestTargets.exported(backupId, target, new VhdBlob(blob.getBlobUrl(), ArmResourceId.parse(cloud().drStagingAccount().id()),
+                "vhds", blobName, DISK_BYTES + 512), DISK_BYTES);
+        send(event);
+        return new Volume(event, source, blob);
+    }
+
+    private static void send(VhdExported event) {
+        EventEnvelope envelope = EventEnvelope.of(event, EXPORTER, Clock.systemUTC());
+        kafka.send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.write(event));
+    }
+
+    private static SnapshotRecreated awaitRecreated(String backupId) {
+        List<TopicProbe.Received> found = kafka.read(Topics.SNAPSHOT_RECREATED, r -> r.text().contains(backupId), 1, WAIT);
+        assertThat(found).as("SnapshotRecreated of %s", backupId).hasSize(1);
+        assertThat(found.get(0).headers()).containsEntry("ce_type", EventType.SNAPSHOT_RECREATED.type())
+                .containsEntry("ce_source", "/ferry/import-service/dr");
+        return EventJson.read(found.get(0).value(), SnapshotRecreated.class);
+    }
+
+    private static StepFailed awaitFailed(String backupId) {
+        List<TopicProbe.Received> found = kafka.read(Topics.STEP_FAILED, r -> r.text().contains(backupId), 1, WAIT);
+        assertThat(found).as("StepFailed of %s", backupId).hasSize(1);
+        return EventJson.read(found.get(0).value(), StepFailed.class);
+    }
+
+    /** Valid events about one volume, pointing at the local cloud's regions. */
+    static final class TestTargets {
+
+        static DrTarget drTarget() {
+            return new DrTarget(LocalCloud.DR_REGION, LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP,
+                    ArmResourceId.parse(cloud().drStagingAccount().id()));
+        }
+
+        static VhdExported exported(String backupId, DrTarget target, VhdBlob vhd, long diskBytes) {
+            String pvcUid = UUID.randomUUID().toString();
+            ArmResourceId disk = ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP, "Microsoft.Compute", "disks", "pvc-" + pvcUid);
+            ArmResourceId snapshot = ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP, "Microsoft.Compute", "snapshots", "snapshot-" + pvcUid);
+            PvcSpec pvc = new PvcSpec("orders-db", pvcUid, "managed-csi", List.of("ReadWriteOnce"), "Filesystem", diskBytes, diskBytes, Map.of("app", "shop"));
+            Instant now = Instant.now();
+            VolumeBackup volume = new VolumeBackup("manual", "aks-source", "shop", pvc, 0, 1,
+                    new SourceSnapshot(snapshot, disk, LocalCloud.SOURCE_REGION, diskBytes, true, null), target, TransferStrategy.VHD_FULL, now);
+            TransferStats transfer = new TransferStats("streaming", 4096, diskBytes, 100, now, now.plusMillis(100));
+            return new VhdExported(FerryEvent.SCHEMA_VERSION, backupId, "corr-" + backupId, volume, vhd, transfer);
+        }
+    }
+}
