@@ -11,17 +11,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * A stateful fake of Azure for Ferry's tests and local run, over HTTPS on 127.0.0.1: the token
@@ -41,7 +38,6 @@ public final class AzureFake implements AutoCloseable {
 
     private final HttpsServer server;
     private final ExecutorService executor;
-    private final Path workDir;
     private final TlsMaterial tls;
     private final ComputeState compute;
     private final Operations operations;
@@ -50,11 +46,10 @@ public final class AzureFake implements AutoCloseable {
     private final ComputeApi computeApi;
     private final SasDataPlane dataPlane;
 
-    private AzureFake(HttpsServer server, ExecutorService executor, Path workDir, TlsMaterial tls, ComputeState compute,
+    private AzureFake(HttpsServer server, ExecutorService executor, TlsMaterial tls, ComputeState compute,
                       Operations operations, Faults faults, TokenEndpoint tokens, ComputeApi computeApi, SasDataPlane dataPlane) {
         this.server = server;
         this.executor = executor;
-        this.workDir = workDir;
         this.tls = tls;
         this.compute = compute;
         this.operations = operations;
@@ -82,8 +77,7 @@ public final class AzureFake implements AutoCloseable {
      */
     public static AzureFake start(int port, VhdReader vhdReader, Duration operationDelay) {
         try {
-            Path workDir = Files.createTempDirectory("ferry-azure-fake-");
-            TlsMaterial tls = TlsMaterial.create(workDir);
+            TlsMaterial tls = TlsMaterial.forThisJvm();
             Clock clock = Clock.systemUTC();
             Faults faults = new Faults();
             ComputeState compute = new ComputeState(clock, vhdReader);
@@ -102,7 +96,7 @@ public final class AzureFake implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            AzureFake fake = new AzureFake(server, executor, workDir, tls, compute, operations, faults, tokens, computeApi, dataPlane);
+            AzureFake fake = new AzureFake(server, executor, tls, compute, operations, faults, tokens, computeApi, dataPlane);
             server.createContext("/", exchange -> fake.route(new Exchange(exchange)));
             server.setExecutor(executor);
             server.start();
@@ -188,10 +182,5 @@ public final class AzureFake implements AutoCloseable {
         server.stop(0);
         executor.shutdownNow();
         operations.close();
-        try (Stream<Path> files = Files.walk(workDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "could not remove " + workDir, e);
-        }
     }
 }

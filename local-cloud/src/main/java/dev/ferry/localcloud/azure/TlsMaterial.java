@@ -19,6 +19,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class TlsMaterial {
 
+    private static TlsMaterial shared;
+
     private final Path keyStore;
     private final Path trustStore;
     private final String password;
@@ -27,6 +29,27 @@ public final class TlsMaterial {
         this.keyStore = keyStore;
         this.trustStore = trustStore;
         this.password = password;
+    }
+
+    /**
+     * The material every fake in this JVM serves. One per JVM because TLS clients (the Azure SDK's
+     * shared HTTP client among them) keep the trust they were built with: a second certificate in
+     * the same JVM would not be trusted. Removed when the JVM exits.
+     */
+    public static synchronized TlsMaterial forThisJvm() throws IOException {
+        if (shared == null) {
+            Path directory = Files.createTempDirectory("ferry-local-cloud-tls-");
+            shared = create(directory);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.list(directory)) {
+                    files.forEach(f -> f.toFile().delete());
+                } catch (IOException e) {
+                    // Best effort: a temporary directory.
+                }
+                directory.toFile().delete();
+            }, "local-cloud-tls-cleanup"));
+        }
+        return shared;
     }
 
     /** Makes a key pair and certificate valid for a year, and the trust store, in {@code directory}. */
