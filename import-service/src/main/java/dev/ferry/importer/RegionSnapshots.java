@@ -1,5 +1,7 @@
 package dev.ferry.importer;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -7,7 +9,7 @@ import java.util.Optional;
 public interface RegionSnapshots {
 
     /** A region-B snapshot as Azure reports it. */
-    record RegionSnapshot(String id, long sizeBytes, String provisioningState, Map<String, String> tags) {
+    record RegionSnapshot(String id, long sizeBytes, String provisioningState, Map<String, String> tags, Instant timeCreated) {
     }
 
     /** What to import: where, from which VHD, how to tag it. */
@@ -21,6 +23,20 @@ public interface RegionSnapshots {
      * @throws AzureCallFailed if Azure cannot be asked
      */
     Optional<RegionSnapshot> find(String subscriptionId, String resourceGroup, String name);
+
+    /**
+     * The snapshots of a resource group.
+     *
+     * @throws AzureCallFailed if Azure cannot be asked
+     */
+    List<RegionSnapshot> list(String resourceGroupId);
+
+    /**
+     * Deletes a snapshot; one already gone is success.
+     *
+     * @throws AzureCallFailed if Azure refuses
+     */
+    void delete(String snapshotId);
 
     /**
      * Creates the snapshot with {@code createOption=Import} and returns once it is provisioned.

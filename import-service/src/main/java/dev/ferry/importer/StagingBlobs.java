@@ -1,7 +1,22 @@
 package dev.ferry.importer;
 
-/** The VHD blobs in the region-B staging accounts, as far as the import needs them. */
+import java.time.Instant;
+import java.util.List;
+
+/** The VHD blobs in the region-B staging accounts, and the catalog beside them, as far as the import needs them. */
 public interface StagingBlobs {
+
+    /** A blob as listed: its URL, its name in its container, when it was last written. */
+    record ListedBlob(String url, String name, Instant lastModified) {
+    }
+
+    /**
+     * The blobs of a container of a staging account whose names start with {@code prefix}; none if
+     * the container does not exist.
+     *
+     * @throws AzureCallFailed if the storage account refuses
+     */
+    List<ListedBlob> list(String accountName, String container, String prefix);
 
     /**
      * Deletes a VHD blob; a blob already gone is success.

@@ -43,13 +43,18 @@ import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The import service against a real broker, the Azure fake and Azurite behind the storage front:
- * VhdExported in, a region-B snapshot with the same bytes and SnapshotRecreated out.
+ * VhdExported in, a region-B snapshot with the same bytes and SnapshotRecreated out. The sweep
+ * test runs last: with a minimum age of zero it deletes what the other tests made.
  */
 @QuarkusTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @QuarkusTestResource(value = LocalCloudTestResource.class, restrictToAnnotatedClass = true)
 class VhdImportIT {
 
@@ -185,7 +190,60 @@ class VhdImportIT {
         assertThat(dead.get(0).headers().get("dead-letter-reason")).contains("volume").contains("required");
     }
 
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theSweeperReportsThenDeletesLeftoverVhdsAndSnapshotsMissingFromTheCatalog() {
+        LocalCloud cloud = cloud();
+        BlobContainerClient vhds = stagingContainer("vhds");
+        PageBlobClient leftover = vhds.getBlobClient("leftover-" + UUID.randomUUID() + ".vhd").getPageBlobClient();
+        leftover.create(1024 * 1024 + 512, true);
+        String orphanBackup = UUID.randomUUID().toString();
+        String keptBackup = UUID.randomUUID().toString();
+        var orphan = ferrySnapshot(orphanBackup);
+        var kept = ferrySnapshot(keptBackup);
+        BlobContainerClient catalog = stagingContainer(Sweeper.CATALOG_CONTAINER);
+        catalog.getBlobClient("restorepoints/aks-source/shop/" + keptBackup + "/0.json").upload(
+                com.azure.core.util.BinaryData.fromString("{}"), true);
+
+        var report = io.restassured.RestAssured.given().contentType("application/json").body("{\"minAge\":\"PT0S\"}")
+                .post("/api/v1/sweeps").then().statusCode(200).extract().jsonPath();
+        assertThat(report.getList("leftovers.id", String.class)).contains(leftover.getBlobUrl(), orphan.id())
+                .doesNotContain(kept.id());
+        assertThat(report.getList("leftovers.deleted", Boolean.class)).containsOnly(false);
+        assertThat(leftover.exists()).isTrue();
+
+        io.restassured.RestAssured.given().contentType("application/json").body("{\"minAge\":\"PT0S\",\"delete\":true}")
+                .post("/api/v1/sweeps").then().statusCode(200);
+
+        assertThat(leftover.exists()).isFalse();
+        assertThat(cloud.azure().compute().snapshot(orphan.key())).isEmpty();
+        assertThat(cloud.azure().compute().snapshot(kept.key())).isPresent();
+        io.restassured.RestAssured.given().contentType("application/json").body("{\"minAge\":\"soon\"}")
+                .post("/api/v1/sweeps").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("ISO-8601"));
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
+
+    private static BlobContainerClient stagingContainer(String name) {
+        BlobContainerClient container = new BlobServiceClientBuilder()
+                .connectionString(cloud().storage().connectionString(LocalCloud.DR_STAGING_ACCOUNT)).buildClient()
+                .getBlobContainerClient(name);
+        container.createIfNotExists();
+        return container;
+    }
+
+    /** A region-B snapshot as the import service makes them, for a backup. */
+    private static dev.ferry.localcloud.azure.compute.Snapshot ferrySnapshot(String backupId) {
+        var compute = cloud().azure().compute();
+        var disk = compute.createEmptyDisk(ResourceKey.disk(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP, "d-" + backupId),
+                LocalCloud.DR_REGION, DISK_BYTES, Map.of());
+        var snapshot = compute.copyDisk(ResourceKey.snapshot(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP, "s-" + backupId),
+                LocalCloud.DR_REGION, disk.id(), false,
+                Map.of(VhdImporter.TAG_BACKUP_ID, backupId, VhdImporter.TAG_CREATED_BY, "import-service"), "Standard_LRS");
+        compute.provisioned(snapshot);
+        return snapshot;
+    }
 
     private record Volume(VhdExported event, SparseContent source, PageBlobClient blob) {
     }

@@ -8,6 +8,8 @@ import com.azure.resourcemanager.compute.models.SnapshotStorageAccountTypes;
 import dev.ferry.importer.AzureCallFailed;
 import dev.ferry.importer.RegionSnapshots;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,6 +39,28 @@ public class AzureRegionSnapshots implements RegionSnapshots {
     }
 
     @Override
+    public List<RegionSnapshot> list(String resourceGroupId) {
+        String group = resourceGroupId.replaceAll("/+$", "");
+        String name = group.substring(group.lastIndexOf('/') + 1);
+        try {
+            return compute.snapshots().listByResourceGroup(name).stream().map(AzureRegionSnapshots::toRegionSnapshot).toList();
+        } catch (ManagementException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public void delete(String snapshotId) {
+        try {
+            compute.snapshots().deleteById(snapshotId);
+        } catch (ManagementException e) {
+            if (e.getResponse() == null || e.getResponse().getStatusCode() != 404) {
+                throw translate(e);
+            }
+        }
+    }
+
+    @Override
     public RegionSnapshot importVhd(ImportRequest request) {
         try {
             Snapshot snapshot = compute.snapshots().define(request.name()).withRegion(request.region())
@@ -58,7 +82,8 @@ public class AzureRegionSnapshots implements RegionSnapshots {
         Long bytes = snapshot.innerModel().diskSizeBytes();
         long size = bytes != null ? bytes : (long) snapshot.sizeInGB() << 30;
         Map<String, String> tags = snapshot.tags() == null ? Map.of() : snapshot.tags();
-        return new RegionSnapshot(snapshot.id(), size, snapshot.innerModel().provisioningState(), tags);
+        Instant created = snapshot.innerModel().timeCreated() == null ? Instant.now() : snapshot.innerModel().timeCreated().toInstant();
+        return new RegionSnapshot(snapshot.id(), size, snapshot.innerModel().provisioningState(), tags, created);
     }
 
     private static AzureCallFailed translate(ManagementException e) {

@@ -1,14 +1,17 @@
 package dev.ferry.importer.azure;
 
 import com.azure.core.credential.TokenCredential;
+import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.BlobUrlParts;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import dev.ferry.importer.AzureCallFailed;
 import dev.ferry.importer.StagingBlobs;
 import dev.ferry.importer.config.ImportConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,6 +37,23 @@ public class AzureStagingBlobs implements StagingBlobs {
         } catch (BlobStorageException e) {
             throw new AzureCallFailed(e.getErrorCode() == null ? "StorageError" : e.getErrorCode().toString(), e.getStatusCode(),
                     "Deleting the VHD " + parts.getBlobContainerName() + "/" + parts.getBlobName() + " failed.", e);
+        }
+    }
+
+    @Override
+    public List<ListedBlob> list(String accountName, String container, String prefix) {
+        BlobContainerClient containerClient = client(accountName).getBlobContainerClient(container);
+        try {
+            if (!containerClient.exists()) {
+                return List.of();
+            }
+            return containerClient.listBlobs(new ListBlobsOptions().setPrefix(prefix), null).stream()
+                    .map(item -> new ListedBlob(containerClient.getBlobClient(item.getName()).getBlobUrl(), item.getName(),
+                            item.getProperties().getLastModified().toInstant()))
+                    .toList();
+        } catch (BlobStorageException e) {
+            throw new AzureCallFailed(e.getErrorCode() == null ? "StorageError" : e.getErrorCode().toString(), e.getStatusCode(),
+                    "Listing " + container + " of " + accountName + " failed.", e);
         }
     }
 

@@ -33,6 +33,8 @@ public interface ImportConfig {
 
     Retry retry();
 
+    Sweeper sweeper();
+
     /** How the service reaches Azure Resource Manager. */
     interface Azure {
 
@@ -83,6 +85,25 @@ public interface ImportConfig {
         /** The SKU of region-B snapshots. Default {@code Standard_LRS}. */
         @WithDefault("Standard_LRS")
         String sku();
+    }
+
+    /** The sweeper of leftovers: VHDs never imported or never deleted, Ferry snapshots whose backup is not in the catalog. */
+    interface Sweeper {
+
+        /** How often the scheduled sweep runs, as a Quarkus scheduler period, or {@code off}. Default {@code 6h}. */
+        @WithDefault("6h")
+        String every();
+
+        /** Whether the scheduled sweep deletes what it finds, or only reports it. Default false. */
+        @WithDefault("false")
+        boolean delete();
+
+        /** A VHD or a snapshot younger than this is never a leftover: its backup may still be running. Default 24h. */
+        @WithDefault("24h")
+        Duration minAge();
+
+        /** The staging account (by name) whose container {@code ferry-catalog} holds the restore-point catalog. */
+        Optional<String> catalogAccount();
     }
 
     /** How often a step is tried before it gives up with {@code step.failed}. */

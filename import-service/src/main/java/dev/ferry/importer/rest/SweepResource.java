@@ -1,0 +1,52 @@
+package dev.ferry.importer.rest;
+
+import dev.ferry.importer.Sweeper;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** {@code POST /api/v1/sweeps}: a sweep on demand, reporting (and with {@code delete: true} deleting) leftovers. */
+@Path("/api/v1/sweeps")
+public class SweepResource {
+
+    /** The request: how old a leftover must be (ISO-8601 duration, default the configured one) and whether to delete. */
+    public record SweepRequest(String minAge, Boolean delete) {
+    }
+
+    private final Sweeper sweeper;
+    private final dev.ferry.importer.config.ImportConfig config;
+
+    public SweepResource(Sweeper sweeper, dev.ferry.importer.config.ImportConfig config) {
+        this.sweeper = sweeper;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Find (and optionally delete) VHDs and Ferry snapshots left behind in region B")
+    public Sweeper.Report sweep(SweepRequest request) {
+        Duration minAge = config.sweeper().minAge();
+        boolean delete = false;
+        if (request != null) {
+            if (request.minAge() != null) {
+                try {
+                    minAge = Duration.parse(request.minAge());
+                } catch (DateTimeParseException e) {
+                    throw new ProblemException(400, "Invalid minAge", "minAge must be an ISO-8601 duration such as PT24H, not '"
+                            + request.minAge() + "'.");
+                }
+                if (minAge.isNegative()) {
+                    throw new ProblemException(400, "Invalid minAge", "minAge must not be negative.");
+                }
+            }
+            delete = Boolean.TRUE.equals(request.delete());
+        }
+        return sweeper.sweep(minAge, delete);
+    }
+}
