@@ -106,6 +106,18 @@ class EventValidationTest {
     }
 
     @Test
+    void aRecordWhoseTypeHeaderNamesAnotherTypeIsInvalid() {
+        byte[] json = EventJson.write(snapshotTaken(volume()));
+
+        assertThat(EventJson.readRecord(java.util.Map.of("ce_type", "ferry.snapshot.taken.v1"), json, SnapshotTaken.class))
+                .isEqualTo(snapshotTaken(volume()));
+        assertThat(EventJson.readRecord(java.util.Map.of(), json, SnapshotTaken.class)).isEqualTo(snapshotTaken(volume()));
+        InvalidEventException e = catchThrowableOfType(InvalidEventException.class,
+                () -> EventJson.readRecord(java.util.Map.of("ce_type", "ferry.vhd.exported.v1"), json, SnapshotTaken.class));
+        assertThat(e.fields()).containsExactly("ce_type");
+    }
+
+    @Test
     void keyAndSubjectFollowTheVolume() {
         SnapshotTaken event = snapshotTaken(volume());
 

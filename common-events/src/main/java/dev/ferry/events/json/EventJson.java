@@ -77,6 +77,23 @@ public final class EventJson {
         return event;
     }
 
+    /**
+     * Parses and validates a received Kafka record's payload: its {@code ce_type} header, if any,
+     * must name {@code payload}'s type.
+     *
+     * @param headers the record's headers as text
+     * @throws InvalidEventException naming the header or the fields that are wrong
+     */
+    public static <T extends FerryEvent> T readRecord(java.util.Map<String, String> headers, byte[] json, Class<T> payload) {
+        String expected = EventType.of(payload).type();
+        String type = headers.get(dev.ferry.events.cloudevents.CloudEventAttributes.HEADER_TYPE);
+        if (type != null && !type.equals(expected)) {
+            throw new InvalidEventException(expected, List.of(new Violation(
+                    dev.ferry.events.cloudevents.CloudEventAttributes.HEADER_TYPE, "must be " + expected + " but is " + type)));
+        }
+        return read(json == null ? new byte[0] : json, payload);
+    }
+
     /** Parses and validates a payload of the type a CloudEvents {@code type} names. */
     public static FerryEvent read(byte[] json, EventType type) {
         return read(json, type.payload());

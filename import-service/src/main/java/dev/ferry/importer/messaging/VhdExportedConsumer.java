@@ -58,7 +58,7 @@ public class VhdExportedConsumer {
         Map<String, String> headers = headers(message);
         VhdExported exported;
         try {
-            exported = read(message.getPayload(), headers);
+            exported = EventJson.readRecord(headers, message.getPayload(), VhdExported.class);
         } catch (InvalidEventException e) {
             LOG.warnf("dead-lettering an unreadable record: %s", e.getMessage());
             metrics.counter("ferry.import.events", "outcome", "dead-lettered").increment();
@@ -107,16 +107,6 @@ public class VhdExportedConsumer {
         publisher.stepFailed(new StepFailed(FerryEvent.SCHEMA_VERSION, exported.backupId(), null, exported.correlationId(), Step.IMPORT,
                 code, reason, retryable, attempts, exported.volume(), headers.get(CloudEventAttributes.HEADER_ID),
                 headers.get(CloudEventAttributes.HEADER_TYPE), clock.instant()));
-    }
-
-    private static VhdExported read(byte[] payload, Map<String, String> headers) {
-        String type = headers.get(CloudEventAttributes.HEADER_TYPE);
-        String expected = dev.ferry.events.EventType.VHD_EXPORTED.type();
-        if (type != null && !type.equals(expected)) {
-            throw new InvalidEventException(expected, java.util.List.of(
-                    new dev.ferry.events.validation.Violation(CloudEventAttributes.HEADER_TYPE, "must be " + expected + " but is " + type)));
-        }
-        return EventJson.read(payload == null ? new byte[0] : payload, VhdExported.class);
     }
 
     private static Map<String, String> headers(Message<byte[]> message) {
