@@ -60,6 +60,12 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
         config.put(account + ".region", LocalCloud.DR_REGION);
         config.put(account + ".blob-endpoint", started.storage().blobEndpoint(LocalCloud.DR_STAGING_ACCOUNT));
         config.put(account + ".connection-string", started.storage().connectionString(LocalCloud.DR_STAGING_ACCOUNT));
+        // The Quarkus Kubernetes client of a source-cluster service: the SOURCE cluster's mock API server.
+        // Services without the extension ignore these keys. The mock's certificate is self-signed for
+        // "localhost", so the test trusts it rather than pinning its CA.
+        config.put("quarkus.kubernetes-client.api-server-url", started.sourceCluster().masterUrl());
+        config.put("quarkus.kubernetes-client.trust-certs", "true");
+        config.put("quarkus.kubernetes-client.token", "ferry-local-" + started.sourceCluster().role().contextName());
         return config;
     }
 

@@ -1,0 +1,30 @@
+package dev.ferry.snapshot;
+
+/**
+ * An Azure call that failed, in domain terms: Azure's error code and message, the HTTP status,
+ * and whether trying again later may succeed (throttling, server errors) or never will (bad input).
+ */
+public final class AzureCallFailed extends RuntimeException {
+
+    private final String code;
+    private final int status;
+
+    public AzureCallFailed(String code, int status, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+        this.status = status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** Throttled, timed out or a server error: another attempt may succeed. */
+    public boolean retryable() {
+        return status == 0 || status == 408 || status == 429 || status >= 500;
+    }
+}

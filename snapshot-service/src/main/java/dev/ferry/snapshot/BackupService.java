@@ -1,0 +1,426 @@
+package dev.ferry.snapshot;
+
+import dev.ferry.events.BackupRequested;
+import dev.ferry.events.DrTarget;
+import dev.ferry.events.FerryEvent;
+import dev.ferry.events.SnapshotTaken;
+import dev.ferry.events.SourceSnapshot;
+import dev.ferry.events.Step;
+import dev.ferry.events.StepFailed;
+import dev.ferry.events.TransferStrategy;
+import dev.ferry.events.VolumeBackup;
+import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.validation.InvalidEventException;
+import dev.ferry.snapshot.BackupRejected.Reason;
+import dev.ferry.snapshot.SourceSnapshots.SourceSnapshotInfo;
+import dev.ferry.snapshot.VolumeSnapshotter.ContentState;
+import dev.ferry.snapshot.VolumeSnapshotter.SnapshotRequest;
+import dev.ferry.snapshot.VolumeSnapshotter.SnapshotState;
+import dev.ferry.snapshot.config.SnapshotConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * A backup run, whatever started it: resolve the PVCs, take one CSI VolumeSnapshot each (all
+ * created before any is waited for, so they are as close in time as the cluster allows), wait for
+ * each to become ready within the configured bound, read the Azure snapshot behind it and its
+ * predecessor, and announce each volume with {@code SnapshotTaken}. A volume that fails is
+ * announced with {@code StepFailed} and does not hold up the others.
+ *
+ * <p>Idempotent: the VolumeSnapshot's name derives from the backupId and the PVC's uid, so a
+ * repeated request finds what it made instead of making more.
+ */
+@ApplicationScoped
+public class BackupService {
+
+    /** The policy name of one-off backups (REST and Kafka requests without a policy). */
+    public static final String MANUAL_POLICY = "manual";
+    private static final Logger LOG = Logger.getLogger(BackupService.class);
+
+    /** What {@link #accept} did: the run, and whether it is new (to be executed) or was already known. */
+    public record Accepted(BackupRun run, boolean isNew) {
+    }
+
+    /** Why one volume could not be snapshotted, in step.failed terms. */
+    static final class VolumeFailed extends RuntimeException {
+        final String code;
+        final boolean retryable;
+
+        VolumeFailed(String code, String message, boolean retryable) {
+            super(message);
+            this.code = code;
+            this.retryable = retryable;
+        }
+    }
+
+    private final SnapshotConfig config;
+    private final ClusterVolumes volumes;
+    private final VolumeSnapshotter snapshotter;
+    private final SourceSnapshots sourceSnapshots;
+    private final BackupRuns runs;
+    private final BackupEvents events;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private final ExecutorService background;
+
+    public BackupService(SnapshotConfig config, ClusterVolumes volumes, VolumeSnapshotter snapshotter, SourceSnapshots sourceSnapshots,
+                         BackupRuns runs, BackupEvents events, MeterRegistry metrics, Clock clock) {
+        this.config = config;
+        this.volumes = volumes;
+        this.snapshotter = snapshotter;
+        this.sourceSnapshots = sourceSnapshots;
+        this.runs = runs;
+        this.events = events;
+        this.metrics = metrics;
+        this.clock = clock;
+        AtomicInteger threads = new AtomicInteger();
+        this.background = Executors.newFixedThreadPool(Math.max(1, config.runs().maxConcurrent()), task -> {
+            Thread thread = new Thread(task, "ferry-backup-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        background.shutdownNow();
+    }
+
+    /**
+     * Checks a request and plans its run: which PVCs, which are skipped and why, which target and
+     * strategy. Creates nothing in the cluster. A request whose backupId is already running or done
+     * returns that run.
+     *
+     * @throws BackupRejected if the request cannot be carried out as asked
+     */
+    public Accepted accept(BackupRequested request) {
+        check(request);
+        String policy = request.policy() == null ? MANUAL_POLICY : request.policy();
+        Optional<BackupRun> known = runs.inMemory(request.backupId()).filter(run -> !run.isRebuilt());
+        if (known.isPresent()) {
+            if (!known.get().sameRequest(request.namespace(), request.pvcNames(), request.labelSelector(), policy)) {
+                throw new BackupRejected(Reason.BACKUP_ID_CONFLICT, "Backup " + request.backupId()
+                        + " exists and was asked for something else (namespace " + known.get().namespace() + ").");
+            }
+            return new Accepted(known.get(), false);
+        }
+        DrTarget target = target(request.target());
+        TransferStrategy strategy = request.strategy() != null ? request.strategy()
+                : TransferStrategy.fromWireName(config.transfer().strategy());
+        String namespace = request.namespace();
+        if (!volumes.namespaceExists(namespace)) {
+            throw new BackupRejected(Reason.NAMESPACE_NOT_FOUND, "Namespace " + namespace + " does not exist on cluster "
+                    + config.cluster() + ".");
+        }
+        List<Claim> claims = claims(request);
+        List<Claim> eligible = new ArrayList<>();
+        List<BackupRun.Skipped> skipped = new ArrayList<>();
+        for (Claim claim : claims) {
+            Optional<String> why = claim.ineligibility();
+            if (why.isPresent()) {
+                skipped.add(new BackupRun.Skipped(claim.name(), why.get()));
+            } else {
+                eligible.add(claim);
+            }
+        }
+        if (eligible.isEmpty()) {
+            throw new BackupRejected(Reason.NO_ELIGIBLE_PVC, "No PVC of the request in namespace " + namespace
+                    + " is a Bound volume of " + Claim.AZURE_DISK_DRIVER + ".",
+                    skipped.stream().map(s -> s.pvc() + ": " + s.reason()).toList());
+        }
+        BackupRun run = BackupRun.plan(request.backupId(), request.correlationId(), namespace, policy, strategy, target,
+                request.requestedAt(), request.pvcNames(), request.labelSelector(), eligible, skipped);
+        BackupRun registered = runs.register(run);
+        if (registered != run) {
+            return new Accepted(registered, false);
+        }
+        skipped.forEach(s -> LOG.infof("backup %s skips PVC %s/%s: %s", run.backupId(), namespace, s.pvc(), s.reason()));
+        metrics.counter("ferry.snapshot.volumes", "outcome", "skipped").increment(skipped.size());
+        return new Accepted(run, true);
+    }
+
+    /** Executes an accepted run off the caller's thread, with bounded concurrency. */
+    public void executeInBackground(BackupRun run) {
+        background.submit(() -> {
+            try {
+                execute(run);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "backup %s stopped unexpectedly", run.backupId());
+            }
+        });
+    }
+
+    /** Executes an accepted run and returns when every volume is announced as taken or failed. */
+    public void execute(BackupRun run) {
+        MDC.put("backupId", run.backupId());
+        try {
+            LOG.infof("backup of %d PVC(s) in namespace %s starts", run.volumeCount(), run.namespace());
+            Map<String, SnapshotState> snapshots = new LinkedHashMap<>();
+            for (Claim claim : run.claims()) {
+                inVolume(run, claim, () -> snapshots.put(claim.uid(), ensureSnapshot(run, claim)));
+            }
+            Instant deadline = clock.instant().plus(config.snapshot().readyTimeout());
+            for (Claim claim : run.claims()) {
+                SnapshotState snapshot = snapshots.get(claim.uid());
+                if (snapshot != null) {
+                    inVolume(run, claim, () -> announce(run, claim, snapshot, deadline));
+                }
+            }
+            run.snapshotsDone(clock.instant());
+            LOG.infof("backup snapshots done: %s", run.state());
+        } finally {
+            MDC.remove("backupId");
+        }
+    }
+
+    // ---- one volume ------------------------------------------------------------------------------
+
+    private void inVolume(BackupRun run, Claim claim, Runnable step) {
+        MDC.put("volume", claim.namespace() + "/" + claim.name());
+        try {
+            step.run();
+        } catch (VolumeFailed e) {
+            fail(run, claim, e.code, e.getMessage(), e.retryable);
+        } catch (AzureCallFailed e) {
+            fail(run, claim, e.code(), e.getMessage(), e.retryable());
+        } catch (InvalidEventException e) {
+            fail(run, claim, "InvalidEvent", "SnapshotTaken would break the contract: " + e.getMessage(), false);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "snapshot step failed unexpectedly");
+            fail(run, claim, "Unexpected", e.getClass().getSimpleName() + ": " + e.getMessage(), true);
+        } finally {
+            MDC.remove("volume");
+        }
+    }
+
+    /** Finds this backup's VolumeSnapshot of the claim or creates it. */
+    private SnapshotState ensureSnapshot(BackupRun run, Claim claim) {
+        String name = SnapshotNames.volumeSnapshot(run.backupId(), claim.uid());
+        Optional<SnapshotState> existing = snapshotter.find(claim.namespace(), name);
+        SnapshotState snapshot = existing.orElseGet(() -> snapshotter.create(new SnapshotRequest(claim.namespace(), name, claim.name(),
+                config.snapshot().className(), labels(run, claim), annotations(run, claim))));
+        if (!run.backupId().equals(snapshot.label(FerryLabels.BACKUP_ID)) || !claim.uid().equals(snapshot.label(FerryLabels.PVC_UID))) {
+            throw new VolumeFailed("SnapshotNameTaken", "VolumeSnapshot " + claim.namespace() + "/" + name
+                    + " exists but does not belong to backup " + run.backupId() + " and PVC uid " + claim.uid() + ".", false);
+        }
+        LOG.infof(existing.isPresent() ? "VolumeSnapshot %s already exists" : "created VolumeSnapshot %s", name);
+        run.snapshotting(claim.uid(), name, clock.instant());
+        return snapshot;
+    }
+
+    /** Waits for the snapshot, reads it in Azure with its predecessor, and sends SnapshotTaken. */
+    private void announce(BackupRun run, Claim claim, SnapshotState created, Instant deadline) {
+        long started = System.nanoTime();
+        SnapshotState snapshot = awaitReady(claim, created, deadline);
+        ContentState content = snapshotter.content(snapshot.contentName()).orElseThrow();
+        metrics.timer("ferry.snapshot.ready.duration").record(Duration.ofNanos(System.nanoTime() - started));
+        SourceSnapshotInfo info = sourceSnapshots.describe(content.snapshotHandle()).orElseThrow(() -> new VolumeFailed(
+                "SourceSnapshotNotFound", "Azure snapshot " + content.snapshotHandle() + " of VolumeSnapshot " + snapshot.name()
+                + " does not exist.", false));
+        String diskId = content.volumeHandle() != null ? content.volumeHandle() : claim.volumeHandle();
+        ArmResourceId previous = previousSnapshot(claim, snapshot, diskId, info).orElse(null);
+        Instant takenAt = info.timeCreated() != null ? info.timeCreated() : snapshot.created() != null ? snapshot.created() : clock.instant();
+        long size = info.sizeBytes() > 0 ? info.sizeBytes() : claim.toPvcSpec().capacityBytes();
+        VolumeBackup volume = new VolumeBackup(run.policy(), config.cluster(), claim.namespace(), claim.toPvcSpec(),
+                run.volumeIndex(claim.uid()), run.volumeCount(),
+                new SourceSnapshot(ArmResourceId.parse(content.snapshotHandle()), ArmResourceId.parse(diskId), info.region(), size,
+                        info.incremental(), previous),
+                run.target(), run.strategy(), takenAt);
+        events.snapshotTaken(new SnapshotTaken(FerryEvent.SCHEMA_VERSION, run.backupId(), run.correlationId(), volume));
+        run.taken(claim.uid(), volume, clock.instant());
+        metrics.counter("ferry.snapshot.volumes", "outcome", "taken").increment();
+        LOG.infof("snapshot %s taken (%d bytes, incremental %s, previous %s)", content.snapshotHandle(), size, info.incremental(), previous);
+    }
+
+    private SnapshotState awaitReady(Claim claim, SnapshotState created, Instant deadline) {
+        SnapshotState snapshot = created;
+        while (true) {
+            if (snapshot.error() != null) {
+                throw new VolumeFailed("SnapshotFailed", "VolumeSnapshot " + claim.namespace() + "/" + snapshot.name() + " of PVC "
+                        + claim.name() + " failed: " + snapshot.error(), false);
+            }
+            if (snapshot.readyToUse() && snapshot.contentName() != null) {
+                Optional<ContentState> content = snapshotter.content(snapshot.contentName());
+                if (content.isPresent() && content.get().snapshotHandle() != null) {
+                    return snapshot;
+                }
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                throw new VolumeFailed("SnapshotNotReady", "VolumeSnapshot " + claim.namespace() + "/" + snapshot.name() + " of PVC "
+                        + claim.name() + " was not readyToUse within " + config.snapshot().readyTimeout() + ".", true);
+            }
+            pause(config.snapshot().pollInterval());
+            String name = snapshot.name();
+            snapshot = snapshotter.find(claim.namespace(), name).orElseThrow(() -> new VolumeFailed("SnapshotDeleted",
+                    "VolumeSnapshot " + claim.namespace() + "/" + name + " was deleted while the backup waited for it.", true));
+        }
+    }
+
+    /**
+     * The newest earlier Ferry snapshot of the same disk whose content is ready and whose Azure
+     * snapshot still exists in the same incremental family: the base of an incremental transfer.
+     */
+    private Optional<ArmResourceId> previousSnapshot(Claim claim, SnapshotState current, String diskId, SourceSnapshotInfo currentInfo) {
+        Instant mine = BackupRuns.requestedAt(current);
+        List<SnapshotState> history = snapshotter.list(claim.namespace(), Map.of(FerryLabels.MANAGED_BY, FerryLabels.MANAGED_BY_VALUE,
+                FerryLabels.PVC_UID, claim.uid()));
+        List<SnapshotState> earlier = history.stream()
+                .filter(s -> !s.name().equals(current.name()))
+                .filter(s -> s.readyToUse() && s.contentName() != null && s.error() == null)
+                .filter(s -> BackupRuns.requestedAt(s).isBefore(mine))
+                .sorted(Comparator.comparing(BackupRuns::requestedAt).thenComparing(SnapshotState::name).reversed())
+                .toList();
+        for (SnapshotState candidate : earlier) {
+            Optional<ContentState> content = snapshotter.content(candidate.contentName());
+            if (content.isEmpty() || content.get().snapshotHandle() == null || content.get().volumeHandle() == null
+                    || !content.get().volumeHandle().equalsIgnoreCase(diskId)) {
+                continue;
+            }
+            Optional<SourceSnapshotInfo> info = sourceSnapshots.describe(content.get().snapshotHandle());
+            if (info.isEmpty()) {
+                continue;
+            }
+            if (currentInfo.familyId() != null && info.get().familyId() != null
+                    && !currentInfo.familyId().equalsIgnoreCase(info.get().familyId())) {
+                continue;
+            }
+            if (info.get().id().equalsIgnoreCase(currentInfo.id())) {
+                continue;
+            }
+            return Optional.of(ArmResourceId.parse(content.get().snapshotHandle()));
+        }
+        return Optional.empty();
+    }
+
+    private void fail(BackupRun run, Claim claim, String code, String message, boolean retryable) {
+        LOG.errorf("snapshot of PVC %s/%s failed: %s: %s", claim.namespace(), claim.name(), code, message);
+        run.failed(claim.uid(), Step.SNAPSHOT.wireName(), code, message, clock.instant());
+        metrics.counter("ferry.snapshot.volumes", "outcome", "failed").increment();
+        try {
+            // No volume block: it needs the Azure snapshot this step did not get. The reason names the PVC.
+            events.stepFailed(new StepFailed(FerryEvent.SCHEMA_VERSION, run.backupId(), null, run.correlationId(), Step.SNAPSHOT, code,
+                    "PVC " + claim.namespace() + "/" + claim.name() + " (uid " + claim.uid() + "): " + message, retryable, 1, null,
+                    null, null, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "could not announce the failure of PVC %s/%s", claim.namespace(), claim.name());
+        }
+    }
+
+    // ---- the request -----------------------------------------------------------------------------
+
+    private static void check(BackupRequested request) {
+        List<String> problems = new ArrayList<>();
+        try {
+            request.validate();
+        } catch (InvalidEventException e) {
+            e.violations().forEach(v -> problems.add(v.toString()));
+        }
+        if (request.labelSelector() != null) {
+            problems.addAll(LabelSelector.problems(request.labelSelector()));
+        }
+        if (!problems.isEmpty()) {
+            throw new BackupRejected(Reason.INVALID_REQUEST, "The backup request is invalid.", problems);
+        }
+    }
+
+    private List<Claim> claims(BackupRequested request) {
+        String namespace = request.namespace();
+        List<Claim> claims = new ArrayList<>();
+        if (request.pvcNames() != null) {
+            List<String> missing = new ArrayList<>();
+            for (String name : request.pvcNames().stream().distinct().toList()) {
+                volumes.claim(namespace, name).ifPresentOrElse(claims::add, () -> missing.add(name));
+            }
+            if (!missing.isEmpty()) {
+                throw new BackupRejected(Reason.PVC_NOT_FOUND, "Namespace " + namespace + " has no PVC named " + String.join(", ", missing) + ".",
+                        missing);
+            }
+        } else {
+            claims.addAll(volumes.claims(namespace, request.labelSelector() == null ? Map.of() : request.labelSelector()));
+            if (claims.isEmpty()) {
+                throw new BackupRejected(Reason.NO_MATCHING_PVC, request.labelSelector() == null
+                        ? "Namespace " + namespace + " has no PVC."
+                        : "No PVC in namespace " + namespace + " matches the labels " + request.labelSelector() + ".");
+            }
+        }
+        claims.sort(Comparator.comparing(Claim::name));
+        return claims;
+    }
+
+    private DrTarget target(DrTarget requested) {
+        DrTarget target = requested != null ? requested : configuredTarget().orElseThrow(() -> new BackupRejected(Reason.TARGET_NOT_ALLOWED,
+                "The request names no DR target and none is configured (ferry.target.*)."));
+        if (!config.stagingAccounts().isEmpty()) {
+            var account = config.stagingAccounts().values().stream()
+                    .filter(a -> ArmResourceId.parse(a.id()).equals(target.stagingStorageAccountId()))
+                    .findFirst()
+                    .orElseThrow(() -> new BackupRejected(Reason.TARGET_NOT_ALLOWED, "Storage account "
+                            + target.stagingStorageAccountId() + " is not a configured staging account."));
+            if (!account.region().equalsIgnoreCase(target.region())) {
+                throw new BackupRejected(Reason.TARGET_NOT_ALLOWED, "Staging account " + target.stagingStorageAccountId() + " is in "
+                        + account.region() + ", not in the target region " + target.region() + ".");
+            }
+        }
+        return target;
+    }
+
+    private Optional<DrTarget> configuredTarget() {
+        SnapshotConfig.Target t = config.target();
+        if (t.region().isEmpty() || t.subscriptionId().isEmpty() || t.resourceGroup().isEmpty() || t.stagingStorageAccountId().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DrTarget(t.region().get().toLowerCase(Locale.ROOT), t.subscriptionId().get(), t.resourceGroup().get(),
+                ArmResourceId.parse(t.stagingStorageAccountId().get())));
+    }
+
+    private static Map<String, String> labels(BackupRun run, Claim claim) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(FerryLabels.MANAGED_BY, FerryLabels.MANAGED_BY_VALUE);
+        labels.put(FerryLabels.BACKUP_ID, run.backupId());
+        labels.put(FerryLabels.PVC_UID, claim.uid());
+        if (claim.name().length() <= FerryLabels.MAX_LABEL_VALUE) {
+            labels.put(FerryLabels.PVC, claim.name());
+        }
+        if (run.policy().length() <= FerryLabels.MAX_LABEL_VALUE) {
+            labels.put(FerryLabels.POLICY, run.policy());
+        }
+        return labels;
+    }
+
+    private static Map<String, String> annotations(BackupRun run, Claim claim) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(FerryLabels.PVC, claim.name());
+        annotations.put(FerryLabels.POLICY, run.policy());
+        annotations.put(FerryLabels.REQUESTED_AT, run.requestedAt().toString());
+        annotations.put(FerryLabels.CORRELATION_ID, run.correlationId());
+        annotations.put(FerryLabels.VOLUME_INDEX, Integer.toString(run.volumeIndex(claim.uid())));
+        annotations.put(FerryLabels.VOLUME_COUNT, Integer.toString(run.volumeCount()));
+        annotations.put(FerryLabels.STRATEGY, run.strategy().wireName());
+        return annotations;
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VolumeFailed("Interrupted", "interrupted while waiting for the snapshot", true);
+        }
+    }
+}

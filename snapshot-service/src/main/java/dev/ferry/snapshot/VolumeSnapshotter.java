@@ -1,0 +1,52 @@
+package dev.ferry.snapshot;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** CSI VolumeSnapshots and their contents on the source cluster: the verbs a backup needs, nothing more. */
+public interface VolumeSnapshotter {
+
+    /** A VolumeSnapshot to create from a PVC. */
+    record SnapshotRequest(String namespace, String name, String pvcName, String snapshotClass,
+                           Map<String, String> labels, Map<String, String> annotations) {
+    }
+
+    /**
+     * A VolumeSnapshot as the snapshot controller reports it.
+     *
+     * @param error the controller's {@code status.error.message}, if any
+     */
+    record SnapshotState(String namespace, String name, String pvcName, Map<String, String> labels,
+                         Map<String, String> annotations, Instant created, boolean readyToUse, String contentName,
+                         String error) {
+
+        public String label(String key) {
+            return labels == null ? null : labels.get(key);
+        }
+
+        public String annotation(String key) {
+            return annotations == null ? null : annotations.get(key);
+        }
+    }
+
+    /**
+     * A VolumeSnapshotContent.
+     *
+     * @param snapshotHandle the Azure snapshot's ARM id ({@code status.snapshotHandle})
+     * @param volumeHandle   the disk it was taken of ({@code spec.source.volumeHandle})
+     */
+    record ContentState(String name, String snapshotHandle, String volumeHandle, boolean readyToUse, String error) {
+    }
+
+    Optional<SnapshotState> find(String namespace, String name);
+
+    /** Creates the VolumeSnapshot; if one of that name appeared meanwhile, returns it instead. */
+    SnapshotState create(SnapshotRequest request);
+
+    Optional<ContentState> content(String name);
+
+    /** The VolumeSnapshots carrying all these labels, in one namespace or (null) in all. */
+    List<SnapshotState> list(String namespace, Map<String, String> labels);
+}

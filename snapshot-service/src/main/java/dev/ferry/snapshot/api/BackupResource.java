@@ -1,0 +1,139 @@
+package dev.ferry.snapshot.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.events.BackupRequested;
+import dev.ferry.events.FerryEvent;
+import dev.ferry.events.TransferStrategy;
+import dev.ferry.snapshot.BackupRejected;
+import dev.ferry.snapshot.BackupRun;
+import dev.ferry.snapshot.BackupRuns;
+import dev.ferry.snapshot.BackupService;
+import dev.ferry.snapshot.LabelSelector;
+import dev.ferry.snapshot.config.SnapshotConfig;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Backups over REST: start one, follow one, list a namespace's. */
+@Path("/api/v1/backups")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+public class BackupResource {
+
+    /** Who a REST request says asked for it, in BackupRequested. */
+    static final String REQUESTED_BY = "rest";
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    private final BackupService backups;
+    private final BackupRuns runs;
+    private final SnapshotConfig config;
+    private final Clock clock;
+
+    public BackupResource(BackupService backups, BackupRuns runs, SnapshotConfig config, Clock clock) {
+        this.backups = backups;
+        this.runs = runs;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts a backup: 202 with the run and its Location once the PVCs are resolved (the snapshots
+     * are taken after the answer); 200 with the existing run when {@code backupId} names one that
+     * asked for the same.
+     */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(BackupBody body, @HeaderParam("X-Correlation-Id") String correlationId, @Context UriInfo uri) {
+        if (body == null) {
+            throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "A JSON body is required.",
+                    List.of("namespace: is required"));
+        }
+        String backupId = body.backupId() != null ? body.backupId() : UUID.randomUUID().toString();
+        BackupRequested request = new BackupRequested(FerryEvent.SCHEMA_VERSION, backupId,
+                correlationId != null && !correlationId.isBlank() ? correlationId : backupId, config.cluster(), body.namespace(),
+                body.pvcNames(), selector(body.labelSelector()), body.policy(), strategy(body.strategy()), null, REQUESTED_BY,
+                clock.instant());
+        BackupService.Accepted accepted = backups.accept(request);
+        if (accepted.isNew()) {
+            backups.executeInBackground(accepted.run());
+        }
+        URI location = uri.getBaseUriBuilder().path("api/v1/backups").path(backupId).build();
+        return Response.status(accepted.isNew() ? Response.Status.ACCEPTED : Response.Status.OK).location(location)
+                .type(MediaType.APPLICATION_JSON).entity(accepted.run().view()).build();
+    }
+
+    /** One backup with each volume's state; rebuilt from the cluster's VolumeSnapshots when not in memory. */
+    @GET
+    @Path("{backupId}")
+    public BackupRun.View get(@PathParam("backupId") String backupId) {
+        return runs.find(backupId).map(BackupRun::view).orElseThrow(() -> new ProblemException(404, "backup-not-found",
+                "No such backup", "No backup " + backupId + " is known on cluster " + config.cluster() + "."));
+    }
+
+    /** The backups of a namespace (of every namespace without the parameter), newest first. */
+    @GET
+    public List<BackupRun.View> list(@QueryParam("namespace") String namespace) {
+        if (namespace != null && !DNS_LABEL.matcher(namespace).matches()) {
+            throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "The namespace parameter is not a namespace name.",
+                    List.of("namespace: must be a DNS-1123 label but is '" + namespace + "'"));
+        }
+        return runs.list(namespace).stream().map(BackupRun::view).toList();
+    }
+
+    private static Map<String, String> selector(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        try {
+            if (node.isTextual()) {
+                return LabelSelector.parse(node.textValue());
+            }
+        } catch (LabelSelector.InvalidSelector e) {
+            throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "The label selector is invalid.", e.problems());
+        }
+        if (node.isObject()) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            List<String> problems = new ArrayList<>();
+            node.fields().forEachRemaining(field -> {
+                if (field.getValue().isTextual()) {
+                    labels.put(field.getKey(), field.getValue().textValue());
+                } else {
+                    problems.add("labelSelector value of '" + field.getKey() + "' must be a string");
+                }
+            });
+            if (!problems.isEmpty()) {
+                throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "The label selector is invalid.", problems);
+            }
+            return labels;
+        }
+        throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "The label selector is invalid.",
+                List.of("labelSelector must be a string such as \"app=shop\" or an object of labels"));
+    }
+
+    private static TransferStrategy strategy(String wire) {
+        if (wire == null) {
+            return null;
+        }
+        try {
+            return TransferStrategy.fromWireName(wire);
+        } catch (IllegalArgumentException e) {
+            throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "The transfer strategy is unknown.", List.of(e.getMessage()));
+        }
+    }
+}

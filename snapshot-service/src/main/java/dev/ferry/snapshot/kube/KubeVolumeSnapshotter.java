@@ -1,0 +1,119 @@
+package dev.ferry.snapshot.kube;
+
+import dev.ferry.snapshot.VolumeSnapshotter;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * CSI VolumeSnapshots ({@code snapshot.storage.k8s.io/v1}) as fabric8 generic resources: the typed
+ * volumesnapshot-client of the platform's fabric8 version does not resolve.
+ */
+@ApplicationScoped
+public class KubeVolumeSnapshotter implements VolumeSnapshotter {
+
+    static final String API_VERSION = "snapshot.storage.k8s.io/v1";
+    static final ResourceDefinitionContext VOLUME_SNAPSHOTS = new ResourceDefinitionContext.Builder()
+            .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshot").withPlural("volumesnapshots")
+            .withNamespaced(true).build();
+    static final ResourceDefinitionContext VOLUME_SNAPSHOT_CONTENTS = new ResourceDefinitionContext.Builder()
+            .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshotContent")
+            .withPlural("volumesnapshotcontents").withNamespaced(false).build();
+
+    private final KubernetesClient client;
+
+    public KubeVolumeSnapshotter(KubernetesClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Optional<SnapshotState> find(String namespace, String name) {
+        return Optional.ofNullable(client.genericKubernetesResources(VOLUME_SNAPSHOTS).inNamespace(namespace).withName(name).get())
+                .map(KubeVolumeSnapshotter::state);
+    }
+
+    @Override
+    public SnapshotState create(SnapshotRequest request) {
+        GenericKubernetesResource snapshot = new GenericKubernetesResourceBuilder()
+                .withApiVersion(API_VERSION).withKind("VolumeSnapshot")
+                .withNewMetadata().withName(request.name()).withNamespace(request.namespace())
+                .withLabels(request.labels()).withAnnotations(request.annotations()).endMetadata()
+                .addToAdditionalProperties("spec", Map.of(
+                        "volumeSnapshotClassName", request.snapshotClass(),
+                        "source", Map.of("persistentVolumeClaimName", request.pvcName())))
+                .build();
+        try {
+            return state(client.genericKubernetesResources(VOLUME_SNAPSHOTS).inNamespace(request.namespace()).resource(snapshot).create());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                // Another replica or an earlier delivery made it between our look and our create.
+                return find(request.namespace(), request.name()).orElseThrow(() -> e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<ContentState> content(String name) {
+        GenericKubernetesResource content = client.genericKubernetesResources(VOLUME_SNAPSHOT_CONTENTS).withName(name).get();
+        if (content == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ContentState(name, string(content, "status", "snapshotHandle"),
+                string(content, "spec", "source", "volumeHandle"), Boolean.TRUE.equals(value(content, "status", "readyToUse")),
+                string(content, "status", "error", "message")));
+    }
+
+    @Override
+    public List<SnapshotState> list(String namespace, Map<String, String> labels) {
+        var all = client.genericKubernetesResources(VOLUME_SNAPSHOTS);
+        var items = namespace == null ? all.inAnyNamespace().withLabels(labels).list().getItems()
+                : all.inNamespace(namespace).withLabels(labels).list().getItems();
+        return items.stream().map(KubeVolumeSnapshotter::state).toList();
+    }
+
+    static SnapshotState state(GenericKubernetesResource snapshot) {
+        var metadata = snapshot.getMetadata();
+        return new SnapshotState(metadata.getNamespace(), metadata.getName(), string(snapshot, "spec", "source", "persistentVolumeClaimName"),
+                metadata.getLabels() == null ? Map.of() : Map.copyOf(metadata.getLabels()),
+                metadata.getAnnotations() == null ? Map.of() : Map.copyOf(metadata.getAnnotations()),
+                created(snapshot), Boolean.TRUE.equals(value(snapshot, "status", "readyToUse")),
+                string(snapshot, "status", "boundVolumeSnapshotContentName"), string(snapshot, "status", "error", "message"));
+    }
+
+    private static Instant created(GenericKubernetesResource snapshot) {
+        String text = string(snapshot, "status", "creationTime");
+        if (text == null) {
+            text = snapshot.getMetadata().getCreationTimestamp();
+        }
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String string(GenericKubernetesResource resource, String... path) {
+        Object value = value(resource, path);
+        return value == null ? null : value.toString();
+    }
+
+    private static Object value(GenericKubernetesResource resource, String... path) {
+        Object current = resource.getAdditionalProperties();
+        for (String key : path) {
+            if (!(current instanceof Map<?, ?> map)) {
+                return null;
+            }
+            current = map.get(key);
+        }
+        return current;
+    }
+}

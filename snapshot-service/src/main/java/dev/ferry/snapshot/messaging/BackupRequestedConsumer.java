@@ -1,0 +1,79 @@
+package dev.ferry.snapshot.messaging;
+
+import dev.ferry.events.BackupRequested;
+import dev.ferry.events.FerryEvent;
+import dev.ferry.events.Step;
+import dev.ferry.events.StepFailed;
+import dev.ferry.events.cloudevents.CloudEventAttributes;
+import dev.ferry.events.validation.InvalidEventException;
+import dev.ferry.snapshot.BackupRejected;
+import dev.ferry.snapshot.BackupService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Consumes {@code ferry.backup.requested}: a record that cannot be read goes to the dead-letter
+ * topic with the reason; a request that cannot be carried out (unknown namespace, no PVC) gives
+ * {@code step.failed} of step {@code intake}; a valid one runs to its end before the record is
+ * acknowledged, so a redelivery after a crash resumes the same backup (its names are derived).
+ */
+@ApplicationScoped
+public class BackupRequestedConsumer {
+
+    private static final Logger LOG = Logger.getLogger(BackupRequestedConsumer.class);
+
+    private final BackupService backups;
+    private final EventPublisher publisher;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+
+    public BackupRequestedConsumer(BackupService backups, EventPublisher publisher, MeterRegistry metrics, Clock clock) {
+        this.backups = backups;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Incoming(Channels.BACKUP_REQUESTED)
+    @Blocking(ordered = false)
+    public CompletionStage<Void> consume(Message<byte[]> message) {
+        Map<String, String> headers = IncomingRecord.headers(message);
+        BackupRequested request;
+        try {
+            request = IncomingRecord.read(message, headers, BackupRequested.class);
+        } catch (InvalidEventException e) {
+            LOG.warnf("dead-lettering an unreadable backup request: %s", e.getMessage());
+            metrics.counter("ferry.snapshot.requests", "outcome", "dead-lettered").increment();
+            return message.nack(e);
+        }
+        MDC.put("backupId", request.backupId());
+        try {
+            BackupService.Accepted accepted = backups.accept(request);
+            if (accepted.isNew()) {
+                backups.execute(accepted.run());
+                metrics.counter("ferry.snapshot.requests", "outcome", "executed").increment();
+            } else {
+                LOG.infof("backup %s is already known (%s); nothing new to do", request.backupId(), accepted.run().state());
+                metrics.counter("ferry.snapshot.requests", "outcome", "duplicate").increment();
+            }
+        } catch (BackupRejected e) {
+            LOG.warnf("backup request refused: %s: %s %s", e.code(), e.getMessage(), e.details());
+            metrics.counter("ferry.snapshot.requests", "outcome", "refused").increment();
+            String reason = e.details().isEmpty() ? e.getMessage() : e.getMessage() + " " + String.join("; ", e.details());
+            publisher.stepFailed(new StepFailed(FerryEvent.SCHEMA_VERSION, request.backupId(), null, request.correlationId(), Step.INTAKE,
+                    e.code(), reason.length() > 1024 ? reason.substring(0, 1021) + "..." : reason, false, 1, null,
+                    headers.get(CloudEventAttributes.HEADER_ID), headers.get(CloudEventAttributes.HEADER_TYPE), clock.instant()));
+        } finally {
+            MDC.remove("backupId");
+        }
+        return message.ack();
+    }
+}
