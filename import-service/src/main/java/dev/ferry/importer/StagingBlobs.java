@@ -1,5 +1,6 @@
 package dev.ferry.importer;
 
+import dev.ferry.support.azure.AzureCallFailed;
 import java.time.Instant;
 import java.util.List;
 

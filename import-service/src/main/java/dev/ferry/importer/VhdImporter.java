@@ -1,5 +1,6 @@
 package dev.ferry.importer;
 
+import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotRecreated;

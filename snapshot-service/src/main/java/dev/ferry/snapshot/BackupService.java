@@ -1,5 +1,6 @@
 package dev.ferry.snapshot;
 
+import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.events.BackupRequested;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;

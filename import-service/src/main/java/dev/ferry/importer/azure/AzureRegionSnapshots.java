@@ -5,7 +5,7 @@ import com.azure.resourcemanager.compute.ComputeManager;
 import com.azure.resourcemanager.compute.models.Snapshot;
 import com.azure.resourcemanager.compute.models.SnapshotSkuType;
 import com.azure.resourcemanager.compute.models.SnapshotStorageAccountTypes;
-import dev.ferry.importer.AzureCallFailed;
+import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.importer.RegionSnapshots;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.BlobUrlParts;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import dev.ferry.importer.AzureCallFailed;
+import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.importer.StagingBlobs;
 import dev.ferry.importer.config.ImportConfig;
 import jakarta.enterprise.context.ApplicationScoped;

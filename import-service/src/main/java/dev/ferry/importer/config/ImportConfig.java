@@ -1,5 +1,6 @@
 package dev.ferry.importer.config;
 
+import dev.ferry.support.azure.AzureSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -15,7 +16,8 @@ public interface ImportConfig {
     @WithDefault("dr")
     String cluster();
 
-    Azure azure();
+    /** The {@code ferry.azure.*} keys every Ferry service shares. */
+    AzureSettings azure();
 
     /**
      * The region-B staging storage accounts that VHDs may be imported from, by account name.
@@ -34,34 +36,6 @@ public interface ImportConfig {
     Retry retry();
 
     Sweeper sweeper();
-
-    /** How the service reaches Azure Resource Manager. */
-    interface Azure {
-
-        /** Resource Manager endpoint. Default the public cloud's. */
-        @WithDefault("https://management.azure.com/")
-        String resourceManagerEndpoint();
-
-        /** Microsoft Entra authority host. Default the public cloud's. */
-        @WithDefault("https://login.microsoftonline.com/")
-        String authorityHost();
-
-        /** Skip Entra instance discovery: only for a private authority such as the local fake. Default false. */
-        @WithDefault("false")
-        boolean disableInstanceDiscovery();
-
-        /** Tenant of the service principal; absent means the default credential chain (AKS Workload Identity). */
-        Optional<String> tenantId();
-
-        /** Client id of a service principal; with {@code client-secret}, used instead of the default chain. */
-        Optional<String> clientId();
-
-        /** Client secret of that service principal; never logged. */
-        Optional<String> clientSecret();
-
-        /** The subscription the service works in. */
-        String subscriptionId();
-    }
 
     /** A staging storage account in region B. */
     interface StagingAccount {

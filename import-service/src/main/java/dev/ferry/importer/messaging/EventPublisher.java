@@ -1,18 +1,13 @@
 package dev.ferry.importer.messaging;
 
 import dev.ferry.events.FerryEvent;
-import dev.ferry.events.cloudevents.EventEnvelope;
 import dev.ferry.events.cloudevents.EventSource;
-import dev.ferry.events.json.EventJson;
 import dev.ferry.importer.config.ImportConfig;
+import dev.ferry.support.messaging.KafkaCloudEvents;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Sends the service's events as CloudEvents in Kafka binary mode, keyed by volume, and waits for
@@ -48,11 +43,6 @@ public class EventPublisher {
     }
 
     private void send(MutinyEmitter<byte[]> emitter, FerryEvent event) {
-        EventEnvelope envelope = EventEnvelope.of(event, source, clock);
-        RecordHeaders headers = new RecordHeaders();
-        envelope.attributes().kafkaHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(envelope.key()).withHeaders(headers).build();
-        emitter.sendMessageAndAwait(Message.of(EventJson.write(event)).addMetadata(metadata));
+        emitter.sendMessageAndAwait(KafkaCloudEvents.message(event, source, clock));
     }
 }

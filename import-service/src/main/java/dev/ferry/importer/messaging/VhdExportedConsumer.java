@@ -7,21 +7,18 @@ import dev.ferry.events.VhdExported;
 import dev.ferry.events.cloudevents.CloudEventAttributes;
 import dev.ferry.events.json.EventJson;
 import dev.ferry.events.validation.InvalidEventException;
-import dev.ferry.importer.AzureCallFailed;
+import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.importer.StepRefused;
 import dev.ferry.importer.VhdImporter;
 import dev.ferry.importer.config.ImportConfig;
+import dev.ferry.support.messaging.KafkaCloudEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -55,7 +52,7 @@ public class VhdExportedConsumer {
     @Incoming(Channels.VHD_EXPORTED)
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        Map<String, String> headers = headers(message);
+        Map<String, String> headers = KafkaCloudEvents.headers(message);
         VhdExported exported;
         try {
             exported = EventJson.readRecord(headers, message.getPayload(), VhdExported.class);
@@ -109,17 +106,6 @@ public class VhdExportedConsumer {
                 headers.get(CloudEventAttributes.HEADER_TYPE), clock.instant()));
     }
 
-    private static Map<String, String> headers(Message<byte[]> message) {
-        Map<String, String> headers = new HashMap<>();
-        message.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(metadata -> {
-            for (Header header : metadata.getHeaders()) {
-                if (header.value() != null) {
-                    headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-                }
-            }
-        });
-        return headers;
-    }
 
     private static void pause(Duration duration) {
         try {

@@ -1,54 +1,26 @@
 package dev.ferry.snapshot.azure;
 
 import com.azure.core.credential.TokenCredential;
-import com.azure.core.management.AzureEnvironment;
-import com.azure.core.management.profile.AzureProfile;
-import com.azure.identity.ClientSecretCredentialBuilder;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.compute.ComputeManager;
 import dev.ferry.snapshot.config.SnapshotConfig;
+import dev.ferry.support.azure.AzureClientFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.HashMap;
-import java.util.Map;
 
-/**
- * Builds the Azure SDK clients from the configuration: the credential (a service principal if one
- * is configured, else the default chain, which is AKS Workload Identity in production) and the
- * Compute manager for the configured endpoints.
- */
+/** The Azure SDK clients as beans, built from the shared {@code ferry.azure.*} settings. */
 @ApplicationScoped
 public class AzureClients {
 
     @Produces
     @Singleton
     TokenCredential credential(SnapshotConfig config) {
-        SnapshotConfig.Azure azure = config.azure();
-        if (azure.clientId().isPresent() && azure.clientSecret().isPresent()) {
-            ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder()
-                    .tenantId(azure.tenantId().orElseThrow(() -> new IllegalStateException("ferry.azure.tenant-id is required with a client secret")))
-                    .clientId(azure.clientId().get()).clientSecret(azure.clientSecret().get())
-                    .authorityHost(azure.authorityHost());
-            if (azure.disableInstanceDiscovery()) {
-                builder.disableInstanceDiscovery();
-            }
-            return builder.build();
-        }
-        DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder().authorityHost(azure.authorityHost());
-        azure.tenantId().ifPresent(builder::tenantId);
-        return builder.build();
+        return AzureClientFactory.credential(config.azure());
     }
 
     @Produces
     @Singleton
     ComputeManager compute(SnapshotConfig config, TokenCredential credential) {
-        SnapshotConfig.Azure azure = config.azure();
-        Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
-        endpoints.put("resourceManagerEndpointUrl", azure.resourceManagerEndpoint());
-        endpoints.put("managementEndpointUrl", azure.resourceManagerEndpoint());
-        endpoints.put("activeDirectoryEndpointUrl", azure.authorityHost());
-        AzureProfile profile = new AzureProfile(azure.tenantId().orElse(null), azure.subscriptionId(), new AzureEnvironment(endpoints));
-        return ComputeManager.authenticate(credential, profile);
+        return AzureClientFactory.compute(config.azure(), credential);
     }
 }

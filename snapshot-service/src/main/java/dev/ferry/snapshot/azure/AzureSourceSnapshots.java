@@ -3,7 +3,7 @@ package dev.ferry.snapshot.azure;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.resourcemanager.compute.ComputeManager;
 import com.azure.resourcemanager.compute.fluent.models.SnapshotInner;
-import dev.ferry.snapshot.AzureCallFailed;
+import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.snapshot.SourceSnapshots;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.ferry.snapshot.config;
 
+import dev.ferry.support.azure.AzureSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -15,7 +16,8 @@ public interface SnapshotConfig {
     @WithDefault("source")
     String cluster();
 
-    Azure azure();
+    /** The {@code ferry.azure.*} keys every Ferry service shares. */
+    AzureSettings azure();
 
     /** The DR target used when a request names none. */
     Target target();
@@ -32,34 +34,6 @@ public interface SnapshotConfig {
     Transfer transfer();
 
     Runs runs();
-
-    /** How the service reaches Azure Resource Manager (the keys every Ferry service shares). */
-    interface Azure {
-
-        /** Resource Manager endpoint. Default the public cloud's. */
-        @WithDefault("https://management.azure.com/")
-        String resourceManagerEndpoint();
-
-        /** Microsoft Entra authority host. Default the public cloud's. */
-        @WithDefault("https://login.microsoftonline.com/")
-        String authorityHost();
-
-        /** Skip Entra instance discovery: only for a private authority such as the local fake. Default false. */
-        @WithDefault("false")
-        boolean disableInstanceDiscovery();
-
-        /** Tenant of the service principal; absent means the default credential chain (AKS Workload Identity). */
-        Optional<String> tenantId();
-
-        /** Client id of a service principal; with {@code client-secret}, used instead of the default chain. */
-        Optional<String> clientId();
-
-        /** Client secret of that service principal; never logged. */
-        Optional<String> clientSecret();
-
-        /** The subscription of the source cluster's disks and snapshots. */
-        String subscriptionId();
-    }
 
     /** The default DR target: where region-B snapshots go. No defaults: a request without a target then fails. */
     interface Target {

@@ -1,5 +1,7 @@
 package dev.ferry.snapshot.messaging;
 
+import dev.ferry.events.json.EventJson;
+import dev.ferry.support.messaging.KafkaCloudEvents;
 import dev.ferry.events.BackupRequested;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.Step;
@@ -45,10 +47,10 @@ public class BackupRequestedConsumer {
     @Incoming(Channels.BACKUP_REQUESTED)
     @Blocking(ordered = false)
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        Map<String, String> headers = IncomingRecord.headers(message);
+        Map<String, String> headers = KafkaCloudEvents.headers(message);
         BackupRequested request;
         try {
-            request = IncomingRecord.read(message, headers, BackupRequested.class);
+            request = EventJson.readRecord(headers, message.getPayload(), BackupRequested.class);
         } catch (InvalidEventException e) {
             LOG.warnf("dead-lettering an unreadable backup request: %s", e.getMessage());
             metrics.counter("ferry.snapshot.requests", "outcome", "dead-lettered").increment();

@@ -1,5 +1,7 @@
 package dev.ferry.snapshot.messaging;
 
+import dev.ferry.events.json.EventJson;
+import dev.ferry.support.messaging.KafkaCloudEvents;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.StepFailed;
@@ -68,7 +70,7 @@ public class ProgressConsumer {
 
     private <T extends FerryEvent> Optional<T> read(Message<byte[]> message, Class<T> type) {
         try {
-            return Optional.of(IncomingRecord.read(message, IncomingRecord.headers(message), type));
+            return Optional.of(EventJson.readRecord(KafkaCloudEvents.headers(message), message.getPayload(), type));
         } catch (InvalidEventException e) {
             LOG.debugf("skipping an unreadable %s record: %s", type.getSimpleName(), e.getMessage());
             metrics.counter("ferry.snapshot.progress.events", "outcome", "unreadable").increment();

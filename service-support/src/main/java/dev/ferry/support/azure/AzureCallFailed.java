@@ -1,4 +1,4 @@
-package dev.ferry.importer;
+package dev.ferry.support.azure;
 
 /**
  * An Azure call that failed, in domain terms: Azure's error code and message, the HTTP status,
@@ -19,11 +19,12 @@ public final class AzureCallFailed extends RuntimeException {
         return code;
     }
 
+    /** The HTTP status, or 0 when Azure could not be reached at all. */
     public int status() {
         return status;
     }
 
-    /** Throttled, timed out or a server error: another attempt may succeed. */
+    /** Unreachable, throttled, timed out or a server error: another attempt may succeed. */
     public boolean retryable() {
         return status == 0 || status == 408 || status == 429 || status >= 500;
     }
