@@ -19,6 +19,11 @@ import javax.net.ssl.SSLContext;
  */
 public final class TlsMaterial {
 
+    private static final String SHARED_DIRECTORY_PROPERTY = "localcloud.tls.directory";
+    private static final String KEY_STORE = "fake-azure-key.p12";
+    private static final String TRUST_STORE = "fake-azure-truststore.p12";
+    // Not a secret: it protects a throwaway key for a loopback-only test server.
+    private static final String PASSWORD = "ferry-local-cloud";
     private static TlsMaterial shared;
 
     private final Path keyStore;
@@ -32,36 +37,45 @@ public final class TlsMaterial {
     }
 
     /**
-     * The material every fake in this JVM serves. One per JVM because TLS clients (the Azure SDK's
-     * shared HTTP client among them) keep the trust they were built with: a second certificate in
-     * the same JVM would not be trusted. Removed when the JVM exits.
+     * The material every fake in this JVM serves. One per JVM because TLS clients (the JDK's default
+     * SSL context, the Azure SDK's shared HTTP client) keep the trust they were built with: a second
+     * certificate in the same JVM would not be trusted. Its directory is kept in a system property,
+     * so that copies of this class in other class loaders (a Quarkus test's) find the same one.
+     * Removed when the JVM exits.
      */
     public static synchronized TlsMaterial forThisJvm() throws IOException {
-        if (shared == null) {
-            Path directory = Files.createTempDirectory("ferry-local-cloud-tls-");
-            shared = create(directory);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try (var files = Files.list(directory)) {
-                    files.forEach(f -> f.toFile().delete());
-                } catch (IOException e) {
-                    // Best effort: a temporary directory.
-                }
-                directory.toFile().delete();
-            }, "local-cloud-tls-cleanup"));
+        if (shared != null) {
+            return shared;
         }
+        String existing = System.getProperty(SHARED_DIRECTORY_PROPERTY);
+        if (existing != null && Files.isRegularFile(Path.of(existing, KEY_STORE))) {
+            Path directory = Path.of(existing);
+            shared = new TlsMaterial(directory.resolve(KEY_STORE), directory.resolve(TRUST_STORE), PASSWORD);
+            return shared;
+        }
+        Path directory = Files.createTempDirectory("ferry-local-cloud-tls-");
+        shared = create(directory);
+        System.setProperty(SHARED_DIRECTORY_PROPERTY, directory.toString());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (var files = Files.list(directory)) {
+                files.forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                // Best effort: a temporary directory.
+            }
+            directory.toFile().delete();
+        }, "local-cloud-tls-cleanup"));
         return shared;
     }
 
     /** Makes a key pair and certificate valid for a year, and the trust store, in {@code directory}. */
     public static TlsMaterial create(Path directory) throws IOException {
         Files.createDirectories(directory);
-        Path keyStore = directory.resolve("fake-azure-key.p12");
+        Path keyStore = directory.resolve(KEY_STORE);
         Path certificate = directory.resolve("fake-azure.crt");
-        Path trustStore = directory.resolve("fake-azure-truststore.p12");
+        Path trustStore = directory.resolve(TRUST_STORE);
         Files.deleteIfExists(keyStore);
         Files.deleteIfExists(trustStore);
-        // Not a secret: it protects a throwaway key for a loopback-only test server.
-        String password = "ferry-local-cloud";
+        String password = PASSWORD;
         keytool("-genkeypair", "-alias", "fake-azure", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "365",
                 "-dname", "CN=ferry-local-cloud", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
                 "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", password, "-keypass", password);
