@@ -1,5 +1,7 @@
 package dev.ferry.importer;
 
+import dev.ferry.support.step.StepRefused;
+
 import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;

@@ -1,5 +1,7 @@
 package dev.ferry.importer.messaging;
 
+import dev.ferry.support.step.StepRefused;
+
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
@@ -8,7 +10,6 @@ import dev.ferry.events.cloudevents.CloudEventAttributes;
 import dev.ferry.events.json.EventJson;
 import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.support.azure.AzureCallFailed;
-import dev.ferry.importer.StepRefused;
 import dev.ferry.importer.VhdImporter;
 import dev.ferry.importer.config.ImportConfig;
 import dev.ferry.support.messaging.KafkaCloudEvents;

@@ -1,6 +1,6 @@
-package dev.ferry.importer;
+package dev.ferry.support.step;
 
-/** The import of one VHD will not be attempted or continued: the event or the state forbids it. */
+/** A step that will not be attempted or continued: the event or the state forbids it, and trying again will not help. */
 public final class StepRefused extends RuntimeException {
 
     private final String code;

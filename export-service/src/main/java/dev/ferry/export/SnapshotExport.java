@@ -1,0 +1,92 @@
+package dev.ferry.export;
+
+import dev.ferry.events.FerryEvent;
+import dev.ferry.events.SnapshotTaken;
+import dev.ferry.events.TransferProgressed;
+import dev.ferry.events.TransferStats;
+import dev.ferry.events.VhdBlob;
+import dev.ferry.events.VhdExported;
+import dev.ferry.events.VolumeBackup;
+import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.export.config.ExportConfig;
+import dev.ferry.export.transfer.Cancellation;
+import dev.ferry.export.transfer.CopyEngineKind;
+import dev.ferry.support.step.StepRefused;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Exports the snapshot of one {@code SnapshotTaken}: checks it against the allow-lists before any
+ * Azure call, runs the step of its transfer strategy into the configured staging account it names,
+ * and describes the result as {@code VhdExported}.
+ */
+public final class SnapshotExport {
+
+    private final ExportConfig config;
+    private final Function<String, ExportStep> stepsByAccount;
+    private final Clock clock;
+
+    /**
+     * @param stepsByAccount the vhd-full step writing into the staging account of that configured name
+     */
+    public SnapshotExport(ExportConfig config, Function<String, ExportStep> stepsByAccount, Clock clock) {
+        this.config = config;
+        this.stepsByAccount = stepsByAccount;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs the export.
+     *
+     * @param progress hears {@code TransferProgressed} events, at most as often as the engine reports
+     * @throws StepRefused       if the event is outside the allow-lists or asks for a strategy not built yet
+     * @throws StorageCallFailed if storage or the disk's SAS fails after the engine's retries
+     */
+    public VhdExported export(SnapshotTaken taken, Consumer<TransferProgressed> progress, Cancellation cancellation) {
+        VolumeBackup volume = taken.volume();
+        String account = admit(volume);
+        ExportStep step = stepsByAccount.apply(account);
+        if (step.strategy() != volume.strategy()) {
+            throw new StepRefused("StrategyNotSupported", "Transfer strategy " + volume.strategy().wireName()
+                    + " is not available in this export service; it runs " + step.strategy().wireName() + ".");
+        }
+        CopyEngineKind engine = CopyEngineKind.fromWireName(config.transfer().engine());
+        ExportRequest request = new ExportRequest(volume.strategy(), taken.backupId(), volume.pvc().uid(), volume.source().snapshotId(),
+                volume.source().sizeBytes(), engine, config.transfer().parallelism(), config.transfer().sasDuration());
+        ExportOutcome outcome = step.export(request, (done, total) -> progress.accept(new TransferProgressed(FerryEvent.SCHEMA_VERSION,
+                taken.backupId(), taken.correlationId(), volume.namespace(), volume.pvc().name(), volume.source().diskId(),
+                volume.source().snapshotId(), engine.wireName(), done, total, clock.instant())), cancellation);
+        ExportConfig.StagingAccount staging = config.stagingAccounts().get(account);
+        VhdBlob vhd = new VhdBlob(outcome.vhdUrl(), ArmResourceId.parse(staging.id()), outcome.blobName().container(),
+                outcome.blobName().blobName(), outcome.bytesTotal() + dev.ferry.export.transfer.VhdFooter.SIZE);
+        TransferStats stats = new TransferStats(engine.wireName(), outcome.bytesMoved(), outcome.bytesTotal(),
+                outcome.duration().toMillis(), outcome.startedAt(), outcome.completedAt());
+        return new VhdExported(FerryEvent.SCHEMA_VERSION, taken.backupId(), taken.correlationId(), volume, vhd, stats);
+    }
+
+    /** Checks the source resource group and the staging account; returns the account's configured name. */
+    String admit(VolumeBackup volume) {
+        ArmResourceId snapshot = volume.source().snapshotId();
+        String group = snapshot.resourceGroupId().toLowerCase(Locale.ROOT);
+        boolean sourceAllowed = config.sourceResourceGroups().stream()
+                .anyMatch(g -> g.replaceAll("/+$", "").toLowerCase(Locale.ROOT).equals(group));
+        if (!sourceAllowed) {
+            throw new StepRefused("SourceResourceGroupNotAllowed", "Snapshots of resource group " + snapshot.resourceGroup()
+                    + " in subscription " + snapshot.subscriptionId() + " may not be exported by this service.");
+        }
+        ArmResourceId accountId = volume.target().stagingStorageAccountId();
+        Map.Entry<String, ExportConfig.StagingAccount> account = config.stagingAccounts().entrySet().stream()
+                .filter(e -> ArmResourceId.parse(e.getValue().id()).equals(accountId))
+                .findFirst()
+                .orElseThrow(() -> new StepRefused("StagingAccountNotAllowed",
+                        "Storage account " + accountId + " is not a configured staging account."));
+        if (!account.getValue().region().equalsIgnoreCase(volume.target().region())) {
+            throw new StepRefused("StagingAccountInOtherRegion", "Storage account " + accountId + " is in region "
+                    + account.getValue().region() + ", not in the target region " + volume.target().region() + ".");
+        }
+        return account.getKey();
+    }
+}

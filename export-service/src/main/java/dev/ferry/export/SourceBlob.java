@@ -1,0 +1,23 @@
+package dev.ferry.export;
+
+import java.util.List;
+
+/**
+ * A snapshot's data seen as a read-only page blob behind a SAS: its length (disk size plus the
+ * 512-byte VHD footer), its written page ranges, and range reads. Failures surface as
+ * {@link StorageCallFailed}.
+ */
+public interface SourceBlob {
+
+    /** The SAS this blob is read through, for engines that let the service pull the data. */
+    SasUrl sas();
+
+    /** The blob's length in bytes. */
+    long length();
+
+    /** The written (non-empty) page ranges within {@code within}, in order; follows every continuation marker. */
+    List<ByteRange> pageRanges(ByteRange within);
+
+    /** Reads exactly {@code length} bytes from {@code offset} into {@code buffer[0..length)}. */
+    void read(long offset, byte[] buffer, int length);
+}

@@ -1,0 +1,60 @@
+package dev.ferry.export.azure;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.resourcemanager.compute.ComputeManager;
+import dev.ferry.export.ExportStep;
+import dev.ferry.export.SnapshotExport;
+import dev.ferry.export.StagingAccount;
+import dev.ferry.export.VhdExporter;
+import dev.ferry.export.config.ExportConfig;
+import dev.ferry.export.transfer.ChunkScheduler;
+import dev.ferry.export.transfer.PageRangePlanner;
+import dev.ferry.export.transfer.RetryPolicy;
+import dev.ferry.export.transfer.ServerSideCopyEngine;
+import dev.ferry.export.transfer.StreamingCopyEngine;
+import dev.ferry.support.azure.AzureClientFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Puts the export together from the configuration: Azure clients, the staging accounts, the engines, the step. */
+@ApplicationScoped
+public class ExportBeans {
+
+    /** How often a running copy reports progress: DESIGN asks for at most every few seconds. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(3);
+
+    @Produces
+    @Singleton
+    TokenCredential credential(ExportConfig config) {
+        return AzureClientFactory.credential(config.azure());
+    }
+
+    @Produces
+    @Singleton
+    ComputeManager compute(ExportConfig config, TokenCredential credential) {
+        return AzureClientFactory.compute(config.azure(), credential);
+    }
+
+    @Produces
+    @Singleton
+    SnapshotExport snapshotExport(ExportConfig config, ComputeManager compute, TokenCredential credential, Clock clock) {
+        BlobClients clients = BlobClients.standard();
+        ChunkScheduler scheduler = new ChunkScheduler(RetryPolicy.DEFAULT, PROGRESS_INTERVAL, System::nanoTime);
+        List<dev.ferry.export.transfer.CopyEngine> engines = List.of(new StreamingCopyEngine(scheduler), new ServerSideCopyEngine(scheduler));
+        Map<String, ExportStep> steps = new ConcurrentHashMap<>();
+        return new SnapshotExport(config, name -> steps.computeIfAbsent(name, account -> {
+            ExportConfig.StagingAccount settings = config.stagingAccounts().get(account);
+            StagingAccount staging = settings.connectionString().isPresent()
+                    ? AzureStagingAccount.fromConnectionString(settings.connectionString().get(), clients)
+                    : AzureStagingAccount.fromEndpoint(settings.blobEndpoint(), credential, clients);
+            return new VhdExporter(new AzureSnapshotAccess(compute), new AzureSourceDisk(clients), staging, engines,
+                    new PageRangePlanner(PageRangePlanner.MAX_CHUNK_BYTES), RetryPolicy.DEFAULT, clock);
+        }), clock);
+    }
+}

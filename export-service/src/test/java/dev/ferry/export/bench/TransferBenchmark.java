@@ -1,0 +1,344 @@
+package dev.ferry.export.bench;
+
+import dev.ferry.events.TransferStrategy;
+import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.export.ByteRange;
+import dev.ferry.export.ExportOutcome;
+import dev.ferry.export.ExportRequest;
+import dev.ferry.export.ExportTestBed;
+import dev.ferry.export.SasUrl;
+import dev.ferry.export.SourceBlob;
+import dev.ferry.export.SourceDisk;
+import dev.ferry.export.StagingAccount;
+import dev.ferry.export.StagingBlob;
+import dev.ferry.export.StagingBlobName;
+import dev.ferry.export.VhdExporter;
+import dev.ferry.export.azure.AzureSnapshotAccess;
+import dev.ferry.export.azure.AzureSourceDisk;
+import dev.ferry.export.azure.AzureStagingAccount;
+import dev.ferry.export.azure.BlobClients;
+import dev.ferry.export.transfer.Cancellation;
+import dev.ferry.export.transfer.ChunkPlan;
+import dev.ferry.export.transfer.CopyEngineKind;
+import dev.ferry.export.transfer.PageRangePlanner;
+import dev.ferry.export.transfer.ProgressListener;
+import dev.ferry.export.transfer.RetryPolicy;
+import dev.ferry.localcloud.LocalCloud;
+import dev.ferry.localcloud.azure.compute.Snapshot;
+import dev.ferry.localcloud.azure.compute.SparseContent;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * The transfer benchmark (not a test): a 1 GiB snapshot with 256 MiB written in scattered extents,
+ * exported by each engine at parallelism 1, 4 and 8, beside the raw ceiling (Put Page of the same
+ * chunks straight into Azurite, same parallelism). The local cloud runs in this JVM; every measured
+ * run is a JVM of its own, so that its peak RSS (VmHWM) is the exporter's alone.
+ *
+ * <p>Run: {@code ./mvnw -q -pl export-service test-compile exec:java@benchmark} (see the README).
+ */
+public final class TransferBenchmark {
+
+    private static final long GIB = 1L << 30;
+    private static final long MIB = 1L << 20;
+    private static final long WRITTEN = 256 * MIB;
+    private static final int EXTENTS = 96;
+    private static final String RESULT = "RESULT ";
+
+    private TransferBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("run")) {
+            Run.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        String childJvmOptions = System.getProperty("ferry.bench.jvm", "-Xmx128m");
+        int[] parallelisms = Arrays.stream(System.getProperty("ferry.bench.parallelism", "1,4,8").split(","))
+                .mapToInt(p -> Integer.parseInt(p.trim())).toArray();
+        try (LocalCloud cloud = LocalCloud.start()) {
+            ExportTestBed bed = new ExportTestBed(cloud);
+            Snapshot snapshot = bed.sourceSnapshot("bench-disk", GIB, WRITTEN, EXTENTS, 1);
+            SparseContent content = snapshot.content();
+            List<ByteRange> written = content.writtenRanges(0, GIB).stream()
+                    .map(r -> new ByteRange(r.start(), r.end())).toList();
+            ChunkPlan plan = new PageRangePlanner(PageRangePlanner.MAX_CHUNK_BYTES).plan(GIB, written, List.of());
+            Path chunks = Files.createTempFile("ferry-bench-chunks", ".txt");
+            Files.write(chunks, plan.chunks().stream().map(c -> c.start() + " " + c.end()).toList());
+            System.out.printf("source: 1 GiB disk, %d MiB written in %d extents -> %d chunks, %.1f MiB planned%n",
+                    content.writtenBytes() / MIB, written.size(), plan.chunks().size(), plan.plannedBytes() / (double) MIB);
+
+            String azurite = cloud.azurite().account(LocalCloud.DR_STAGING_ACCOUNT).connectionString();
+            String front = cloud.storage().connectionString(LocalCloud.DR_STAGING_ACCOUNT);
+            List<String> rows = new ArrayList<>();
+            int run = 0;
+            for (int parallelism : parallelisms) {
+                String ceiling = child(childJvmOptions, "ceiling", "azurite", parallelism, cloud, snapshot, azurite, chunks, ++run);
+                rows.add(ceiling);
+                rows.add(child(childJvmOptions, "streaming", "azurite", parallelism, cloud, snapshot, azurite, chunks, ++run));
+                rows.add(child(childJvmOptions, "streaming", "front", parallelism, cloud, snapshot, front, chunks, ++run));
+                rows.add(child(childJvmOptions, "server-side", "front", parallelism, cloud, snapshot, front, chunks, ++run));
+            }
+            print(rows, childJvmOptions, plan);
+            Files.deleteIfExists(chunks);
+        }
+    }
+
+    /** Runs one measurement in its own JVM and returns its result line; deletes the blob it wrote. */
+    private static String child(String jvmOptions, String mode, String target, int parallelism, LocalCloud cloud,
+                                Snapshot snapshot, String connectionString, Path chunks, int run)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.stream(jvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
+        command.add("-Djavax.net.ssl.trustStore=" + cloud.azure().trustStore());
+        command.add("-Djavax.net.ssl.trustStorePassword=" + cloud.azure().trustStorePassword());
+        command.add("-Djavax.net.ssl.trustStoreType=PKCS12");
+        command.add("-cp");
+        command.add(classPath());
+        command.add(TransferBenchmark.class.getName());
+        command.addAll(List.of("run", mode, target, Integer.toString(parallelism), cloud.azure().endpoint(), snapshot.id(),
+                Long.toString(snapshot.sizeBytes()), chunks.toString(), "bench-" + run));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        // The connection string carries the account key: hand it over in the environment, not the command line.
+        builder.environment().put("FERRY_BENCH_STAGING", connectionString);
+        Process process = builder.start();
+        String result = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith(RESULT)) {
+                    result = line.substring(RESULT.length());
+                }
+            }
+        }
+        int exit = process.waitFor();
+        AzureStagingAccount.fromConnectionString(connectionString, BlobClients.standard())
+                .blob(StagingBlobName.forVolume("bench-" + run, "pvc")).delete();
+        if (exit != 0 || result == null) {
+            throw new IllegalStateException("the " + mode + " run at parallelism " + parallelism + " failed (exit " + exit + ")");
+        }
+        System.out.println("  done: " + mode + " via " + target + " x" + parallelism);
+        return result;
+    }
+
+    private static String classPath() {
+        // Under exec:java the test classpath is the context class loader's, not java.class.path (Maven's own).
+        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader && loader.getURLs().length > 0) {
+            return Arrays.stream(loader.getURLs()).map(u -> {
+                try {
+                    return new File(u.toURI()).getPath();
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).collect(Collectors.joining(File.pathSeparator));
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    private static void print(List<String> rows, String jvmOptions, ChunkPlan plan) {
+        System.out.println();
+        System.out.println("exporter JVM: " + jvmOptions + "; planned " + plan.plannedBytes() / MIB
+                + " MiB in " + plan.chunks().size() + " chunks; the bound (4 MiB cells touched x 4 MiB) is "
+                + plan.chunks().size() * 4L + " MiB");
+        System.out.println("wall s: the whole run (export: grant, plan, copy, footer, revoke); copy s and MiB/s: the copy phase;"
+                + " read s / write s: time in source reads / destination writes summed over the workers");
+        System.out.printf("%-12s %-8s %4s %14s %14s %8s %8s %8s %8s %10s %8s %8s%n", "engine", "target", "par", "read from src",
+                "written", "wall s", "copy s", "MiB/s", "% ceil", "VmHWM MiB", "read s", "write s");
+        double ceiling = 0;
+        for (String row : rows) {
+            String[] f = row.split(" ");
+            String mode = f[0];
+            int parallelism = Integer.parseInt(f[2]);
+            long read = Long.parseLong(f[3]);
+            long writtenBytes = Long.parseLong(f[4]);
+            long nanos = Long.parseLong(f[5]);
+            long hwmKb = Long.parseLong(f[6]);
+            long copyNanos = Long.parseLong(f[9]);
+            double mibPerSecond = writtenBytes / (double) MIB / (copyNanos / 1e9);
+            if (mode.equals("ceiling")) {
+                ceiling = mibPerSecond;
+            }
+            System.out.printf("%-12s %-8s %4d %14s %14d %8.2f %8.2f %8.1f %7.0f%% %10d %8.1f %8.1f%n", mode, f[1], parallelism,
+                    read < 0 ? "(by service)" : Long.toString(read), writtenBytes, nanos / 1e9, copyNanos / 1e9, mibPerSecond,
+                    100 * mibPerSecond / ceiling, hwmKb / 1024, Long.parseLong(f[7]) / 1e9, Long.parseLong(f[8]) / 1e9);
+        }
+    }
+
+    /** One measured run, in its own JVM. */
+    static final class Run {
+
+        /** Thread-time spent in source reads and in destination writes, summed over the workers. */
+        private static final AtomicLong READ_NANOS = new AtomicLong();
+        private static final AtomicLong WRITE_NANOS = new AtomicLong();
+
+        private record TimedSource(SourceBlob delegate) implements SourceBlob {
+            @Override
+            public SasUrl sas() {
+                return delegate.sas();
+            }
+
+            @Override
+            public long length() {
+                return delegate.length();
+            }
+
+            @Override
+            public List<ByteRange> pageRanges(ByteRange within) {
+                return delegate.pageRanges(within);
+            }
+
+            @Override
+            public void read(long offset, byte[] buffer, int length) {
+                long started = System.nanoTime();
+                delegate.read(offset, buffer, length);
+                READ_NANOS.addAndGet(System.nanoTime() - started);
+            }
+        }
+
+        private record TimedStaging(StagingBlob delegate) implements StagingBlob {
+            @Override
+            public String url() {
+                return delegate.url();
+            }
+
+            @Override
+            public Creation createIfAbsent(long length, Map<String, String> tags) {
+                return delegate.createIfAbsent(length, tags);
+            }
+
+            @Override
+            public List<ByteRange> pageRanges() {
+                return delegate.pageRanges();
+            }
+
+            @Override
+            public void putPages(long offset, byte[] data, int length) {
+                long started = System.nanoTime();
+                delegate.putPages(offset, data, length);
+                WRITE_NANOS.addAndGet(System.nanoTime() - started);
+            }
+
+            @Override
+            public void putPagesFromUrl(ByteRange range, SasUrl source) {
+                long started = System.nanoTime();
+                delegate.putPagesFromUrl(range, source);
+                WRITE_NANOS.addAndGet(System.nanoTime() - started);
+            }
+
+            @Override
+            public byte[] read(long offset, int length) {
+                return delegate.read(offset, length);
+            }
+
+            @Override
+            public boolean delete() {
+                return delegate.delete();
+            }
+        }
+
+        static void main(String[] args) throws Exception {
+            String mode = args[0];
+            String target = args[1];
+            int parallelism = Integer.parseInt(args[2]);
+            String azureEndpoint = args[3];
+            ArmResourceId snapshotId = ArmResourceId.parse(args[4]);
+            long diskBytes = Long.parseLong(args[5]);
+            List<ByteRange> chunks = Files.readAllLines(Path.of(args[6])).stream()
+                    .map(l -> l.split(" ")).map(p -> new ByteRange(Long.parseLong(p[0]), Long.parseLong(p[1]))).toList();
+            String backupId = args[7];
+            BlobClients clients = BlobClients.standard();
+            StagingAccount staging = AzureStagingAccount.fromConnectionString(System.getenv("FERRY_BENCH_STAGING"), clients);
+            StagingBlobName name = StagingBlobName.forVolume(backupId, "pvc");
+            long read;
+            long written;
+            long copyNanos;
+            long started = System.nanoTime();
+            if (mode.equals("ceiling")) {
+                written = ceiling(new TimedStaging(staging.blob(name)), diskBytes, chunks, parallelism);
+                read = 0;
+                copyNanos = System.nanoTime() - started;
+            } else {
+                CopyEngineKind engine = CopyEngineKind.fromWireName(mode);
+                SourceDisk disk = new AzureSourceDisk(clients);
+                SourceDisk timedDisk = sas -> new TimedSource(disk.open(sas));
+                StagingAccount timedStaging = blobName -> new TimedStaging(staging.blob(blobName));
+                VhdExporter exporter = ExportTestBed.exporter(new AzureSnapshotAccess(ExportTestBed.computeManager(azureEndpoint)),
+                        timedDisk, timedStaging, RetryPolicy.DEFAULT, Duration.ofSeconds(5));
+                // The engine reports progress when the copy starts and when it ends: that span is the copy phase.
+                long[] copyPhase = {0, 0};
+                ProgressListener phase = (done, total) -> {
+                    long now = System.nanoTime();
+                    if (copyPhase[0] == 0) {
+                        copyPhase[0] = now;
+                    }
+                    copyPhase[1] = now;
+                };
+                ExportOutcome outcome = exporter.export(new ExportRequest(TransferStrategy.VHD_FULL, backupId, "pvc", snapshotId,
+                        diskBytes, engine, parallelism, Duration.ofHours(1)), phase, new Cancellation());
+                copyNanos = copyPhase[1] - copyPhase[0];
+                written = outcome.bytesMoved();
+                read = engine == CopyEngineKind.STREAMING ? outcome.bytesRead() : -1;
+            }
+            long nanos = System.nanoTime() - started;
+            System.out.println(RESULT + String.join(" ", mode, target, Integer.toString(parallelism), Long.toString(read),
+                    Long.toString(written), Long.toString(nanos), Long.toString(peakRssKb()),
+                    Long.toString(READ_NANOS.get()), Long.toString(WRITE_NANOS.get()), Long.toString(copyNanos)));
+            System.exit(0);
+        }
+
+        /** Put Page of the planned chunks (random bytes) with {@code parallelism} threads, one buffer each. */
+        private static long ceiling(StagingBlob blob, long diskBytes, List<ByteRange> chunks, int parallelism)
+                throws Exception {
+            blob.createIfAbsent(diskBytes + 512, Map.of());
+            AtomicInteger next = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+            List<Future<Long>> workers = new ArrayList<>();
+            for (int w = 0; w < parallelism; w++) {
+                workers.add(pool.submit(() -> {
+                    byte[] buffer = new byte[PageRangePlanner.MAX_CHUNK_BYTES];
+                    new Random(7).nextBytes(buffer);
+                    long bytes = 0;
+                    for (int i; (i = next.getAndIncrement()) < chunks.size(); ) {
+                        ByteRange chunk = chunks.get(i);
+                        blob.putPages(chunk.start(), buffer, (int) chunk.length());
+                        bytes += chunk.length();
+                    }
+                    return bytes;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> worker : workers) {
+                total += worker.get();
+            }
+            pool.shutdown();
+            return total;
+        }
+
+        private static long peakRssKb() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+            return -1;
+        }
+    }
+}
