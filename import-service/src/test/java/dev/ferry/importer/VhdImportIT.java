@@ -29,6 +29,8 @@ import dev.ferry.localcloud.azure.Faults;
 import dev.ferry.localcloud.azure.compute.ResourceKey;
 import dev.ferry.localcloud.azure.compute.SparseContent;
 import dev.ferry.localcloud.azure.compute.VhdFooter;
+import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
+
 import dev.ferry.localcloud.kafka.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,8 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -62,17 +62,6 @@ class VhdImportIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final EventSource EXPORTER = new EventSource("export-service", "aks-source");
 
-    private static TopicProbe kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new TopicProbe(LocalCloudTestResource.bootstrapServers());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
 
     @Test
     void anExportedVhdBecomesARegionBSnapshotWithTheSameBytesAndTheVhdIsDeleted() {
@@ -108,7 +97,7 @@ class VhdImportIT {
 
         send(volume.event());
 
-        List<TopicProbe.Received> both = kafka.read(Topics.SNAPSHOT_RECREATED,
+        List<TopicProbe.Received> both = kafka().read(Topics.SNAPSHOT_RECREATED,
                 r -> r.text().contains(volume.event().backupId()), 2, WAIT);
         assertThat(both).hasSize(2);
         String name = SnapshotNames.of(volume.event().backupId(), volume.event().volume().pvc().uid());
@@ -181,10 +170,10 @@ class VhdImportIT {
     @Test
     void aMalformedEventGoesToTheDeadLetterTopic() {
         String marker = "malformed-" + UUID.randomUUID();
-        kafka.send(Topics.VHD_EXPORTED, marker, Map.of("ce_type", EventType.VHD_EXPORTED.type()),
+        kafka().send(Topics.VHD_EXPORTED, marker, Map.of("ce_type", EventType.VHD_EXPORTED.type()),
                 ("{\"schemaVersion\":1,\"backupId\":\"" + marker + "\"}").getBytes(StandardCharsets.UTF_8));
 
-        List<TopicProbe.Received> dead = kafka.read(Topics.dlq(Topics.VHD_EXPORTED), r -> marker.equals(r.key()), 1, WAIT);
+        List<TopicProbe.Received> dead = kafka().read(Topics.dlq(Topics.VHD_EXPORTED), r -> marker.equals(r.key()), 1, WAIT);
 
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).headers().get("dead-letter-reason")).contains("volume").contains("required");
@@ -286,11 +275,11 @@ class VhdImportIT {
 
     private static void send(VhdExported event) {
         EventEnvelope envelope = EventEnvelope.of(event, EXPORTER, Clock.systemUTC());
-        kafka.send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.write(event));
+        kafka().send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.write(event));
     }
 
     private static SnapshotRecreated awaitRecreated(String backupId) {
-        List<TopicProbe.Received> found = kafka.read(Topics.SNAPSHOT_RECREATED, r -> r.text().contains(backupId), 1, WAIT);
+        List<TopicProbe.Received> found = kafka().read(Topics.SNAPSHOT_RECREATED, r -> r.text().contains(backupId), 1, WAIT);
         assertThat(found).as("SnapshotRecreated of %s", backupId).hasSize(1);
         assertThat(found.get(0).headers()).containsEntry("ce_type", EventType.SNAPSHOT_RECREATED.type())
                 .containsEntry("ce_source", "/ferry/import-service/dr");
@@ -298,7 +287,7 @@ class VhdImportIT {
     }
 
     private static StepFailed awaitFailed(String backupId) {
-        List<TopicProbe.Received> found = kafka.read(Topics.STEP_FAILED, r -> r.text().contains(backupId), 1, WAIT);
+        List<TopicProbe.Received> found = kafka().read(Topics.STEP_FAILED, r -> r.text().contains(backupId), 1, WAIT);
         assertThat(found).as("StepFailed of %s", backupId).hasSize(1);
         return EventJson.read(found.get(0).value(), StepFailed.class);
     }

@@ -21,6 +21,15 @@ public final class LocalCloudMain {
         }
         long started = System.nanoTime();
         LocalCloud cloud = LocalCloud.start();
+        // Faults by configuration, e.g. LOCALCLOUD_FAULTS="ARM_WRITE=throttle:1s*3; SAS_READ=busy:2s*2".
+        String faults = System.getProperty("localcloud.faults", System.getenv("LOCALCLOUD_FAULTS"));
+        try {
+            cloud.azure().faults().configure(faults);
+        } catch (IllegalArgumentException e) {
+            cloud.close();
+            System.err.println("local-cloud: " + e.getMessage());
+            System.exit(2);
+        }
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -49,6 +58,7 @@ public final class LocalCloudMain {
         out.println("SOURCE_KUBECONFIG=" + cloud.sourceCluster().kubeconfig());
         out.println("DR_KUBECONFIG=" + cloud.drCluster().kubeconfig());
         out.println("LOCAL_CLOUD_STARTED_MS=" + startMillis);
+        out.println("FAULTS_CONFIGURED=" + (System.getProperty("localcloud.faults", System.getenv("LOCALCLOUD_FAULTS")) != null));
         out.println("LOCAL_CLOUD_READY");
         out.flush();
     }

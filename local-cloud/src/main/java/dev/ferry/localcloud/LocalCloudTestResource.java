@@ -2,6 +2,7 @@ package dev.ferry.localcloud;
 
 import dev.ferry.localcloud.azure.AzureFake;
 import dev.ferry.localcloud.kafka.KafkaBroker;
+import dev.ferry.localcloud.kafka.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,12 +13,13 @@ import java.util.Map;
  * the convention every Ferry service's configuration shares: {@code ferry.azure.*} for the Azure
  * endpoint and credential, {@code ferry.staging-accounts.<name>.*} for the region-B staging account.
  *
- * <p>The test reaches the running cloud through {@link #cloud()}.
+ * <p>The test reaches the running cloud through {@link #cloud()} and the broker through {@link #kafka()}.
  */
 public final class LocalCloudTestResource implements QuarkusTestResourceLifecycleManager {
 
     private static volatile LocalCloud cloud;
     private static volatile String bootstrapServers;
+    private static volatile TopicProbe kafka;
     private KafkaBroker broker;
 
     /** The cloud of the running test resource. */
@@ -38,6 +40,15 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
         return current;
     }
 
+    /** A probe on the running test resource's broker, to play the other systems: send records, read topics. */
+    public static TopicProbe kafka() {
+        TopicProbe current = kafka;
+        if (current == null) {
+            throw new IllegalStateException("LocalCloudTestResource is not started");
+        }
+        return current;
+    }
+
     @Override
     public Map<String, String> start() {
         broker = KafkaBroker.start();
@@ -46,6 +57,7 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
         started.azure().tls().trustInThisJvm();
         cloud = started;
         bootstrapServers = broker.bootstrapServers();
+        kafka = new TopicProbe(broker.bootstrapServers());
         Map<String, String> config = new HashMap<>();
         config.put("kafka.bootstrap.servers", broker.bootstrapServers());
         config.put("ferry.azure.resource-manager-endpoint", started.azure().endpoint());
@@ -74,6 +86,11 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
         LocalCloud current = cloud;
         cloud = null;
         bootstrapServers = null;
+        TopicProbe probe = kafka;
+        kafka = null;
+        if (probe != null) {
+            probe.close();
+        }
         if (current != null) {
             current.close();
         }

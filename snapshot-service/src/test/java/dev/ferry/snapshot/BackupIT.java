@@ -28,6 +28,8 @@ import dev.ferry.events.json.EventJson;
 import dev.ferry.localcloud.LocalCloud;
 import dev.ferry.localcloud.LocalCloudTestResource;
 import dev.ferry.localcloud.azure.compute.ResourceKey;
+import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
+
 import dev.ferry.localcloud.kafka.TopicProbe;
 import dev.ferry.localcloud.kube.KubeCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -51,8 +53,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,17 +69,6 @@ class BackupIT {
     private static final String SOURCE = "/ferry/snapshot-service/aks-source";
     private static final EventSource OTHER_SYSTEM = new EventSource("scheduler", "ops");
 
-    private static TopicProbe kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new TopicProbe(LocalCloudTestResource.bootstrapServers());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
 
     @Test
     void aRestBackupOfThreePvcsEmitsThreeCorrectSnapshotTakenAndTheNextOneNamesThePreviousSnapshot() {
@@ -204,7 +193,7 @@ class BackupIT {
                 .post("/api/v1/backups").then().statusCode(409).contentType("application/problem+json");
 
         // The redelivered command is handled in order after the duplicate; give it the same bound as any event.
-        List<TopicProbe.Received> all = kafka.read(Topics.SNAPSHOT_TAKEN, r -> r.text().contains(backupId), 3, Duration.ofSeconds(5));
+        List<TopicProbe.Received> all = kafka().read(Topics.SNAPSHOT_TAKEN, r -> r.text().contains(backupId), 3, Duration.ofSeconds(5));
         assertThat(all).hasSize(2);
         assertThat(client().genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOTS).inNamespace(namespace)
                 .withLabel(FerryLabels.BACKUP_ID, backupId).list().getItems()).hasSize(2);
@@ -224,7 +213,7 @@ class BackupIT {
 
         List<Taken> taken = awaitTaken(backupId, 1);
         assertThat(taken.get(0).event().volume().pvc().name()).isEqualTo("thumbnails");
-        List<TopicProbe.Received> failed = kafka.read(Topics.STEP_FAILED, r -> r.text().contains(backupId), 1, WAIT);
+        List<TopicProbe.Received> failed = kafka().read(Topics.STEP_FAILED, r -> r.text().contains(backupId), 1, WAIT);
         assertThat(failed).hasSize(1);
         StepFailed stepFailed = EventJson.read(failed.get(0).value(), StepFailed.class);
         assertThat(stepFailed.step()).isEqualTo(Step.SNAPSHOT);
@@ -261,15 +250,15 @@ class BackupIT {
     @Test
     void aMalformedCommandGoesToTheDeadLetterTopicAndAnImpossibleOneGivesStepFailed() {
         String marker = "malformed-" + UUID.randomUUID();
-        kafka.send(Topics.BACKUP_REQUESTED, marker, Map.of("ce_type", EventType.BACKUP_REQUESTED.type()),
+        kafka().send(Topics.BACKUP_REQUESTED, marker, Map.of("ce_type", EventType.BACKUP_REQUESTED.type()),
                 ("{\"schemaVersion\":1,\"backupId\":\"" + marker + "\",\"correlationId\":\"c\"}").getBytes(StandardCharsets.UTF_8));
         String backupId = UUID.randomUUID().toString();
         send(request(backupId, "no-such-namespace", null, null));
 
-        List<TopicProbe.Received> dead = kafka.read(Topics.dlq(Topics.BACKUP_REQUESTED), r -> marker.equals(r.key()), 1, WAIT);
+        List<TopicProbe.Received> dead = kafka().read(Topics.dlq(Topics.BACKUP_REQUESTED), r -> marker.equals(r.key()), 1, WAIT);
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).headers().get("dead-letter-reason")).contains("namespace").contains("required");
-        List<TopicProbe.Received> failed = kafka.read(Topics.STEP_FAILED, r -> r.text().contains(backupId), 1, WAIT);
+        List<TopicProbe.Received> failed = kafka().read(Topics.STEP_FAILED, r -> r.text().contains(backupId), 1, WAIT);
         assertThat(failed).hasSize(1);
         StepFailed refused = EventJson.read(failed.get(0).value(), StepFailed.class);
         assertThat(refused.step()).isEqualTo(Step.INTAKE);
@@ -328,7 +317,7 @@ class BackupIT {
     }
 
     private static List<Taken> awaitTaken(String backupId, int count) {
-        List<TopicProbe.Received> found = kafka.read(Topics.SNAPSHOT_TAKEN, r -> r.text().contains(backupId), count, WAIT);
+        List<TopicProbe.Received> found = kafka().read(Topics.SNAPSHOT_TAKEN, r -> r.text().contains(backupId), count, WAIT);
         assertThat(found).as("SnapshotTaken of %s", backupId).hasSize(count);
         List<Taken> taken = new ArrayList<>();
         for (TopicProbe.Received received : found) {
@@ -400,6 +389,6 @@ class BackupIT {
 
     private static void send(FerryEvent event) {
         EventEnvelope envelope = EventEnvelope.of(event, OTHER_SYSTEM, Clock.systemUTC());
-        kafka.send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.write(event));
+        kafka().send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.write(event));
     }
 }

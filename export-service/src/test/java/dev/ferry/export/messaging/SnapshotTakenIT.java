@@ -27,6 +27,8 @@ import dev.ferry.localcloud.azure.compute.Disk;
 import dev.ferry.localcloud.azure.compute.ResourceKey;
 import dev.ferry.localcloud.azure.compute.Snapshot;
 import dev.ferry.localcloud.azure.compute.SparseContent;
+import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
+
 import dev.ferry.localcloud.kafka.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,8 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,17 +55,6 @@ class SnapshotTakenIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final EventSource SNAPSHOTTER = new EventSource("snapshot-service", "aks-source");
 
-    private static TopicProbe kafka;
-
-    @BeforeAll
-    static void connect() {
-        kafka = new TopicProbe(LocalCloudTestResource.bootstrapServers());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        kafka.close();
-    }
 
     @Test
     void aSnapshotBecomesAVhdInRegionBAndVhdExportedSaysSo() {
@@ -131,10 +120,10 @@ class SnapshotTakenIT {
     @Test
     void aMalformedEventGoesToTheDeadLetterTopic() {
         String marker = "malformed-" + UUID.randomUUID();
-        kafka.send(Topics.SNAPSHOT_TAKEN, marker, Map.of("ce_type", EventType.SNAPSHOT_TAKEN.type()),
+        kafka().send(Topics.SNAPSHOT_TAKEN, marker, Map.of("ce_type", EventType.SNAPSHOT_TAKEN.type()),
                 "{\"schemaVersion\":1,".getBytes(StandardCharsets.UTF_8));
 
-        List<TopicProbe.Received> dead = kafka.read(Topics.dlq(Topics.SNAPSHOT_TAKEN), r -> marker.equals(r.key()), 1, WAIT);
+        List<TopicProbe.Received> dead = kafka().read(Topics.dlq(Topics.SNAPSHOT_TAKEN), r -> marker.equals(r.key()), 1, WAIT);
 
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).headers().get("dead-letter-reason")).contains("not well-formed JSON");
@@ -178,11 +167,11 @@ class SnapshotTakenIT {
 
     private static void send(SnapshotTaken taken) {
         EventEnvelope envelope = EventEnvelope.of(taken, SNAPSHOTTER, Clock.systemUTC());
-        kafka.send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.write(taken));
+        kafka().send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.write(taken));
     }
 
     private static TopicProbe.Received await(String topic, String backupId) {
-        List<TopicProbe.Received> found = kafka.read(topic, r -> r.text().contains(backupId), 1, WAIT);
+        List<TopicProbe.Received> found = kafka().read(topic, r -> r.text().contains(backupId), 1, WAIT);
         assertThat(found).as("%s of %s", topic, backupId).hasSize(1);
         return found.get(0);
     }

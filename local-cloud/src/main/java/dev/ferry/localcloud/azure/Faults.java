@@ -96,6 +96,81 @@ public final class Faults {
         return cap != null && cap.compareTo(requested) < 0 ? cap : requested;
     }
 
+    /**
+     * Applies faults written as configuration, e.g. for the local cloud as a process:
+     * {@code ARM_WRITE=throttle:1s*3; SAS_READ=busy:2s*2; PUT_PAGE_FROM_URL=error*1; PAGE_RANGES=latency:200ms*10;
+     * blob-bandwidth=62914560; max-sas-lifetime=30s}. Entries are separated by {@code ;}; a fault is
+     * {@code throttle:<retry-after>} (429), {@code busy:<retry-after>} (503 ServerBusy), {@code error} (500) or
+     * {@code latency:<delay>}, followed by {@code *<times>}.
+     *
+     * @throws IllegalArgumentException naming the entry that is not understood
+     */
+    public Faults configure(String spec) {
+        if (spec == null || spec.isBlank()) {
+            return this;
+        }
+        for (String raw : spec.split(";")) {
+            String entry = raw.trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("fault entry '" + entry + "' is not of the form NAME=VALUE");
+            }
+            String name = entry.substring(0, eq).trim();
+            String value = entry.substring(eq + 1).trim();
+            switch (name) {
+                case "blob-bandwidth" -> blobBandwidth(Long.parseLong(value));
+                case "max-sas-lifetime" -> maxSasLifetime(duration(value, entry));
+                default -> {
+                    Kind kind;
+                    try {
+                        kind = Kind.valueOf(name);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("fault entry '" + entry + "' names no kind of " + java.util.Arrays.toString(Kind.values()));
+                    }
+                    int star = value.lastIndexOf('*');
+                    if (star < 0) {
+                        throw new IllegalArgumentException("fault entry '" + entry + "' lacks *<times>");
+                    }
+                    int times = Integer.parseInt(value.substring(star + 1).trim());
+                    String fault = value.substring(0, star).trim();
+                    String argument = fault.contains(":") ? fault.substring(fault.indexOf(':') + 1) : null;
+                    inject(kind, switch (fault.contains(":") ? fault.substring(0, fault.indexOf(':')) : fault) {
+                        case "throttle" -> Fault.throttle(duration(argument, entry));
+                        case "busy" -> Fault.serverBusy(duration(argument, entry));
+                        case "error" -> Fault.internalError();
+                        case "latency" -> Fault.latency(duration(argument, entry));
+                        default -> throw new IllegalArgumentException("fault entry '" + entry
+                                + "' is none of throttle:<d>, busy:<d>, error, latency:<d>");
+                    }, times);
+                }
+            }
+        }
+        return this;
+    }
+
+    /** A duration written as {@code 200ms}, {@code 2s} or {@code 1m}. */
+    private static Duration duration(String text, String entry) {
+        if (text == null) {
+            throw new IllegalArgumentException("fault entry '" + entry + "' needs a duration such as 2s");
+        }
+        String t = text.trim();
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            } else if (t.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error below
+        }
+        throw new IllegalArgumentException("fault entry '" + entry + "' has no duration such as 200ms, 2s or 1m: '" + t + "'");
+    }
+
     /** Removes every injected fault and cap. */
     public synchronized void clear() {
         pending.clear();
