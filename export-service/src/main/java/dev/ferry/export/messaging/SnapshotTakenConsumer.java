@@ -12,6 +12,7 @@ import dev.ferry.export.SnapshotExport;
 import dev.ferry.export.StorageCallFailed;
 import dev.ferry.export.config.ExportConfig;
 import dev.ferry.export.transfer.Cancellation;
+import dev.ferry.export.transfer.TransferCancelledException;
 import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.support.messaging.KafkaCloudEvents;
 import dev.ferry.support.step.StepRefused;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -73,6 +75,11 @@ public class SnapshotTakenConsumer {
         try {
             handle(taken, headers);
             return message.ack();
+        } catch (TransferCancelledException e) {
+            // Shutting down: neither ack nor dead-letter. The record stays uncommitted, so another
+            // replica (or this one after restart) gets it again and resumes the copy.
+            LOG.infof("export stopped (%s); left for redelivery", e.getMessage());
+            return new CompletableFuture<>();
         } finally {
             MDC.remove("backupId");
             MDC.remove("volume");
@@ -112,7 +119,7 @@ public class SnapshotTakenConsumer {
                     LOG.warnf("export attempt %d of %d failed (%s); retrying in %s", attempt, attempts, e.getMessage(), backoff);
                 }
                 if (pauseOrCancelled(cancellation, backoff)) {
-                    throw new IllegalStateException("the export was stopped while waiting to retry");
+                    throw new TransferCancelledException("stopped while waiting to retry");
                 }
                 backoff = backoff.multipliedBy(2);
             }
