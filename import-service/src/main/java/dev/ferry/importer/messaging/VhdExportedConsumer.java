@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -67,6 +68,10 @@ public class VhdExportedConsumer {
         try {
             handle(exported, headers);
             return message.ack();
+        } catch (Interrupted e) {
+            // Shutting down: neither ack nor dead-letter. The record stays uncommitted and is delivered again.
+            LOG.info("import stopped while waiting to retry; left for redelivery");
+            return new CompletableFuture<>();
         } finally {
             MDC.remove("backupId");
             MDC.remove("volume");
@@ -113,7 +118,14 @@ public class VhdExportedConsumer {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry", e);
+            throw new Interrupted();
+        }
+    }
+
+    /** The worker was interrupted (the service is stopping) between two attempts. */
+    private static final class Interrupted extends RuntimeException {
+        Interrupted() {
+            super("interrupted while waiting to retry");
         }
     }
 }
