@@ -89,7 +89,7 @@ class VhdExporterIT {
             }
         };
         SourceDisk disk = bed.sourceDisk();
-        SourceDisk counting = sas -> new CountingSourceBlob(disk.open(sas), reads);
+        SourceDisk counting = sas -> new ObservedSourceBlob(disk.open(sas), (offset, length, nanos) -> reads.add(ByteRange.ofLength(offset, length)));
         StagingAccount staging = bed.staging();
         StagingAccount remembering = name -> {
             StagingBlob blob = staging.blob(name);
@@ -276,29 +276,5 @@ class VhdExporterIT {
 
     private static long cellsTouched(List<SparseContent.Range> ranges) {
         return cells(ranges).size();
-    }
-
-    /** A source blob that records every range read through it. */
-    private record CountingSourceBlob(SourceBlob delegate, List<ByteRange> reads) implements SourceBlob {
-        @Override
-        public SasUrl sas() {
-            return delegate.sas();
-        }
-
-        @Override
-        public long length() {
-            return delegate.length();
-        }
-
-        @Override
-        public List<ByteRange> pageRanges(ByteRange within) {
-            return delegate.pageRanges(within);
-        }
-
-        @Override
-        public void read(long offset, byte[] buffer, int length) {
-            delegate.read(offset, buffer, length);
-            reads.add(ByteRange.ofLength(offset, length));
-        }
     }
 }

@@ -1,18 +1,14 @@
 package dev.ferry.export.azure;
 
-import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.DownloadRetryOptions;
-import com.azure.storage.blob.models.PageRangeItem;
-import com.azure.storage.blob.options.ListPageRangesOptions;
 import com.azure.storage.blob.specialized.PageBlobClient;
 import dev.ferry.export.ByteRange;
 import dev.ferry.export.SasUrl;
 import dev.ferry.export.SourceBlob;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /** A snapshot's page blob behind its SAS, read with a {@link PageBlobClient}. */
@@ -46,23 +42,7 @@ final class AzureSourceBlob implements SourceBlob {
 
     @Override
     public List<ByteRange> pageRanges(ByteRange within) {
-        List<ByteRange> ranges = new ArrayList<>();
-        try {
-            ListPageRangesOptions options = new ListPageRangesOptions(new BlobRange(within.start(), within.length()))
-                    .setMaxResultsPerPage(rangesPerPage);
-            // Every page is a Get Page Ranges call; the SDK passes each answer's NextMarker to the next.
-            for (PagedResponse<PageRangeItem> page : client.listPageRanges(options, timeout, Context.NONE).iterableByPage()) {
-                for (PageRangeItem item : page.getValue()) {
-                    if (!item.isClear()) {
-                        long start = item.getRange().getOffset();
-                        ranges.add(ByteRange.ofLength(start, item.getRange().getLength()));
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            throw AzureStorageFailures.translate("Get Page Ranges", e);
-        }
-        return ranges;
+        return PageRangeListing.written(client, new BlobRange(within.start(), within.length()), rangesPerPage, timeout);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.ferry.export.azure;
 
-import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
@@ -10,8 +9,6 @@ import com.azure.storage.blob.models.BlobType;
 import com.azure.storage.blob.models.DownloadRetryOptions;
 import com.azure.storage.blob.models.PageBlobItem;
 import com.azure.storage.blob.models.PageRange;
-import com.azure.storage.blob.models.PageRangeItem;
-import com.azure.storage.blob.options.ListPageRangesOptions;
 import com.azure.storage.blob.options.PageBlobCreateOptions;
 import com.azure.storage.blob.specialized.PageBlobAsyncClient;
 import com.azure.storage.blob.specialized.PageBlobClient;
@@ -21,7 +18,6 @@ import dev.ferry.export.StagingBlob;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,21 +77,7 @@ final class AzureStagingBlob implements StagingBlob {
 
     @Override
     public List<ByteRange> pageRanges() {
-        List<ByteRange> ranges = new ArrayList<>();
-        try {
-            ListPageRangesOptions options = new ListPageRangesOptions(new BlobRange(0))
-                    .setMaxResultsPerPage(AzureSourceDisk.PAGE_RANGES_PER_PAGE);
-            for (PagedResponse<PageRangeItem> page : client.listPageRanges(options, timeout, Context.NONE).iterableByPage()) {
-                for (PageRangeItem item : page.getValue()) {
-                    if (!item.isClear()) {
-                        ranges.add(ByteRange.ofLength(item.getRange().getOffset(), item.getRange().getLength()));
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            throw AzureStorageFailures.translate("Get Page Ranges", e);
-        }
-        return ranges;
+        return PageRangeListing.written(client, new BlobRange(0), AzureSourceDisk.PAGE_RANGES_PER_PAGE, timeout);
     }
 
     @Override

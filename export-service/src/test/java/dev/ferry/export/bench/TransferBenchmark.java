@@ -6,8 +6,8 @@ import dev.ferry.export.ByteRange;
 import dev.ferry.export.ExportOutcome;
 import dev.ferry.export.ExportRequest;
 import dev.ferry.export.ExportTestBed;
+import dev.ferry.export.ObservedSourceBlob;
 import dev.ferry.export.SasUrl;
-import dev.ferry.export.SourceBlob;
 import dev.ferry.export.SourceDisk;
 import dev.ferry.export.StagingAccount;
 import dev.ferry.export.StagingBlob;
@@ -189,30 +189,6 @@ public final class TransferBenchmark {
         private static final AtomicLong READ_NANOS = new AtomicLong();
         private static final AtomicLong WRITE_NANOS = new AtomicLong();
 
-        private record TimedSource(SourceBlob delegate) implements SourceBlob {
-            @Override
-            public SasUrl sas() {
-                return delegate.sas();
-            }
-
-            @Override
-            public long length() {
-                return delegate.length();
-            }
-
-            @Override
-            public List<ByteRange> pageRanges(ByteRange within) {
-                return delegate.pageRanges(within);
-            }
-
-            @Override
-            public void read(long offset, byte[] buffer, int length) {
-                long started = System.nanoTime();
-                delegate.read(offset, buffer, length);
-                READ_NANOS.addAndGet(System.nanoTime() - started);
-            }
-        }
-
         private record TimedStaging(StagingBlob delegate) implements StagingBlob {
             @Override
             public String url() {
@@ -278,7 +254,7 @@ public final class TransferBenchmark {
             } else {
                 CopyEngineKind engine = CopyEngineKind.fromWireName(mode);
                 SourceDisk disk = new AzureSourceDisk(clients);
-                SourceDisk timedDisk = sas -> new TimedSource(disk.open(sas));
+                SourceDisk timedDisk = sas -> new ObservedSourceBlob(disk.open(sas), (offset, length, nanos) -> READ_NANOS.addAndGet(nanos));
                 StagingAccount timedStaging = blobName -> new TimedStaging(staging.blob(blobName));
                 VhdExporter exporter = ExportTestBed.exporter(new AzureSnapshotAccess(ExportTestBed.computeManager(azureEndpoint)),
                         timedDisk, timedStaging, RetryPolicy.DEFAULT, Duration.ofSeconds(5));
