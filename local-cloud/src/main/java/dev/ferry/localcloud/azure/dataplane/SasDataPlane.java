@@ -205,23 +205,19 @@ public final class SasDataPlane {
                 written.add(new Range(snapshot.sizeBytes(), length));
             }
         }
+        List<Listed> listed = merge(written, cleared);
         String maxResults = exchange.query("maxresults");
         String nextMarker = "";
-        if (maxResults != null && !maxResults.isEmpty()) {
+        if (maxResults != null && !maxResults.isEmpty() && listed.size() > Integer.parseInt(maxResults)) {
             int max = Integer.parseInt(maxResults);
-            List<Range> all = merge(written, cleared);
-            if (all.size() > max) {
-                nextMarker = Long.toString(all.get(max).start());
-                long limit = all.get(max).start();
-                written = written.stream().filter(r -> r.start() < limit).toList();
-                cleared = cleared.stream().filter(r -> r.start() < limit).toList();
-            }
+            nextMarker = Long.toString(listed.get(max).range().start());
+            listed = listed.subList(0, max);
         }
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><PageList>");
-        for (Range r : merge(written, cleared)) {
-            String element = cleared.contains(r) ? "ClearRange" : "PageRange";
-            xml.append('<').append(element).append("><Start>").append(r.start()).append("</Start><End>")
-                    .append(r.end() - 1).append("</End></").append(element).append('>');
+        for (Listed entry : listed) {
+            String element = entry.clear() ? "ClearRange" : "PageRange";
+            xml.append('<').append(element).append("><Start>").append(entry.range().start()).append("</Start><End>")
+                    .append(entry.range().end() - 1).append("</End></").append(element).append('>');
         }
         xml.append("<NextMarker>").append(nextMarker).append("</NextMarker></PageList>");
         blobHeaders(exchange, snapshot);
@@ -229,11 +225,16 @@ public final class SasDataPlane {
         exchange.send(200, "application/xml", xml.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A range as Get Page Ranges lists it: written, or cleared since the previous snapshot. */
+    private record Listed(Range range, boolean clear) {
+    }
+
     /** The written and cleared ranges in offset order, as Get Page Ranges lists them. */
-    private static List<Range> merge(List<Range> written, List<Range> cleared) {
-        List<Range> all = new ArrayList<>(written);
-        all.addAll(cleared);
-        all.sort(java.util.Comparator.comparingLong(Range::start));
+    private static List<Listed> merge(List<Range> written, List<Range> cleared) {
+        List<Listed> all = new ArrayList<>(written.size() + cleared.size());
+        written.forEach(r -> all.add(new Listed(r, false)));
+        cleared.forEach(r -> all.add(new Listed(r, true)));
+        all.sort(java.util.Comparator.comparingLong(l -> l.range().start()));
         return all;
     }
 
