@@ -13,6 +13,7 @@ import java.util.Map;
  * @param targetNamespace  where to restore; absent means the source namespace
  * @param storageClassMap  source storage class name to DR storage class name; unmapped classes keep their name
  * @param createNamespace  whether to create the target namespace if it does not exist
+ * @param allowPartial     whether a restore point that misses some of its backup's volumes may be restored
  */
 public record RestoreRequested(
         @JsonProperty(required = true) int schemaVersion,
@@ -24,6 +25,7 @@ public record RestoreRequested(
         String targetNamespace,
         Map<String, String> storageClassMap,
         boolean createNamespace,
+        boolean allowPartial,
         String requestedBy,
         Instant requestedAt) implements FerryEvent {
 

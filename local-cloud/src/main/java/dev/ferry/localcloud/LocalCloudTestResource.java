@@ -2,6 +2,7 @@ package dev.ferry.localcloud;
 
 import dev.ferry.localcloud.azure.AzureFake;
 import dev.ferry.localcloud.kafka.KafkaBroker;
+import dev.ferry.localcloud.kube.KubeCluster;
 import dev.ferry.localcloud.kafka.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
@@ -14,13 +15,19 @@ import java.util.Map;
  * endpoint and credential, {@code ferry.staging-accounts.<name>.*} for the region-B staging account.
  *
  * <p>The test reaches the running cloud through {@link #cloud()} and the broker through {@link #kafka()}.
+ * The Quarkus Kubernetes client points at the source cluster, or at the DR cluster with the init
+ * argument {@code cluster=dr} ({@code @WithTestResource(initArgs = @ResourceArg(name = "cluster", value = "dr"))}).
  */
 public final class LocalCloudTestResource implements QuarkusTestResourceLifecycleManager {
 
     private static volatile LocalCloud cloud;
     private static volatile String bootstrapServers;
     private static volatile TopicProbe kafka;
+    /** The init argument that chooses the cluster the service's Kubernetes client talks to: {@code source} or {@code dr}. */
+    public static final String CLUSTER_ARG = "cluster";
+
     private KafkaBroker broker;
+    private boolean drCluster;
 
     /** The cloud of the running test resource. */
     public static LocalCloud cloud() {
@@ -50,6 +57,15 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
     }
 
     @Override
+    public void init(Map<String, String> initArgs) {
+        String cluster = initArgs.getOrDefault(CLUSTER_ARG, "source");
+        if (!cluster.equals("source") && !cluster.equals("dr")) {
+            throw new IllegalArgumentException("init argument " + CLUSTER_ARG + " must be source or dr, not " + cluster);
+        }
+        drCluster = cluster.equals("dr");
+    }
+
+    @Override
     public Map<String, String> start() {
         broker = KafkaBroker.start();
         LocalCloud started = LocalCloud.start();
@@ -72,12 +88,13 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
         config.put(account + ".region", LocalCloud.DR_REGION);
         config.put(account + ".blob-endpoint", started.storage().blobEndpoint(LocalCloud.DR_STAGING_ACCOUNT));
         config.put(account + ".connection-string", started.storage().connectionString(LocalCloud.DR_STAGING_ACCOUNT));
-        // The Quarkus Kubernetes client of a source-cluster service: the SOURCE cluster's mock API server.
-        // Services without the extension ignore these keys. The mock's certificate is self-signed for
-        // "localhost", so the test trusts it rather than pinning its CA.
-        config.put("quarkus.kubernetes-client.api-server-url", started.sourceCluster().masterUrl());
+        // The Quarkus Kubernetes client: the mock API server of the cluster the service runs on. Services
+        // without the extension ignore these keys. The mock's certificate is self-signed for "localhost",
+        // so the test trusts it rather than pinning its CA.
+        KubeCluster kube = drCluster ? started.drCluster() : started.sourceCluster();
+        config.put("quarkus.kubernetes-client.api-server-url", kube.masterUrl());
         config.put("quarkus.kubernetes-client.trust-certs", "true");
-        config.put("quarkus.kubernetes-client.token", "ferry-local-" + started.sourceCluster().role().contextName());
+        config.put("quarkus.kubernetes-client.token", "ferry-local-" + kube.role().contextName());
         return config;
     }
 

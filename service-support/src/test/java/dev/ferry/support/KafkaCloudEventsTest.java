@@ -25,7 +25,7 @@ class KafkaCloudEventsTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T22:00:00Z"), ZoneOffset.UTC);
 
     private static RestoreRequested restore(String namespace) {
-        return new RestoreRequested(FerryEvent.SCHEMA_VERSION, "r-1", "corr-1", null, null, namespace, null, null, false, null,
+        return new RestoreRequested(FerryEvent.SCHEMA_VERSION, "r-1", "corr-1", null, null, namespace, null, null, false, false, null,
                 Instant.parse("2026-11-23T21:00:00Z"));
     }
 

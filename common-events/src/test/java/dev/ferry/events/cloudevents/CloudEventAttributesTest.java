@@ -24,7 +24,7 @@ class CloudEventAttributesTest {
 
     private static RestoreRequested restore(String namespace) {
         return new RestoreRequested(FerryEvent.SCHEMA_VERSION, "r-1", "corr-9", null, null, namespace, "shop-dr",
-                null, true, null, Instant.parse("2026-11-23T21:59:00Z"));
+                null, true, false, null, Instant.parse("2026-11-23T21:59:00Z"));
     }
 
     @Test

@@ -31,7 +31,7 @@ public class AzureRegionSnapshots implements RegionSnapshots {
             if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
                 return Optional.empty();
             }
-            throw translate(e);
+            throw AzureCallFailed.of(e);
         } catch (RuntimeException e) {
             throw new AzureCallFailed("AzureUnreachable", 0, "Azure could not be asked for snapshot " + name + ": "
                     + e.getClass().getSimpleName(), e);
@@ -45,7 +45,7 @@ public class AzureRegionSnapshots implements RegionSnapshots {
         try {
             return compute.snapshots().listByResourceGroup(name).stream().map(AzureRegionSnapshots::toRegionSnapshot).toList();
         } catch (ManagementException e) {
-            throw translate(e);
+            throw AzureCallFailed.of(e);
         }
     }
 
@@ -55,7 +55,7 @@ public class AzureRegionSnapshots implements RegionSnapshots {
             compute.snapshots().deleteById(snapshotId);
         } catch (ManagementException e) {
             if (e.getResponse() == null || e.getResponse().getStatusCode() != 404) {
-                throw translate(e);
+                throw AzureCallFailed.of(e);
             }
         }
     }
@@ -71,7 +71,7 @@ public class AzureRegionSnapshots implements RegionSnapshots {
                     .create();
             return toRegionSnapshot(snapshot);
         } catch (ManagementException e) {
-            throw translate(e);
+            throw AzureCallFailed.of(e);
         } catch (RuntimeException e) {
             throw new AzureCallFailed("AzureUnreachable", 0, "The import of " + request.name() + " did not complete: "
                     + e.getClass().getSimpleName(), e);
@@ -84,12 +84,5 @@ public class AzureRegionSnapshots implements RegionSnapshots {
         Map<String, String> tags = snapshot.tags() == null ? Map.of() : snapshot.tags();
         Instant created = snapshot.innerModel().timeCreated() == null ? Instant.now() : snapshot.innerModel().timeCreated().toInstant();
         return new RegionSnapshot(snapshot.id(), size, snapshot.innerModel().provisioningState(), tags, created);
-    }
-
-    private static AzureCallFailed translate(ManagementException e) {
-        String code = e.getValue() != null && e.getValue().getCode() != null ? e.getValue().getCode() : "AzureError";
-        String message = e.getValue() != null && e.getValue().getMessage() != null ? e.getValue().getMessage() : e.getMessage();
-        int status = e.getResponse() != null ? e.getResponse().getStatusCode() : 0;
-        return new AzureCallFailed(code, status, message, e);
     }
 }

@@ -1,5 +1,7 @@
 package dev.ferry.support.azure;
 
+import com.azure.core.management.exception.ManagementException;
+
 /**
  * An Azure call that failed, in domain terms: Azure's error code and message, the HTTP status,
  * and whether trying again later may succeed (throttling, server errors) or never will (bad input).
@@ -13,6 +15,14 @@ public final class AzureCallFailed extends RuntimeException {
         super(message, cause);
         this.code = code;
         this.status = status;
+    }
+
+    /** Azure Resource Manager's answer in domain terms: its error code, message and HTTP status. */
+    public static AzureCallFailed of(ManagementException e) {
+        String code = e.getValue() != null && e.getValue().getCode() != null ? e.getValue().getCode() : "AzureError";
+        String message = e.getValue() != null && e.getValue().getMessage() != null ? e.getValue().getMessage() : e.getMessage();
+        int status = e.getResponse() != null ? e.getResponse().getStatusCode() : 0;
+        return new AzureCallFailed(code, status, message, e);
     }
 
     public String code() {

@@ -1,0 +1,63 @@
+package dev.ferry.restore.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ferry.restore.RestoreRefused;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Locale;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns every error of the REST API into RFC 9457 problem+json with a message that says what is wrong. */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response refused(RestoreRefused e, UriInfo uri) {
+        return new Problem(Problem.TYPE_BASE + e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'), title(e.reason()),
+                status(e.reason()), e.getMessage(), uri.getPath(), e.details()).response();
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        String message = e.getOriginalMessage() == null ? "cannot be read" : e.getOriginalMessage().lines().findFirst().orElse("");
+        return new Problem(Problem.TYPE_BASE + "malformed-body", "The request body is not valid JSON for this resource", 400,
+                "The body could not be read: " + message, uri.getPath(), List.of()).response();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return unreadableJson(json, uri);
+        }
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known == null ? "HTTP " + status : known.getReasonPhrase();
+        return new Problem("about:blank", title, status, e.getMessage(), uri.getPath(), List.of()).response();
+    }
+
+    static int status(RestoreRefused.Reason reason) {
+        return switch (reason) {
+            case INVALID_REQUEST -> 400;
+            case RESTORE_POINT_NOT_FOUND -> 404;
+            case RESTORE_POINT_INCOMPLETE, PVC_CONFLICT, RESTORE_ID_CONFLICT, SNAPSHOT_MISSING -> 409;
+            case AMBIGUOUS_NAMESPACE, NAMESPACE_NOT_FOUND, STORAGE_CLASS_NOT_FOUND -> 422;
+            case DEPENDENCY_UNAVAILABLE -> 503;
+        };
+    }
+
+    private static String title(RestoreRefused.Reason reason) {
+        return switch (reason) {
+            case INVALID_REQUEST -> "The restore request is invalid";
+            case RESTORE_POINT_NOT_FOUND -> "The restore point is not in the catalog";
+            case RESTORE_POINT_INCOMPLETE -> "The restore point misses volumes";
+            case AMBIGUOUS_NAMESPACE -> "The namespace is backed up from several clusters";
+            case NAMESPACE_NOT_FOUND -> "The target namespace does not exist";
+            case STORAGE_CLASS_NOT_FOUND -> "A storage class does not exist on the DR cluster";
+            case PVC_CONFLICT -> "A PVC of the restore exists already";
+            case SNAPSHOT_MISSING -> "A region-B snapshot of the restore point is gone";
+            case RESTORE_ID_CONFLICT -> "A different restore with this id exists";
+            case DEPENDENCY_UNAVAILABLE -> "The catalog, Azure or the DR cluster did not answer";
+        };
+    }
+}

@@ -1,0 +1,59 @@
+package dev.ferry.restore.api;
+
+import dev.ferry.events.RestoredVolume;
+import dev.ferry.restore.RestoreRun;
+import dev.ferry.restore.catalog.CatalogEntry;
+import dev.ferry.restore.catalog.RestorePoint;
+import java.time.Instant;
+import java.util.List;
+
+/** What the REST API shows of restore points and restores. */
+final class Views {
+
+    private Views() {
+    }
+
+    /** A restore point as {@code GET /api/v1/restore-points} lists it. */
+    record RestorePointView(String id, String sourceCluster, String namespace, String policy, boolean complete, int volumeCount,
+                            List<Integer> missingVolumes, Instant recoveryPointAt, Instant recordedAt, List<VolumeView> volumes) {
+    }
+
+    /** One volume of a restore point: the PVC it restores and the region-B snapshot it restores from. */
+    record VolumeView(int volumeIndex, String pvcName, String storageClassName, List<String> accessModes, String volumeMode,
+                      long requestedBytes, long sizeBytes, String snapshotId, Instant takenAt) {
+    }
+
+    /** A restore as {@code GET /api/v1/restores/{id}} shows it. */
+    record RestoreView(String restoreId, String restorePointId, String sourceCluster, String sourceNamespace, String targetNamespace,
+                       String state, Instant recoveryPointAt, Instant startedAt, Instant completedAt, Long restoreDurationMillis,
+                       List<RestoredVolumeView> volumes, String errorCode, String error) {
+    }
+
+    /** One PVC a restore created. */
+    record RestoredVolumeView(String pvcName, String storageClassName, long sizeBytes, String snapshotId, String phase) {
+    }
+
+    static RestorePointView of(RestorePoint point) {
+        return new RestorePointView(point.id(), point.sourceCluster(), point.namespace(), point.policy(), point.complete(),
+                point.volumeCount(), point.missingVolumes(), point.recoveryPointAt(), point.recordedAt(),
+                point.volumes().stream().map(Views::of).toList());
+    }
+
+    private static VolumeView of(CatalogEntry entry) {
+        var pvc = entry.volume().pvc();
+        return new VolumeView(entry.volume().volumeIndex(), pvc.name(), pvc.storageClassName(), pvc.accessModes(), pvc.volumeMode(),
+                pvc.requestedBytes(), entry.sizeBytes(), entry.snapshotId().toString(), entry.volume().takenAt());
+    }
+
+    static RestoreView of(RestoreRun run) {
+        return new RestoreView(run.restoreId(), run.point().id(), run.point().sourceCluster(), run.point().namespace(),
+                run.targetNamespace(), run.state().name(), run.point().recoveryPointAt(), run.startedAt(), run.completedAt(),
+                run.duration() == null ? null : run.duration().toMillis(),
+                run.volumes().stream().map(Views::of).toList(), run.errorCode(), run.error());
+    }
+
+    private static RestoredVolumeView of(RestoredVolume volume) {
+        return new RestoredVolumeView(volume.pvcName(), volume.storageClassName(), volume.sizeBytes(), volume.snapshotId().toString(),
+                volume.phase());
+    }
+}

@@ -1,0 +1,28 @@
+package dev.ferry.restore.catalog;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/** Reads the whole catalog from storage into the view: at start, on a schedule, and when a restore asks for a point the view lacks. */
+@ApplicationScoped
+public class CatalogLoader {
+
+    private static final Logger LOG = Logger.getLogger(CatalogLoader.class);
+
+    private final Catalog catalog;
+    private final CatalogView view;
+
+    public CatalogLoader(Catalog catalog, CatalogView view) {
+        this.catalog = catalog;
+        this.view = view;
+    }
+
+    /** Replaces the view with the storage account's catalog; returns how many entries it read. */
+    public synchronized int refresh() {
+        long started = System.nanoTime();
+        var entries = catalog.readAll();
+        view.replace(entries, started);
+        LOG.debugf("catalog read: %d entries in %d ms", entries.size(), (System.nanoTime() - started) / 1_000_000);
+        return entries.size();
+    }
+}

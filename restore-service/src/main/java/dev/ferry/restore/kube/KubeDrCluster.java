@@ -1,0 +1,122 @@
+package dev.ferry.restore.kube;
+
+import dev.ferry.restore.DrCluster;
+import dev.ferry.restore.RestoredClaim;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** The DR cluster through the fabric8 client; the CSI snapshot resources as generic resources. */
+@ApplicationScoped
+public class KubeDrCluster implements DrCluster {
+
+    static final String SNAPSHOT_API = "snapshot.storage.k8s.io/v1";
+    static final String CSI_DRIVER = "disk.csi.azure.com";
+    static final ResourceDefinitionContext VOLUME_SNAPSHOTS = new ResourceDefinitionContext.Builder()
+            .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshot").withPlural("volumesnapshots")
+            .withNamespaced(true).build();
+    static final ResourceDefinitionContext VOLUME_SNAPSHOT_CONTENTS = new ResourceDefinitionContext.Builder()
+            .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshotContent")
+            .withPlural("volumesnapshotcontents").withNamespaced(false).build();
+
+    private final KubernetesClient client;
+
+    public KubeDrCluster(KubernetesClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public boolean namespaceExists(String namespace) {
+        return client.namespaces().withName(namespace).get() != null;
+    }
+
+    @Override
+    public void createNamespace(String namespace, Map<String, String> labels) {
+        createIfAbsent(() -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                .withLabels(labels).endMetadata().build()).create());
+    }
+
+    @Override
+    public Optional<String> storageClassBindingMode(String name) {
+        StorageClass storageClass = client.storage().v1().storageClasses().withName(name).get();
+        if (storageClass == null) {
+            return Optional.empty();
+        }
+        return Optional.of(storageClass.getVolumeBindingMode() == null ? "Immediate" : storageClass.getVolumeBindingMode());
+    }
+
+    @Override
+    public Optional<Map<String, String>> claimLabels(String namespace, String name) {
+        return claim(namespace, name).map(c -> c.getMetadata().getLabels() == null ? Map.of() : c.getMetadata().getLabels());
+    }
+
+    @Override
+    public Optional<String> claimPhase(String namespace, String name) {
+        return claim(namespace, name).map(c -> c.getStatus() == null || c.getStatus().getPhase() == null ? "Pending" : c.getStatus().getPhase());
+    }
+
+    @Override
+    public void createSnapshotContent(String name, String snapshotHandle, String snapshotNamespace, String snapshotName,
+                                      Map<String, String> labels) {
+        GenericKubernetesResource content = new GenericKubernetesResourceBuilder().withApiVersion(SNAPSHOT_API)
+                .withKind("VolumeSnapshotContent").withNewMetadata().withName(name).withLabels(labels).endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of(
+                        "driver", CSI_DRIVER,
+                        // Deleting the restore's objects must never delete the region-B snapshot: the catalog owns it.
+                        "deletionPolicy", "Retain",
+                        "source", Map.of("snapshotHandle", snapshotHandle),
+                        "volumeSnapshotRef", Map.of("name", snapshotName, "namespace", snapshotNamespace))))
+                .build();
+        createIfAbsent(() -> client.genericKubernetesResources(VOLUME_SNAPSHOT_CONTENTS).resource(content).create());
+    }
+
+    @Override
+    public void createVolumeSnapshot(String namespace, String name, String contentName, Map<String, String> labels) {
+        GenericKubernetesResource snapshot = new GenericKubernetesResourceBuilder().withApiVersion(SNAPSHOT_API)
+                .withKind("VolumeSnapshot").withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of("source", Map.of("volumeSnapshotContentName", contentName))))
+                .build();
+        createIfAbsent(() -> client.genericKubernetesResources(VOLUME_SNAPSHOTS).inNamespace(namespace).resource(snapshot).create());
+    }
+
+    @Override
+    public void createClaim(RestoredClaim claim) {
+        PersistentVolumeClaim pvc = new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName(claim.name()).withNamespace(claim.namespace()).withLabels(claim.labels())
+                .withAnnotations(claim.annotations()).endMetadata()
+                .withNewSpec().withStorageClassName(claim.storageClassName()).withAccessModes(claim.accessModes())
+                .withVolumeMode(claim.volumeMode())
+                .withNewResources().addToRequests("storage", new Quantity(Long.toString(claim.requestBytes()))).endResources()
+                .withNewDataSource().withApiGroup("snapshot.storage.k8s.io").withKind("VolumeSnapshot").withName(claim.snapshotName())
+                .endDataSource()
+                .endSpec().build();
+        createIfAbsent(() -> client.persistentVolumeClaims().inNamespace(claim.namespace()).resource(pvc).create());
+    }
+
+    private Optional<PersistentVolumeClaim> claim(String namespace, String name) {
+        return Optional.ofNullable(client.persistentVolumeClaims().inNamespace(namespace).withName(name).get());
+    }
+
+    /** Creates an object; one that exists already (a second run of the same restore) is left as it is. */
+    private static void createIfAbsent(Supplier<? extends HasMetadata> create) {
+        try {
+            create.get();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+}

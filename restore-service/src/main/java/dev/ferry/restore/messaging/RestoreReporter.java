@@ -1,0 +1,75 @@
+package dev.ferry.restore.messaging;
+
+import dev.ferry.events.FerryEvent;
+import dev.ferry.events.RestoreCompleted;
+import dev.ferry.events.RestoreRequested;
+import dev.ferry.events.Step;
+import dev.ferry.events.StepFailed;
+import dev.ferry.restore.RestoreRefused;
+import dev.ferry.restore.RestoreRun;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Tells the other systems how a restore ended: {@code RestoreCompleted} with the measured restore
+ * time, or {@code StepFailed}; and keeps the restore metrics. A restore started over REST is not
+ * undone when Kafka cannot be reached (region A, and with it the brokers, may be gone): the event
+ * is then only logged as lost.
+ */
+@ApplicationScoped
+public class RestoreReporter {
+
+    private static final Logger LOG = Logger.getLogger(RestoreReporter.class);
+
+    private final EventPublisher publisher;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private final AtomicLong lastRestoreMillis = new AtomicLong(-1);
+
+    public RestoreReporter(EventPublisher publisher, MeterRegistry metrics, Clock clock) {
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.clock = clock;
+        metrics.gauge("ferry.restore.last.duration.seconds", lastRestoreMillis, millis -> millis.get() < 0 ? Double.NaN : millis.get() / 1000.0);
+    }
+
+    /** Reports a finished restore; the cause ids name the event that asked for it, when one did. */
+    public void finished(RestoreRun run, String causeEventId, String causeEventType) {
+        if (run.state() == RestoreRun.State.COMPLETED) {
+            lastRestoreMillis.set(run.duration().toMillis());
+            metrics.timer("ferry.restore.duration").record(run.duration());
+            metrics.counter("ferry.restores", "outcome", "completed").increment();
+            RestoreRequested request = run.request();
+            publish(new RestoreCompleted(FerryEvent.SCHEMA_VERSION, run.restoreId(), request.correlationId(), run.point().id(),
+                    run.point().sourceCluster(), run.point().namespace(), run.targetNamespace(), run.volumes(),
+                    run.point().recoveryPointAt(), run.duration().toMillis(), run.startedAt(), run.completedAt()), true);
+        } else if (run.state() == RestoreRun.State.FAILED) {
+            metrics.counter("ferry.restores", "outcome", "failed").increment();
+            publish(new StepFailed(FerryEvent.SCHEMA_VERSION, null, run.restoreId(), run.request().correlationId(), Step.RESTORE,
+                    run.errorCode(), run.error(), true, 1, null, causeEventId, causeEventType, clock.instant()), false);
+        }
+    }
+
+    /** Reports a request that was refused before anything was created. */
+    public void refused(RestoreRequested request, RestoreRefused refused, String causeEventId, String causeEventType) {
+        metrics.counter("ferry.restores", "outcome", "refused").increment();
+        publish(new StepFailed(FerryEvent.SCHEMA_VERSION, null, request.restoreId(), request.correlationId(), Step.RESTORE,
+                refused.code(), refused.getMessage(), refused.retryable(), 1, null, causeEventId, causeEventType, clock.instant()), false);
+    }
+
+    private void publish(FerryEvent event, boolean completed) {
+        try {
+            if (completed) {
+                publisher.restoreCompleted(event);
+            } else {
+                publisher.stepFailed(event);
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf("the %s event of this restore could not be sent (Kafka unreachable?): %s",
+                    completed ? "restore.completed" : "step.failed", e.getMessage());
+        }
+    }
+}

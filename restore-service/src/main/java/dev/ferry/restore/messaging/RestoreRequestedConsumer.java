@@ -1,0 +1,67 @@
+package dev.ferry.restore.messaging;
+
+import dev.ferry.events.RestoreRequested;
+import dev.ferry.events.cloudevents.CloudEventAttributes;
+import dev.ferry.events.json.EventJson;
+import dev.ferry.events.validation.InvalidEventException;
+import dev.ferry.restore.RestoreRefused;
+import dev.ferry.restore.RestoreRun;
+import dev.ferry.restore.RestoreService;
+import dev.ferry.support.messaging.KafkaCloudEvents;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Consumes {@code ferry.restore.requested} from other systems: runs each restore and acknowledges it
+ * once its {@code RestoreCompleted} or {@code StepFailed} is sent. A record that cannot be read goes
+ * to the dead-letter topic; a request that cannot be carried out gets a {@code StepFailed}.
+ */
+@ApplicationScoped
+public class RestoreRequestedConsumer {
+
+    private static final Logger LOG = Logger.getLogger(RestoreRequestedConsumer.class);
+
+    private final RestoreService restores;
+    private final RestoreReporter reporter;
+
+    public RestoreRequestedConsumer(RestoreService restores, RestoreReporter reporter) {
+        this.restores = restores;
+        this.reporter = reporter;
+    }
+
+    @Incoming(Channels.RESTORE_REQUESTED)
+    @Blocking
+    public CompletionStage<Void> consume(Message<byte[]> message) {
+        Map<String, String> headers = KafkaCloudEvents.headers(message);
+        RestoreRequested request;
+        try {
+            request = EventJson.readRecord(headers, message.getPayload(), RestoreRequested.class);
+        } catch (InvalidEventException e) {
+            LOG.warnf("dead-lettering an unreadable record: %s", e.getMessage());
+            return message.nack(e);
+        }
+        String causeId = headers.get(CloudEventAttributes.HEADER_ID);
+        String causeType = headers.get(CloudEventAttributes.HEADER_TYPE);
+        MDC.put("restoreId", request.restoreId());
+        try {
+            RestoreRun run = restores.accept(request);
+            if (run.finished()) {
+                LOG.infof("restore %s ran already (%s); nothing to do", run.restoreId(), run.state());
+            } else {
+                reporter.finished(restores.run(run), causeId, causeType);
+            }
+        } catch (RestoreRefused e) {
+            LOG.warnf("restore %s refused: %s", request.restoreId(), e.getMessage());
+            reporter.refused(request, e, causeId, causeType);
+        } finally {
+            MDC.remove("restoreId");
+        }
+        return message.ack();
+    }
+}
