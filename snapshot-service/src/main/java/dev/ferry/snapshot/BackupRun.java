@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One backup run and each volume's progress, from the VolumeSnapshot to the region-B snapshot. Held
@@ -68,6 +69,7 @@ public final class BackupRun {
         String snapshotName;
         VolumeState state = VolumeState.PENDING;
         VolumeBackup taken;
+        String previousVolumeSnapshot;
         String vhdUrl;
         String targetSnapshotId;
         String failedStep;
@@ -209,9 +211,15 @@ public final class BackupRun {
         advance(volume, VolumeState.SNAPSHOTTING, at);
     }
 
-    public synchronized void taken(String pvcUid, VolumeBackup taken, Instant at) {
+    /**
+     * Records a volume's SnapshotTaken.
+     *
+     * @param previousVolumeSnapshot the VolumeSnapshot behind {@code previousSnapshotId}, if any: the base retention must keep
+     */
+    public synchronized void taken(String pvcUid, VolumeBackup taken, String previousVolumeSnapshot, Instant at) {
         Volume volume = volume(pvcUid);
         volume.taken = taken;
+        volume.previousVolumeSnapshot = previousVolumeSnapshot;
         advance(volume, VolumeState.TAKEN, at);
     }
 
@@ -241,6 +249,16 @@ public final class BackupRun {
             volume.error = reason;
             volume.updatedAt = at;
         }
+    }
+
+    /** Where a volume is, if the run has it. */
+    public synchronized Optional<VolumeState> volumeState(String pvcUid) {
+        return Optional.ofNullable(volumes.get(pvcUid)).map(v -> v.state);
+    }
+
+    /** The VolumeSnapshot that is the base of the volume's incremental export, if this run knows it. */
+    public synchronized Optional<String> previousVolumeSnapshot(String pvcUid) {
+        return Optional.ofNullable(volumes.get(pvcUid)).map(v -> v.previousVolumeSnapshot);
     }
 
     public synchronized boolean hasVolume(String pvcUid) {

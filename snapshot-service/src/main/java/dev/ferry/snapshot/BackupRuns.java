@@ -95,7 +95,7 @@ public class BackupRuns {
     }
 
     /** When the backup that made this VolumeSnapshot was requested: the order of a PVC's snapshot history. */
-    static Instant requestedAt(SnapshotState snapshot) {
+    public static Instant requestedAt(SnapshotState snapshot) {
         String text = snapshot.annotation(FerryLabels.REQUESTED_AT);
         if (text != null) {
             try {

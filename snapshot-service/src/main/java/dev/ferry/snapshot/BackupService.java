@@ -158,9 +158,19 @@ public class BackupService {
 
     /** Executes an accepted run off the caller's thread, with bounded concurrency. */
     public void executeInBackground(BackupRun run) {
+        executeInBackground(run, () -> {
+        });
+    }
+
+    /**
+     * Executes an accepted run off the caller's thread, with bounded concurrency, then {@code after}
+     * (a policy's retention) on the same thread once every volume is announced.
+     */
+    public void executeInBackground(BackupRun run, Runnable after) {
         background.submit(() -> {
             try {
                 execute(run);
+                after.run();
             } catch (RuntimeException e) {
                 LOG.errorf(e, "backup %s stopped unexpectedly", run.backupId());
             }
@@ -235,7 +245,8 @@ public class BackupService {
                 "SourceSnapshotNotFound", "Azure snapshot " + content.snapshotHandle() + " of VolumeSnapshot " + snapshot.name()
                 + " does not exist.", false));
         String diskId = content.volumeHandle() != null ? content.volumeHandle() : claim.volumeHandle();
-        ArmResourceId previous = previousSnapshot(claim, snapshot, diskId, info).orElse(null);
+        Optional<Previous> base = previousSnapshot(claim, snapshot, diskId, info);
+        ArmResourceId previous = base.map(Previous::snapshotId).orElse(null);
         Instant takenAt = info.timeCreated() != null ? info.timeCreated() : snapshot.created() != null ? snapshot.created() : clock.instant();
         long size = info.sizeBytes() > 0 ? info.sizeBytes() : claim.toPvcSpec().capacityBytes();
         VolumeBackup volume = new VolumeBackup(run.policy(), config.cluster(), claim.namespace(), claim.toPvcSpec(),
@@ -244,7 +255,7 @@ public class BackupService {
                         info.incremental(), previous),
                 run.target(), run.strategy(), takenAt);
         events.snapshotTaken(new SnapshotTaken(FerryEvent.SCHEMA_VERSION, run.backupId(), run.correlationId(), volume));
-        run.taken(claim.uid(), volume, clock.instant());
+        run.taken(claim.uid(), volume, base.map(Previous::volumeSnapshot).orElse(null), clock.instant());
         metrics.counter("ferry.snapshot.volumes", "outcome", "taken").increment();
         LOG.infof("snapshot %s taken (%d bytes, incremental %s, previous %s)", content.snapshotHandle(), size, info.incremental(), previous);
     }
@@ -252,6 +263,11 @@ public class BackupService {
     private SnapshotState awaitReady(Claim claim, SnapshotState created, Instant deadline) {
         SnapshotState snapshot = created;
         while (true) {
+            boolean late = !clock.instant().isBefore(deadline);
+            if (late && snapshot == created) {
+                // The wait for an earlier volume used the time up: one fresh look before giving up on this one.
+                snapshot = reread(claim, snapshot.name());
+            }
             if (snapshot.error() != null) {
                 throw new VolumeFailed("SnapshotFailed", "VolumeSnapshot " + claim.namespace() + "/" + snapshot.name() + " of PVC "
                         + claim.name() + " failed: " + snapshot.error(), false);
@@ -262,22 +278,29 @@ public class BackupService {
                     return snapshot;
                 }
             }
-            if (!clock.instant().isBefore(deadline)) {
+            if (late) {
                 throw new VolumeFailed("SnapshotNotReady", "VolumeSnapshot " + claim.namespace() + "/" + snapshot.name() + " of PVC "
                         + claim.name() + " was not readyToUse within " + config.snapshot().readyTimeout() + ".", true);
             }
             pause(config.snapshot().pollInterval());
-            String name = snapshot.name();
-            snapshot = snapshotter.find(claim.namespace(), name).orElseThrow(() -> new VolumeFailed("SnapshotDeleted",
-                    "VolumeSnapshot " + claim.namespace() + "/" + name + " was deleted while the backup waited for it.", true));
+            snapshot = reread(claim, snapshot.name());
         }
+    }
+
+    private SnapshotState reread(Claim claim, String name) {
+        return snapshotter.find(claim.namespace(), name).orElseThrow(() -> new VolumeFailed("SnapshotDeleted",
+                "VolumeSnapshot " + claim.namespace() + "/" + name + " was deleted while the backup waited for it.", true));
     }
 
     /**
      * The newest earlier Ferry snapshot of the same disk whose content is ready and whose Azure
      * snapshot still exists in the same incremental family: the base of an incremental transfer.
      */
-    private Optional<ArmResourceId> previousSnapshot(Claim claim, SnapshotState current, String diskId, SourceSnapshotInfo currentInfo) {
+    /** The base of an incremental transfer: the Azure snapshot and the VolumeSnapshot it belongs to. */
+    private record Previous(ArmResourceId snapshotId, String volumeSnapshot) {
+    }
+
+    private Optional<Previous> previousSnapshot(Claim claim, SnapshotState current, String diskId, SourceSnapshotInfo currentInfo) {
         Instant mine = BackupRuns.requestedAt(current);
         List<SnapshotState> history = snapshotter.list(claim.namespace(), Map.of(FerryLabels.MANAGED_BY, FerryLabels.MANAGED_BY_VALUE,
                 FerryLabels.PVC_UID, claim.uid()));
@@ -304,7 +327,7 @@ public class BackupService {
             if (info.get().id().equalsIgnoreCase(currentInfo.id())) {
                 continue;
             }
-            return Optional.of(ArmResourceId.parse(content.get().snapshotHandle()));
+            return Optional.of(new Previous(ArmResourceId.parse(content.get().snapshotHandle()), candidate.name()));
         }
         return Optional.empty();
     }

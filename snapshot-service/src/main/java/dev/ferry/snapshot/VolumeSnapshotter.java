@@ -49,4 +49,11 @@ public interface VolumeSnapshotter {
 
     /** The VolumeSnapshots carrying all these labels, in one namespace or (null) in all. */
     List<SnapshotState> list(String namespace, Map<String, String> labels);
+
+    /**
+     * Deletes a VolumeSnapshot (its content and the Azure snapshot follow the class's deletion policy).
+     *
+     * @return false if it was already gone, which counts as done
+     */
+    boolean delete(String namespace, String name);
 }

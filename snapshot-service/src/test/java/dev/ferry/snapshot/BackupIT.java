@@ -30,6 +30,7 @@ import dev.ferry.localcloud.LocalCloudTestResource;
 import dev.ferry.localcloud.azure.compute.ResourceKey;
 import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
 
+import dev.ferry.localcloud.csi.CsiSimulator;
 import dev.ferry.localcloud.kafka.TopicProbe;
 import dev.ferry.localcloud.kube.KubeCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -222,6 +223,40 @@ class BackupIT {
         awaitState(backupId, "TRANSFERRING");
         given().get("/api/v1/backups/" + backupId).then().body("volumes.find { it.pvc == 'uploads' }.state", equalTo("FAILED"))
                 .body("volumes.find { it.pvc == 'thumbnails' }.state", equalTo("TAKEN"));
+    }
+
+    @Test
+    void aPvcWhoseSnapshotNeverBecomesReadyIsReportedAfterTheReadyTimeoutWhileTheOthersGoOn() {
+        String namespace = namespace("stalled");
+        PersistentVolumeClaim stuck = boundClaim(namespace, "archive", Map.of());
+        client().persistentVolumeClaims().inNamespace(namespace).withName("archive")
+                .edit(c -> {
+                    c.getMetadata().setAnnotations(Map.of(CsiSimulator.SNAPSHOT_FAULT_ANNOTATION, "never-ready"));
+                    return c;
+                });
+        boundClaim(namespace, "ledger", Map.of());
+        boundClaim(namespace, "web", Map.of());
+        Instant started = Instant.now();
+
+        String backupId = given().contentType(ContentType.JSON).body(Map.of("namespace", namespace)).post("/api/v1/backups")
+                .then().statusCode(202).extract().path("backupId");
+
+        // "archive" sorts first: the run waits the ready timeout (15s in the test profile) for it, then announces the others.
+        List<Taken> taken = awaitTaken(backupId, 2);
+        assertThat(taken).extracting(t -> t.event().volume().pvc().name()).containsExactlyInAnyOrder("ledger", "web");
+        List<TopicProbe.Received> failed = kafka().read(Topics.STEP_FAILED, r -> r.text().contains(backupId), 1, WAIT);
+        assertThat(failed).hasSize(1);
+        assertThat(Duration.between(started, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(15));
+        StepFailed stepFailed = EventJson.read(failed.get(0).value(), StepFailed.class);
+        assertThat(stepFailed.step()).isEqualTo(Step.SNAPSHOT);
+        assertThat(stepFailed.errorCode()).isEqualTo("SnapshotNotReady");
+        assertThat(stepFailed.retryable()).isTrue();
+        assertThat(stepFailed.reason()).contains(namespace + "/archive").contains(stuck.getMetadata().getUid()).contains("readyToUse");
+        awaitState(backupId, "TRANSFERRING");
+        given().get("/api/v1/backups/" + backupId).then()
+                .body("volumes.find { it.pvc == 'archive' }.state", equalTo("FAILED"))
+                .body("volumes.find { it.pvc == 'archive' }.errorCode", equalTo("SnapshotNotReady"))
+                .body("volumes.findAll { it.state == 'TAKEN' }.size()", equalTo(2));
     }
 
     @Test

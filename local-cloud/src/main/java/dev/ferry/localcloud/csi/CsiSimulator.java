@@ -37,6 +37,12 @@ public final class CsiSimulator implements AutoCloseable {
 
     /** The CSI driver name this simulator answers for. */
     public static final String DRIVER = "disk.csi.azure.com";
+    /**
+     * A PVC annotation that makes every VolumeSnapshot of the claim misbehave, for tests of the paths a real driver
+     * rarely takes: {@code never-ready} (no content and no status: the snapshot stalls) or {@code fail} (the driver's
+     * CreateSnapshot fails: {@code status.error} and {@code readyToUse=false}). Read when a snapshot is reconciled.
+     */
+    public static final String SNAPSHOT_FAULT_ANNOTATION = "localcloud.ferry.dev/snapshot";
     /** The component named in the Events and PV attributes this simulator writes. */
     static final String COMPONENT = "ferry-csi-simulator";
     private static final Logger LOG = LoggerFactory.getLogger(CsiSimulator.class);

@@ -34,6 +34,10 @@ final class SnapshotController {
     static final String CONTENT_PREFIX = "snapcontent-";
     /** The csi-snapshotter sidecar asks the driver for {@code snapshot-<VolumeSnapshot uid>}, the Azure name. */
     static final String SNAPSHOT_PREFIX = "snapshot-";
+    /** {@link CsiSimulator#SNAPSHOT_FAULT_ANNOTATION} value: the snapshot stays not ready, without an error. */
+    static final String NEVER_READY = "never-ready";
+    /** {@link CsiSimulator#SNAPSHOT_FAULT_ANNOTATION} value: the snapshot reports a driver error. */
+    static final String FAIL = "fail";
     private static final String DEFAULT_CLASS = "snapshot.storage.kubernetes.io/is-default-class";
     private static final String API_VERSION = KubeCluster.SNAPSHOT_GROUP + "/v1";
     // Incremental snapshots are stored on standard HDD whatever the disk's SKU.
@@ -91,6 +95,16 @@ final class SnapshotController {
 
     /** A dynamic snapshot: a content for it, an incremental Azure snapshot of the claim's disk, both ready. */
     private void takeSnapshot(GenericKubernetesResource snapshot, String claimName) throws SnapshotFailure {
+        String fault = injectedFault(snapshot, claimName);
+        if (NEVER_READY.equals(fault)) {
+            // A stalled driver: no content, no status, no error; the snapshot simply never becomes ready.
+            return;
+        }
+        if (FAIL.equals(fault)) {
+            throw new SnapshotFailure("SnapshotCreationFailed", "Failed to check and update snapshot content: failed to "
+                    + "take snapshot of the volume of PVC " + claimName + ": \"rpc error: code = Internal desc = "
+                    + "injected failure (" + CsiSimulator.SNAPSHOT_FAULT_ANNOTATION + "=" + FAIL + ")\"");
+        }
         String contentName = CONTENT_PREFIX + snapshot.getMetadata().getUid();
         GenericKubernetesResource content = contents().withName(contentName).get();
         if (content == null) {
@@ -102,6 +116,23 @@ final class SnapshotController {
             content = cutAzureSnapshot(content);
         }
         writeBoundStatus(snapshot, content);
+    }
+
+    /** The fault a test asked for on the claim ({@link CsiSimulator#SNAPSHOT_FAULT_ANNOTATION}), or null. */
+    private String injectedFault(GenericKubernetesResource snapshot, String claimName) {
+        PersistentVolumeClaim claim = client.persistentVolumeClaims()
+                .inNamespace(snapshot.getMetadata().getNamespace()).withName(claimName).get();
+        if (claim == null || claim.getMetadata().getAnnotations() == null) {
+            return null;
+        }
+        String fault = claim.getMetadata().getAnnotations().get(CsiSimulator.SNAPSHOT_FAULT_ANNOTATION);
+        if (fault != null && !NEVER_READY.equals(fault) && !FAIL.equals(fault)) {
+            LOG.warn("CSI simulator: PVC {}/{} has {}={}, which means nothing (known: {}, {})",
+                    snapshot.getMetadata().getNamespace(), claimName, CsiSimulator.SNAPSHOT_FAULT_ANNOTATION, fault,
+                    NEVER_READY, FAIL);
+            return null;
+        }
+        return fault;
     }
 
     private GenericKubernetesResource snapshotClass(GenericKubernetesResource snapshot) throws SnapshotFailure {

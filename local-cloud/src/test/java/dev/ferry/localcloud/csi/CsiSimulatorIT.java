@@ -210,6 +210,36 @@ class CsiSimulatorIT {
     }
 
     @Test
+    void aClaimAnnotatedForFaultsGetsSnapshotsThatFailOrNeverBecomeReady() {
+        KubernetesClient client = source.client();
+        namespace(client, "faulty");
+        for (String fault : List.of("fail", "never-ready")) {
+            PersistentVolumeClaim claim = claim("faulty", fault, "1Gi", DISK_CLASS, null);
+            claim.getMetadata().setAnnotations(Map.of(CsiSimulator.SNAPSHOT_FAULT_ANNOTATION, fault));
+            client.persistentVolumeClaims().inNamespace("faulty").resource(claim).create();
+            awaitBound(client, "faulty", fault);
+            client.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOTS).inNamespace("faulty")
+                    .resource(volumeSnapshot("faulty", fault + "-snap", SNAPSHOT_CLASS, fault)).create();
+        }
+        client.persistentVolumeClaims().inNamespace("faulty").resource(claim("faulty", "healthy", "1Gi", DISK_CLASS, null))
+                .create();
+        awaitBound(client, "faulty", "healthy");
+        client.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOTS).inNamespace("faulty")
+                .resource(volumeSnapshot("faulty", "healthy-snap", SNAPSHOT_CLASS, "healthy")).create();
+
+        GenericKubernetesResource failed = awaitError(client, "faulty", "fail-snap");
+        assertThat(failed.<String>get("status", "error", "message")).contains("injected failure");
+        assertThat(failed.<Boolean>get("status", "readyToUse")).isFalse();
+        // The work queue is single-threaded and FIFO: once the later healthy snapshot is ready, the stalled one was seen.
+        awaitReady(client, "faulty", "healthy-snap");
+        GenericKubernetesResource stalled = client.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOTS)
+                .inNamespace("faulty").withName("never-ready-snap").get();
+        assertThat(stalled.<Object>get("status")).isNull();
+        assertThat(client.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOT_CONTENTS)
+                .withName("snapcontent-" + stalled.getMetadata().getUid()).get()).isNull();
+    }
+
+    @Test
     void snapshotOfAnotherDriversClassGetsAnErrorAndNoContent() {
         KubernetesClient client = source.client();
         namespace(client, "foreign");

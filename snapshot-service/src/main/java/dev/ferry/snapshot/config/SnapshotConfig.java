@@ -35,6 +35,10 @@ public interface SnapshotConfig {
 
     Runs runs();
 
+    Policies policies();
+
+    Retention retention();
+
     /** The default DR target: where region-B snapshots go. No defaults: a request without a target then fails. */
     interface Target {
 
@@ -92,10 +96,50 @@ public interface SnapshotConfig {
         String strategy();
     }
 
-    /** Backup runs started over REST. */
+    /** BackupPolicy schedules. */
+    interface Policies {
+
+        /**
+         * Whether this replica watches BackupPolicies and starts their runs. Default true. Run one
+         * scheduling replica per cluster: two would both start each fire time's run (under the same
+         * derived backupId, so without harm, but twice the work).
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the policies are checked for a due run; a run starts at most this long after its cron time. Default 30s. */
+        @WithDefault("30s")
+        Duration tick();
+
+        /**
+         * Whether a policy may back up another namespace than its own ({@code spec.namespace}).
+         * Default true; on a cluster shared by tenants set it to false, or else whoever may create a
+         * BackupPolicy anywhere may snapshot (and, by retention, delete snapshots in) any namespace.
+         */
+        @WithDefault("true")
+        boolean crossNamespace();
+
+        /** How long the first look waits for the BackupPolicy informer's initial list. Default 30s. */
+        @WithDefault("30s")
+        Duration informerStartTimeout();
+    }
+
+    /** Deleting a policy's old VolumeSnapshots after its runs. */
+    interface Retention {
+
+        /**
+         * How long after it was taken a volume whose downstream progress this replica has not seen
+         * (a run rebuilt from the cluster after a restart) still counts as exporting, so that its
+         * snapshot and that snapshot's base are kept. Default 24h.
+         */
+        @WithDefault("24h")
+        Duration unknownExportGrace();
+    }
+
+    /** Backup runs started over REST or by a BackupPolicy. */
     interface Runs {
 
-        /** How many REST-started runs execute at once; more wait in line. Default 4. */
+        /** How many REST- or policy-started runs execute at once; more wait in line. Default 4. */
         @WithDefault("4")
         int maxConcurrent();
     }

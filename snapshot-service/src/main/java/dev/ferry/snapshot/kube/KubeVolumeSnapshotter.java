@@ -80,6 +80,11 @@ public class KubeVolumeSnapshotter implements VolumeSnapshotter {
         return items.stream().map(KubeVolumeSnapshotter::state).toList();
     }
 
+    @Override
+    public boolean delete(String namespace, String name) {
+        return !client.genericKubernetesResources(VOLUME_SNAPSHOTS).inNamespace(namespace).withName(name).delete().isEmpty();
+    }
+
     static SnapshotState state(GenericKubernetesResource snapshot) {
         var metadata = snapshot.getMetadata();
         return new SnapshotState(metadata.getNamespace(), metadata.getName(), string(snapshot, "spec", "source", "persistentVolumeClaimName"),

@@ -1,0 +1,73 @@
+package dev.ferry.snapshot.api;
+
+import dev.ferry.snapshot.BackupRejected;
+import dev.ferry.snapshot.policy.BackupPolicies;
+import dev.ferry.snapshot.policy.BackupPolicy;
+import dev.ferry.snapshot.policy.PolicyCondition;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The BackupPolicies as the service understands them, read-only: policies are Kubernetes resources,
+ * written with kubectl or GitOps; this shows what the scheduler makes of each (problems included).
+ */
+@Path("/api/v1/policies")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+public class PolicyResource {
+
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    /** A policy as the API shows it. */
+    public record PolicyView(String namespace, String name, String backupNamespace, String selector, String schedule, int keep,
+                             String strategy, boolean suspend, boolean valid, List<String> problems, Instant lastScheduleTime,
+                             String lastBackupId, Instant nextScheduleTime, List<PolicyCondition> conditions) {
+    }
+
+    private final BackupPolicies policies;
+    private final Clock clock;
+
+    public PolicyResource(BackupPolicies policies, Clock clock) {
+        this.policies = policies;
+        this.clock = clock;
+    }
+
+    /** The policies of a namespace (of every namespace without the parameter). */
+    @GET
+    public List<PolicyView> list(@QueryParam("namespace") String namespace) {
+        if (namespace != null) {
+            checkNamespace(namespace);
+        }
+        return policies.list().stream().filter(p -> namespace == null || namespace.equals(p.ref().namespace())).map(this::view).toList();
+    }
+
+    /** One policy. */
+    @GET
+    @Path("{namespace}/{name}")
+    public PolicyView get(@PathParam("namespace") String namespace, @PathParam("name") String name) {
+        checkNamespace(namespace);
+        return policies.find(namespace, name).map(this::view).orElseThrow(() -> new ProblemException(404, "policy-not-found",
+                "No such backup policy", "No BackupPolicy " + namespace + "/" + name + " is known."));
+    }
+
+    private static void checkNamespace(String namespace) {
+        if (!DNS_LABEL.matcher(namespace).matches()) {
+            throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "The namespace is not a namespace name.",
+                    List.of("namespace: must be a DNS-1123 label but is '" + namespace + "'"));
+        }
+    }
+
+    private PolicyView view(BackupPolicy p) {
+        Instant next = p.schedule() == null || p.suspend() ? null : p.schedule().nextFireAfter(clock.instant()).orElse(null);
+        return new PolicyView(p.ref().namespace(), p.ref().name(), p.namespace(), p.selector().toString(), p.scheduleText(), p.keep(),
+                p.strategy().wireName(), p.suspend(), p.isValid(), p.problems(), p.status().lastScheduleTime(), p.status().lastBackupId(),
+                next, p.status().conditions());
+    }
+}

@@ -1,0 +1,252 @@
+package dev.ferry.snapshot.policy;
+
+import dev.ferry.events.BackupRequested;
+import dev.ferry.events.DrTarget;
+import dev.ferry.events.FerryEvent;
+import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.snapshot.BackupRejected;
+import dev.ferry.snapshot.BackupRejected.Reason;
+import dev.ferry.snapshot.BackupRun;
+import dev.ferry.snapshot.BackupService;
+import dev.ferry.snapshot.Claim;
+import dev.ferry.snapshot.ClusterVolumes;
+import dev.ferry.snapshot.config.SnapshotConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Starts the runs of BackupPolicies. Every {@code ferry.policies.tick} it looks at each policy: an
+ * invalid one gets condition {@code Ready=False/InvalidSpec} and never runs; a valid one that is due
+ * ({@link PolicySchedule}) starts one backup through the same {@link BackupService} path as REST,
+ * under a backupId derived from the policy and the fire time, records the fire time and backupId in
+ * the policy's status before the snapshots are taken, and applies the policy's retention when the
+ * run's snapshots are done. A policy whose previous run is still taking snapshots waits (its fire
+ * times coalesce into one run).
+ */
+@ApplicationScoped
+public class PolicyScheduler {
+
+    /** Who BackupRequested says asked for a policy's run. */
+    static final String REQUESTED_BY = "schedule";
+    private static final Logger LOG = Logger.getLogger(PolicyScheduler.class);
+
+    /** What this replica last wrote for a policy: newer than the informer's copy until the watch delivers it. */
+    private record Written(Instant lastScheduleTime, PolicyStatus status) {
+    }
+
+    private final BackupPolicies policies;
+    private final BackupService backups;
+    private final ClusterVolumes volumes;
+    private final Retention retention;
+    private final SnapshotConfig config;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private final Map<String, Written> written = new ConcurrentHashMap<>();
+    private final Map<String, BackupRun> active = new ConcurrentHashMap<>();
+    private ScheduledExecutorService ticker;
+
+    public PolicyScheduler(BackupPolicies policies, BackupService backups, ClusterVolumes volumes, Retention retention,
+                           SnapshotConfig config, MeterRegistry metrics, Clock clock) {
+        this.policies = policies;
+        this.backups = backups;
+        this.volumes = volumes;
+        this.retention = retention;
+        this.config = config;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        if (!config.policies().enabled()) {
+            LOG.info("BackupPolicy schedules are off on this replica (ferry.policies.enabled=false)");
+            return;
+        }
+        ticker = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "ferry-policy-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long tick = config.policies().tick().toMillis();
+        ticker.scheduleWithFixedDelay(this::tick, 0, tick, TimeUnit.MILLISECONDS);
+        LOG.infof("BackupPolicy schedules are checked every %s", config.policies().tick());
+    }
+
+    @PreDestroy
+    void stop() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+    }
+
+    /** One look at every policy; never throws, so the next tick comes. */
+    public void tick() {
+        try {
+            List<BackupPolicy> all = policies.list();
+            Set<String> seen = new HashSet<>();
+            Instant now = clock.instant();
+            for (BackupPolicy policy : all) {
+                seen.add(key(policy.ref()));
+                MDC.put("policy", policy.ref().toString());
+                try {
+                    reconcile(policy, now);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "BackupPolicy %s could not be handled; the next tick tries again", policy.ref());
+                } finally {
+                    MDC.remove("policy");
+                }
+            }
+            written.keySet().retainAll(seen);
+            active.keySet().retainAll(seen);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "the BackupPolicies could not be read; the next tick tries again");
+        }
+    }
+
+    /** Brings one policy's status up to date and starts its run if it is due. */
+    void reconcile(BackupPolicy policy, Instant now) {
+        PolicyStatus seen = policy.status();
+        Written mine = written.get(key(policy.ref()));
+        PolicyStatus base = seen;
+        if (mine != null && (seen.lastScheduleTime() == null || mine.lastScheduleTime() != null
+                && mine.lastScheduleTime().isAfter(seen.lastScheduleTime()))) {
+            base = mine.status();
+        }
+        PolicyStatus next = base.withGeneration(policy.generation());
+        List<String> problems = new ArrayList<>(policy.problems());
+        if (!config.policies().crossNamespace() && !policy.namespace().equals(policy.ref().namespace())) {
+            problems.add("namespace " + policy.namespace() + " is not the policy's own (" + policy.ref().namespace()
+                    + ") and this service does not allow cross-namespace policies (ferry.policies.cross-namespace=false)");
+        }
+        if (!problems.isEmpty()) {
+            String message = String.join("; ", problems);
+            next = next.with(condition(PolicyCondition.READY, false, "InvalidSpec", message, policy, now)).withNext(null);
+            if (!next.sameAs(seen)) {
+                LOG.warnf("BackupPolicy %s is invalid and does not run: %s", policy.ref(), message);
+                write(policy.ref(), next);
+            }
+            return;
+        }
+        next = next.with(condition(PolicyCondition.READY, true, "Valid", "Backs up " + policy.selector() + " in namespace "
+                + policy.namespace() + " on '" + policy.schedule() + "' (UTC), keeping " + policy.keep() + " per PVC.", policy, now));
+        Optional<Instant> due = policy.suspend() ? Optional.empty()
+                : PolicySchedule.dueSlot(policy.schedule(), base.lastScheduleTime(), policy.createdAt(), now);
+        BackupRun previous = active.get(key(policy.ref()));
+        if (due.isPresent() && previous != null && previous.state() == BackupRun.State.SNAPSHOTTING) {
+            LOG.debugf("BackupPolicy %s is due but its backup %s is still taking snapshots; it runs once that is done",
+                    policy.ref(), previous.backupId());
+            due = Optional.empty();
+        }
+        if (due.isPresent()) {
+            next = start(policy, due.get(), next, now);
+        }
+        next = next.withNext(policy.suspend() ? null : policy.schedule().nextFireAfter(now).orElse(null));
+        if (!next.sameAs(seen)) {
+            write(policy.ref(), next);
+        }
+    }
+
+    private PolicyStatus start(BackupPolicy policy, Instant slot, PolicyStatus status, Instant now) {
+        String backupId = PolicyBackupIds.of(policy.ref(), slot);
+        MDC.put("backupId", backupId);
+        try {
+            BackupService.Accepted accepted = backups.accept(request(policy, backupId, now));
+            BackupRun run = accepted.run();
+            active.put(key(policy.ref()), run);
+            if (accepted.isNew()) {
+                LOG.infof("BackupPolicy %s starts backup %s of %d PVC(s) for its fire time %s", policy.ref(), backupId, run.volumeCount(), slot);
+                backups.executeInBackground(run, () -> retention.afterRun(policy, run));
+            } else {
+                LOG.infof("BackupPolicy %s: backup %s of fire time %s is already known (%s)", policy.ref(), backupId, slot, run.state());
+            }
+            metrics.counter("ferry.snapshot.policy.runs", "outcome", "started").increment();
+            return status.withRun(slot, backupId).with(condition(PolicyCondition.SCHEDULED, true, "BackupStarted", "Backup " + backupId
+                    + " of " + run.volumeCount() + " PVC(s) for the fire time " + slot + ".", policy, now));
+        } catch (BackupRejected e) {
+            String message = e.getMessage() + (e.details().isEmpty() ? "" : " " + String.join("; ", e.details()));
+            LOG.warnf("BackupPolicy %s: the run for fire time %s was refused: %s: %s", policy.ref(), slot, e.code(), message);
+            metrics.counter("ferry.snapshot.policy.runs", "outcome", "refused").increment();
+            return status.withRun(slot, null).with(condition(PolicyCondition.SCHEDULED, false, e.code(), message, policy, now));
+        } finally {
+            MDC.remove("backupId");
+        }
+    }
+
+    private BackupRequested request(BackupPolicy policy, String backupId, Instant now) {
+        String namespace = policy.namespace();
+        Map<String, String> labelSelector = null;
+        List<String> pvcNames = null;
+        Optional<Map<String, String>> equality = policy.selector().asEquality();
+        if (equality.isPresent()) {
+            labelSelector = equality.get().isEmpty() ? null : equality.get();
+        } else {
+            if (!volumes.namespaceExists(namespace)) {
+                throw new BackupRejected(Reason.NAMESPACE_NOT_FOUND, "Namespace " + namespace + " does not exist on cluster "
+                        + config.cluster() + ".");
+            }
+            pvcNames = volumes.claims(namespace, Map.of()).stream()
+                    .filter(claim -> policy.selector().matches(claim.labels()))
+                    .map(Claim::name)
+                    .sorted()
+                    .toList();
+            if (pvcNames.isEmpty()) {
+                throw new BackupRejected(Reason.NO_MATCHING_PVC, "No PVC in namespace " + namespace + " matches the selector "
+                        + policy.selector() + ".");
+            }
+        }
+        return new BackupRequested(FerryEvent.SCHEMA_VERSION, backupId, backupId, config.cluster(), namespace, pvcNames, labelSelector,
+                policy.ref().name(), policy.strategy(), target(policy.target()), REQUESTED_BY, now);
+    }
+
+    /** The policy's target, each missing field from {@code ferry.target.*}; null when the policy names none. */
+    private DrTarget target(PolicyTarget target) {
+        if (target == null || target.isEmpty()) {
+            return null;
+        }
+        SnapshotConfig.Target defaults = config.target();
+        String region = target.region() != null ? target.region() : defaults.region().orElse(null);
+        String group = target.resourceGroup() != null ? target.resourceGroup() : defaults.resourceGroup().orElse(null);
+        String account = target.stagingStorageAccountId() != null ? target.stagingStorageAccountId()
+                : defaults.stagingStorageAccountId().orElse(null);
+        if (region == null || group == null || account == null) {
+            throw new BackupRejected(Reason.TARGET_NOT_ALLOWED, "The policy's target lacks a region, resource group or staging"
+                    + " account and ferry.target.* does not supply it.");
+        }
+        ArmResourceId accountId = ArmResourceId.parse(account);
+        String subscription = defaults.subscriptionId().orElse(accountId.subscriptionId());
+        return new DrTarget(region.toLowerCase(Locale.ROOT), subscription, group, accountId);
+    }
+
+    private void write(PolicyRef ref, PolicyStatus status) {
+        written.put(key(ref), new Written(status.lastScheduleTime(), status));
+        if (!policies.writeStatus(ref, status)) {
+            LOG.debugf("BackupPolicy %s is gone; its status was not written", ref);
+        }
+    }
+
+    private static PolicyCondition condition(String type, boolean status, String reason, String message, BackupPolicy policy,
+                                             Instant now) {
+        return new PolicyCondition(type, status ? "True" : "False", reason, message, now, policy.generation());
+    }
+
+    private static String key(PolicyRef ref) {
+        return ref.namespace() + "/" + ref.name() + "/" + ref.uid();
+    }
+}
