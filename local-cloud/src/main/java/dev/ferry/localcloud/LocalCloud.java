@@ -131,6 +131,40 @@ public final class LocalCloud implements AutoCloseable {
         return dr;
     }
 
+    /**
+     * The settings that point a Ferry service at this cloud, in the keys every service shares:
+     * {@code ferry.azure.*} for the Azure endpoint and credential, {@code ferry.staging-accounts.<name>.*}
+     * for the region-B staging account.
+     */
+    public Map<String, String> serviceSettings() {
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        config.put("ferry.azure.resource-manager-endpoint", azure.endpoint());
+        config.put("ferry.azure.authority-host", azure.endpoint());
+        config.put("ferry.azure.disable-instance-discovery", "true");
+        config.put("ferry.azure.tenant-id", AzureFake.TENANT_ID);
+        config.put("ferry.azure.client-id", AzureFake.CLIENT_ID);
+        config.put("ferry.azure.client-secret", AzureFake.CLIENT_SECRET);
+        config.put("ferry.azure.subscription-id", SUBSCRIPTION_ID);
+        String account = "ferry.staging-accounts." + DR_STAGING_ACCOUNT;
+        config.put(account + ".id", drStagingAccount().id());
+        config.put(account + ".region", DR_REGION);
+        config.put(account + ".blob-endpoint", storage.blobEndpoint(DR_STAGING_ACCOUNT));
+        config.put(account + ".connection-string", storage.connectionString(DR_STAGING_ACCOUNT));
+        return config;
+    }
+
+    /**
+     * The settings that point a service's Quarkus Kubernetes client at one of the clusters. The mock's
+     * certificate is self-signed for "localhost", so the client trusts it rather than pinning its CA.
+     */
+    public static Map<String, String> kubernetesClientSettings(KubeCluster cluster) {
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        config.put("quarkus.kubernetes-client.api-server-url", cluster.masterUrl());
+        config.put("quarkus.kubernetes-client.trust-certs", "true");
+        config.put("quarkus.kubernetes-client.token", "ferry-local-" + cluster.role().contextName());
+        return config;
+    }
+
     /** The region-B staging account as the Resource Manager knows it. */
     public StorageAccount drStagingAccount() {
         return azure.compute().storageAccount(SUBSCRIPTION_ID, DR_GROUP, DR_STAGING_ACCOUNT);

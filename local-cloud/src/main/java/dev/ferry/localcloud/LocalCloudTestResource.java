@@ -1,8 +1,6 @@
 package dev.ferry.localcloud;
 
-import dev.ferry.localcloud.azure.AzureFake;
 import dev.ferry.localcloud.kafka.KafkaBroker;
-import dev.ferry.localcloud.kube.KubeCluster;
 import dev.ferry.localcloud.kafka.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
@@ -76,25 +74,9 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
         kafka = new TopicProbe(broker.bootstrapServers());
         Map<String, String> config = new HashMap<>();
         config.put("kafka.bootstrap.servers", broker.bootstrapServers());
-        config.put("ferry.azure.resource-manager-endpoint", started.azure().endpoint());
-        config.put("ferry.azure.authority-host", started.azure().endpoint());
-        config.put("ferry.azure.disable-instance-discovery", "true");
-        config.put("ferry.azure.tenant-id", AzureFake.TENANT_ID);
-        config.put("ferry.azure.client-id", AzureFake.CLIENT_ID);
-        config.put("ferry.azure.client-secret", AzureFake.CLIENT_SECRET);
-        config.put("ferry.azure.subscription-id", LocalCloud.SUBSCRIPTION_ID);
-        String account = "ferry.staging-accounts." + LocalCloud.DR_STAGING_ACCOUNT;
-        config.put(account + ".id", started.drStagingAccount().id());
-        config.put(account + ".region", LocalCloud.DR_REGION);
-        config.put(account + ".blob-endpoint", started.storage().blobEndpoint(LocalCloud.DR_STAGING_ACCOUNT));
-        config.put(account + ".connection-string", started.storage().connectionString(LocalCloud.DR_STAGING_ACCOUNT));
-        // The Quarkus Kubernetes client: the mock API server of the cluster the service runs on. Services
-        // without the extension ignore these keys. The mock's certificate is self-signed for "localhost",
-        // so the test trusts it rather than pinning its CA.
-        KubeCluster kube = drCluster ? started.drCluster() : started.sourceCluster();
-        config.put("quarkus.kubernetes-client.api-server-url", kube.masterUrl());
-        config.put("quarkus.kubernetes-client.trust-certs", "true");
-        config.put("quarkus.kubernetes-client.token", "ferry-local-" + kube.role().contextName());
+        config.putAll(started.serviceSettings());
+        // Services without the Kubernetes client extension ignore these keys.
+        config.putAll(LocalCloud.kubernetesClientSettings(drCluster ? started.drCluster() : started.sourceCluster()));
         return config;
     }
 

@@ -1,0 +1,206 @@
+package dev.ferry.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.events.FerryEvent;
+import dev.ferry.events.SnapshotRecreated;
+import dev.ferry.events.Topics;
+import dev.ferry.events.VhdExported;
+import dev.ferry.events.json.EventJson;
+import dev.ferry.localcloud.azure.compute.ResourceKey;
+import dev.ferry.localcloud.kafka.TopicProbe;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The steps of the local DR run against a running {@link FerryStack}, through the services' REST
+ * APIs only: back up the application, follow it to a complete restore point in region B, restore it
+ * on the DR cluster, and check every restored disk byte for byte.
+ */
+final class DrScenario {
+
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    /** What one volume's trip to region B measured. */
+    record VolumeFigures(String pvc, long bytesWritten, long bytesMoved, long bytesTotal, long exportMillis, long importMillis,
+                         String engine) {
+    }
+
+    /**
+     * A backup that reached region B.
+     *
+     * @param recoveryPointLag from the source snapshots being taken to the restore point being complete in region B
+     */
+    record Backup(String backupId, DemoApp.Contents contents, List<VolumeFigures> volumes, Instant takenAt, Duration recoveryPointLag,
+                  Duration wallTime) {
+    }
+
+    /** A restore that completed on the DR cluster. */
+    record Restore(String restoreId, String namespace, Duration restoreTime, List<String> pvcs) {
+    }
+
+    private final FerryStack stack;
+    private final Consumer<String> progress;
+    private final Duration timeout;
+
+    DrScenario(FerryStack stack, Consumer<String> progress, Duration timeout) {
+        this.stack = stack;
+        this.progress = progress;
+        this.timeout = timeout;
+    }
+
+    /** Backs up the application's namespace through snapshot-service and waits for its complete restore point in region B. */
+    Backup backup(DemoApp app) {
+        long started = System.nanoTime();
+        DemoApp.Contents contents = app.contents();
+        Api snapshots = stack.snapshotService();
+        JsonNode accepted = snapshots.expect(202, snapshots.post("/api/v1/backups", Map.of("namespace", app.namespace())),
+                "POST /api/v1/backups");
+        String backupId = accepted.path("backupId").asText();
+        progress.accept("backup " + backupId + " of namespace " + app.namespace() + " requested");
+        Map<String, String> shown = new HashMap<>();
+        JsonNode run = awaitState(() -> snapshots.get("/api/v1/backups/" + backupId).body(), view -> {
+            for (JsonNode volume : view.path("volumes")) {
+                String pvc = volume.path("pvc").asText();
+                String state = volume.path("state").asText();
+                if (!state.equals(shown.put(pvc, state))) {
+                    progress.accept(String.format("  %-14s %-12s %s", pvc, state, detail(volume, backupId)));
+                }
+            }
+            String state = view.path("state").asText();
+            if (state.equals("FAILED") || state.equals("PARTIALLY_FAILED")) {
+                throw new IllegalStateException("backup " + backupId + " " + state + ": " + view);
+            }
+            return state.equals("COMPLETED");
+        }, "backup " + backupId + " to reach region B");
+        Api restores = stack.restoreService();
+        awaitState(() -> restores.get("/api/v1/restore-points/" + backupId).body(), point -> point.path("complete").asBoolean(false),
+                "restore point " + backupId + " to be complete in the catalog");
+        Instant complete = Instant.now();
+        Duration wall = Duration.ofNanos(System.nanoTime() - started);
+
+        int count = run.path("volumes").size();
+        List<VhdExported> exported = events(Topics.VHD_EXPORTED, count, VhdExported.class, backupId);
+        List<SnapshotRecreated> recreated = events(Topics.SNAPSHOT_RECREATED, count, SnapshotRecreated.class, backupId);
+        List<VolumeFigures> figures = new ArrayList<>();
+        Instant takenAt = null;
+        for (VhdExported vhd : exported) {
+            String pvc = vhd.volume().pvc().name();
+            SnapshotRecreated region = recreated.stream().filter(r -> r.volume().pvc().name().equals(pvc)).findFirst().orElseThrow();
+            figures.add(new VolumeFigures(pvc, contents.writtenBytes(pvc), vhd.transfer().bytesMoved(), vhd.transfer().bytesTotal(),
+                    vhd.transfer().durationMillis(), Objects.requireNonNullElse(region.importDurationMillis(), 0L), vhd.transfer().engine()));
+            takenAt = takenAt == null || vhd.volume().takenAt().isBefore(takenAt) ? vhd.volume().takenAt() : takenAt;
+        }
+        figures.sort(java.util.Comparator.comparing(VolumeFigures::pvc));
+        Instant lastRecreated = recreated.stream().map(SnapshotRecreated::recreatedAt).max(Instant::compareTo).orElse(complete);
+        progress.accept("restore point " + backupId + " complete in region B");
+        return new Backup(backupId, contents, figures, takenAt, Duration.between(takenAt, lastRecreated), wall);
+    }
+
+    /** Restores a restore point on the DR cluster through restore-service, and waits until it completes. */
+    Restore restore(String restorePointId, String targetNamespace, Map<String, String> storageClassMap) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("restorePointId", restorePointId);
+        body.put("createNamespace", true);
+        if (targetNamespace != null) {
+            body.put("targetNamespace", targetNamespace);
+        }
+        if (storageClassMap != null) {
+            body.put("storageClassMap", storageClassMap);
+        }
+        Api restores = stack.restoreService();
+        JsonNode accepted = restores.expect(202, restores.post("/api/v1/restores", body), "POST /api/v1/restores");
+        String restoreId = accepted.path("restoreId").asText();
+        progress.accept("restore " + restoreId + " of restore point " + restorePointId + " into namespace "
+                + accepted.path("targetNamespace").asText() + " started");
+        JsonNode done = awaitState(() -> restores.get("/api/v1/restores/" + restoreId).body(), view -> {
+            if (view.path("state").asText().equals("FAILED")) {
+                throw new IllegalStateException("restore " + restoreId + " failed: " + view.path("error").asText());
+            }
+            return view.path("state").asText().equals("COMPLETED");
+        }, "restore " + restoreId + " to complete");
+        List<String> pvcs = new ArrayList<>();
+        done.path("volumes").forEach(v -> pvcs.add(v.path("pvcName").asText() + " " + v.path("phase").asText()));
+        Duration time = Duration.ofMillis(done.path("restoreDurationMillis").asLong());
+        progress.accept("restore " + restoreId + " completed in " + time.toMillis() + " ms: " + pvcs);
+        return new Restore(restoreId, done.path("targetNamespace").asText(), time, pvcs);
+    }
+
+    /** Checks each restored PVC of the namespace: Bound, and its disk holds exactly the backed-up bytes. Returns the problems. */
+    List<String> verify(String namespace, DemoApp.Contents expected) {
+        KubernetesClient dr = stack.cloud().drCluster().client();
+        List<String> problems = new ArrayList<>();
+        for (String pvc : expected.extents().keySet()) {
+            PersistentVolumeClaim claim = dr.persistentVolumeClaims().inNamespace(namespace).withName(pvc).get();
+            if (claim == null || claim.getStatus() == null || !"Bound".equals(claim.getStatus().getPhase())) {
+                problems.add(pvc + ": not Bound in namespace " + namespace + " of the DR cluster");
+                continue;
+            }
+            String diskId = dr.persistentVolumes().withName(claim.getSpec().getVolumeName()).get().getSpec().getCsi().getVolumeHandle();
+            var disk = stack.cloud().azure().compute().disk(ResourceKey.parse(diskId));
+            if (disk.isEmpty()) {
+                problems.add(pvc + ": its disk " + diskId + " does not exist");
+                continue;
+            }
+            problems.addAll(DemoApp.compare(disk.get().content(), pvc, expected));
+        }
+        progress.accept(problems.isEmpty() ? "every restored disk in " + namespace + " holds exactly the backed-up bytes"
+                : "restored disks differ: " + problems);
+        return problems;
+    }
+
+    /** The first {@code count} events of the topic that mention every one of {@code ids}. */
+    private <T extends FerryEvent> List<T> events(String topic, int count, Class<T> type, String... ids) {
+        List<T> events = new ArrayList<>();
+        for (TopicProbe.Received record : stack.kafka().read(topic,
+                r -> java.util.Arrays.stream(ids).allMatch(id -> r.text().contains("\"" + id + "\"")), count, timeout)) {
+            events.add(EventJson.read(record.value(), type));
+        }
+        return events;
+    }
+
+    /** What the progress line says about a volume that reached a state. */
+    private String detail(JsonNode volume, String backupId) {
+        return switch (volume.path("state").asText()) {
+            case "TAKEN" -> "snapshot " + volume.path("snapshotId").asText().replaceAll(".*/", "") + ", "
+                    + mib(volume.path("sizeBytes").asLong()) + " disk";
+            case "EXPORTED" -> events(Topics.VHD_EXPORTED, 1, VhdExported.class, backupId, volume.path("pvcUid").asText()).stream()
+                    .findFirst()
+                    .map(e -> mib(e.transfer().bytesMoved()) + " moved in " + e.transfer().durationMillis() + " ms (" + e.transfer().engine() + ")")
+                    .orElse("VHD in region B");
+            case "RECREATED" -> "snapshot " + volume.path("targetSnapshotId").asText().replaceAll(".*/", "") + " in region B";
+            case "FAILED" -> volume.path("failedStep").asText() + ": " + volume.path("error").asText();
+            default -> "";
+        };
+    }
+
+    static String mib(long bytes) {
+        return String.format("%.1f MiB", bytes / 1048576.0);
+    }
+
+    private JsonNode awaitState(java.util.function.Supplier<JsonNode> read, java.util.function.Predicate<JsonNode> done, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> dead = stack.deadProcesses();
+            if (!dead.isEmpty()) {
+                throw new IllegalStateException(dead + " stopped unexpectedly while waiting for " + what + "; see " + stack.logs());
+            }
+            JsonNode value = read.get();
+            if (done.test(value)) {
+                return value;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout + " waiting for " + what + "; last seen: " + value);
+            }
+            ManagedProcess.sleep(POLL);
+        }
+    }
+}

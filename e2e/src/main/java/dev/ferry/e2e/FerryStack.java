@@ -1,0 +1,192 @@
+package dev.ferry.e2e;
+
+import dev.ferry.localcloud.LocalCloud;
+import dev.ferry.localcloud.azurite.Azurite;
+import dev.ferry.localcloud.kafka.KafkaBrokerMain;
+import dev.ferry.localcloud.kafka.TopicProbe;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Everything the local DR run needs, started the way the two clusters would run it: a Kafka broker as
+ * its own process; the local cloud (Azurite behind the storage front, the Azure fake, the source and DR
+ * Kubernetes mocks with their CSI simulators) in this JVM, so that the run can write the demo
+ * application's data and read the restored disks; and the four services as separate processes from
+ * their packaged {@code quarkus-run.jar}: snapshot- and export-service against the source cluster,
+ * import- and restore-service against the DR cluster. Every process logs to one folder.
+ */
+final class FerryStack implements AutoCloseable {
+
+    static final String SOURCE_CLUSTER = "aks-source";
+    static final String DR_CLUSTER = "aks-dr";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path runDirectory;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, Api> apis = new LinkedHashMap<>();
+    private LocalCloud cloud;
+    private TopicProbe kafka;
+    private String bootstrapServers;
+
+    private FerryStack(Path runDirectory) {
+        this.runDirectory = runDirectory;
+    }
+
+    /**
+     * Starts everything; stops what it started if a part fails.
+     *
+     * @param faults a fault specification for the Azure fake (see local-cloud's README), or null
+     */
+    static FerryStack start(Layout layout, Path runDirectory, String faults, Consumer<String> progress) {
+        FerryStack stack = new FerryStack(runDirectory);
+        try {
+            stack.startAll(layout, faults, progress);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Layout layout, String faults, Consumer<String> progress) {
+        if (System.getProperty(Azurite.NODE_MODULES_PROPERTY) == null) {
+            System.setProperty(Azurite.NODE_MODULES_PROPERTY, layout.azuriteModules().toString());
+        }
+        progress.accept("starting the Kafka broker (its own process) and the local cloud");
+        ManagedProcess broker = ManagedProcess.start("kafka", List.of(Layout.java(), "-Xmx512m", "-cp", layout.classPath(),
+                KafkaBrokerMain.class.getName()), runDirectory.resolve("kafka"), logs().resolve("kafka.log"));
+        started.add(broker);
+        CompletableFuture<LocalCloud> cloudStart = CompletableFuture.supplyAsync(LocalCloud::start);
+        String line = broker.awaitLine(l -> l.startsWith(KafkaBrokerMain.BOOTSTRAP_LINE_PREFIX), START_TIMEOUT);
+        bootstrapServers = line.substring(KafkaBrokerMain.BOOTSTRAP_LINE_PREFIX.length()).strip();
+        cloud = cloudStart.join();
+        started.add(cloud);
+        cloud.azure().tls().trustInThisJvm();
+        if (faults != null && !faults.isBlank()) {
+            cloud.azure().faults().configure(faults);
+        }
+        kafka = new TopicProbe(bootstrapServers);
+        started.add(kafka);
+
+        progress.accept("starting snapshot-, export-, import- and restore-service (packaged apps, one process each)");
+        Map<String, ManagedProcess> services = new LinkedHashMap<>();
+        for (String service : List.of("snapshot-service", "export-service", "import-service", "restore-service")) {
+            int port = freePort();
+            ManagedProcess process = ServiceLauncher.start(layout, service, configuration(service, port), runDirectory.resolve(service),
+                    logs().resolve(service + ".log"), cloud.azure().tls());
+            started.add(process);
+            services.put(service, process);
+            apis.put(service, new Api("http://127.0.0.1:" + port));
+        }
+        for (Map.Entry<String, ManagedProcess> service : services.entrySet()) {
+            ServiceLauncher.awaitReady(service.getValue(), apis.get(service.getKey()), START_TIMEOUT);
+        }
+    }
+
+    /** What one service is told, as a cluster's ConfigMap would tell it. */
+    private Map<String, String> configuration(String service, int port) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.http.host", "127.0.0.1");
+        config.put("quarkus.http.port", Integer.toString(port));
+        config.put("kafka.bootstrap.servers", bootstrapServers);
+        config.putAll(cloud.serviceSettings());
+        String drGroup = "/subscriptions/" + LocalCloud.SUBSCRIPTION_ID + "/resourceGroups/" + LocalCloud.DR_GROUP;
+        switch (service) {
+            case "snapshot-service" -> {
+                config.put("ferry.cluster", SOURCE_CLUSTER);
+                config.put("ferry.target.region", LocalCloud.DR_REGION);
+                config.put("ferry.target.subscription-id", LocalCloud.SUBSCRIPTION_ID);
+                config.put("ferry.target.resource-group", LocalCloud.DR_GROUP);
+                config.put("ferry.target.staging-storage-account-id", cloud.drStagingAccount().id());
+                config.put("ferry.snapshot.poll-interval", "200ms");
+                config.putAll(LocalCloud.kubernetesClientSettings(cloud.sourceCluster()));
+            }
+            case "export-service" -> {
+                config.put("ferry.cluster", SOURCE_CLUSTER);
+                config.put("ferry.source-resource-groups", "/subscriptions/" + LocalCloud.SUBSCRIPTION_ID + "/resourceGroups/"
+                        + LocalCloud.SOURCE_NODE_GROUP);
+                config.put("ferry.retry.initial-backoff", "1s");
+            }
+            case "import-service" -> {
+                config.put("ferry.cluster", DR_CLUSTER);
+                config.put("ferry.target-resource-groups", drGroup);
+                config.put("ferry.sweeper.catalog-account", LocalCloud.DR_STAGING_ACCOUNT);
+                config.put("ferry.retry.initial-backoff", "1s");
+            }
+            case "restore-service" -> {
+                config.put("ferry.cluster", DR_CLUSTER);
+                config.put("ferry.catalog.account", LocalCloud.DR_STAGING_ACCOUNT);
+                config.put("ferry.target-resource-groups", drGroup);
+                config.put("ferry.restore.poll-interval", "100ms");
+                config.putAll(LocalCloud.kubernetesClientSettings(cloud.drCluster()));
+            }
+            default -> throw new IllegalArgumentException(service);
+        }
+        return config;
+    }
+
+    LocalCloud cloud() {
+        return cloud;
+    }
+
+    TopicProbe kafka() {
+        return kafka;
+    }
+
+    Api snapshotService() {
+        return apis.get("snapshot-service");
+    }
+
+    Api restoreService() {
+        return apis.get("restore-service");
+    }
+
+    Path logs() {
+        return runDirectory.resolve("logs");
+    }
+
+    /** The processes that ended although nobody stopped them. */
+    List<String> deadProcesses() {
+        return started.stream().filter(s -> s instanceof ManagedProcess p && !p.alive())
+                .map(s -> ((ManagedProcess) s).name()).collect(Collectors.toList());
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("stopping " + started.get(i) + " failed: " + e.getMessage());
+            }
+        }
+        started.clear();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void createDirectories(Path path) {
+        try {
+            Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.ferry.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.localcloud.LocalCloud;
+import dev.ferry.localcloud.azure.Faults;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The end-to-end suite: the four services as processes from their packaged apps, a Kafka broker as
+ * its own process, and the local cloud, driven only through the services' REST APIs, as the local
+ * DR run drives them.
+ */
+class DisasterRecoveryIT {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final long MIB = 1 << 20;
+
+    private static FerryStack stack;
+    private static DrScenario scenario;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Layout layout = Layout.find();
+        Path run = Files.createDirectories(layout.root().resolve("e2e/target/e2e-run"));
+        stack = FerryStack.start(layout, run, null, DisasterRecoveryIT::say);
+        scenario = new DrScenario(stack, DisasterRecoveryIT::say, TIMEOUT);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void anApplicationBackedUpToRegionBIsRestoredExactlyOnTheDrClusterAfterTheSourceIsGone() {
+        DemoApp app = DemoApp.create(stack.cloud(), "shop", DemoApp.defaultVolumes());
+        app.write(stack.cloud().azure().compute(), 48 * MIB);
+
+        DrScenario.Backup backup = scenario.backup(app);
+        app.delete(stack.cloud());
+        DrScenario.Restore restore = scenario.restore(backup.backupId(), null, null);
+        List<String> problems = scenario.verify("shop", backup.contents());
+        new RunReport(backup, restore, problems, backup.wallTime().plus(restore.restoreTime()), stack.logs()).print(System.out);
+
+        assertThat(problems).isEmpty();
+        assertThat(restore.pvcs()).containsExactly("orders-db Bound", "orders-files Bound");
+        assertThat(backup.volumes()).hasSize(2).allSatisfy(v -> {
+            // Only written data crosses regions: at most the written bytes rounded out to 4 MiB cells.
+            assertThat(v.bytesMoved()).isGreaterThanOrEqualTo(v.bytesWritten()).isLessThan(v.bytesTotal() / 4);
+            assertThat(v.bytesTotal()).isGreaterThanOrEqualTo(1L << 30);
+        });
+        assertThat(restore.restoreTime()).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theSecondOfTwoBackupsInARowRestoresTheChangedData() {
+        DemoApp app = DemoApp.create(stack.cloud(), "ledger", List.of(new DemoApp.Volume("journal", 1, 1)));
+        app.write(stack.cloud().azure().compute(), 16 * MIB);
+        DrScenario.Backup first = scenario.backup(app);
+        app.change(stack.cloud().azure().compute(), 0.25);
+        app.write(stack.cloud().azure().compute(), 4 * MIB);
+        DrScenario.Backup second = scenario.backup(app);
+        assertThat(second.contents()).isNotEqualTo(first.contents());
+
+        JsonNode points = stack.restoreService().get("/api/v1/restore-points?namespace=ledger").body();
+        List<String> ids = new ArrayList<>();
+        points.forEach(p -> ids.add(p.path("id").asText()));
+        assertThat(ids).containsExactly(second.backupId(), first.backupId());
+
+        scenario.restore(second.backupId(), "ledger-latest", null);
+        assertThat(scenario.verify("ledger-latest", second.contents())).isEmpty();
+        scenario.restore(first.backupId(), "ledger-previous", null);
+        assertThat(scenario.verify("ledger-previous", first.contents())).isEmpty();
+        assertThat(scenario.verify("ledger-previous", second.contents())).as("the older restore point holds the older data").isNotEmpty();
+    }
+
+    @Test
+    void aRestoreIntoAnotherNamespaceMapsTheStorageClass() {
+        DemoApp app = DemoApp.create(stack.cloud(), "billing", List.of(new DemoApp.Volume("invoices", 1, 1)));
+        app.write(stack.cloud().azure().compute(), 8 * MIB);
+        DrScenario.Backup backup = scenario.backup(app);
+        stack.cloud().drCluster().client().storage().v1().storageClasses().resource(new StorageClassBuilder()
+                .withNewMetadata().withName("managed-csi-zrs").endMetadata().withProvisioner("disk.csi.azure.com")
+                .withVolumeBindingMode("Immediate").addToParameters("skuName", "StandardSSD_ZRS").build()).create();
+
+        scenario.restore(backup.backupId(), "billing-drill", Map.of(LocalCloud.STORAGE_CLASS, "managed-csi-zrs"));
+
+        assertThat(scenario.verify("billing-drill", backup.contents())).isEmpty();
+        assertThat(stack.cloud().drCluster().client().persistentVolumeClaims().inNamespace("billing-drill").withName("invoices").get()
+                .getSpec().getStorageClassName()).isEqualTo("managed-csi-zrs");
+        // The source namespace's name stays free on the DR cluster.
+        assertThat(stack.cloud().drCluster().client().namespaces().withName("billing").get()).isNull();
+    }
+
+    @Test
+    void aBackupWhoseExportIsThrottledByAzureStillCompletes() {
+        DemoApp app = DemoApp.create(stack.cloud(), "throttled", List.of(new DemoApp.Volume("data", 1, 1)));
+        app.write(stack.cloud().azure().compute(), 12 * MIB);
+        Faults faults = stack.cloud().azure().faults();
+        int grantsBefore = faults.served(Faults.Kind.GRANT_ACCESS);
+        int pagesBefore = faults.served(Faults.Kind.PUT_PAGE_FROM_URL);
+        faults.inject(Faults.Kind.GRANT_ACCESS, Faults.Fault.throttle(Duration.ofSeconds(1)), 2);
+        faults.inject(Faults.Kind.PUT_PAGE_FROM_URL, Faults.Fault.serverBusy(Duration.ofSeconds(1)), 3);
+
+        DrScenario.Backup backup = scenario.backup(app);
+
+        assertThat(faults.served(Faults.Kind.GRANT_ACCESS) - grantsBefore).isEqualTo(2);
+        assertThat(faults.served(Faults.Kind.PUT_PAGE_FROM_URL) - pagesBefore).isEqualTo(3);
+        scenario.restore(backup.backupId(), "throttled-restored", null);
+        assertThat(scenario.verify("throttled-restored", backup.contents())).isEmpty();
+    }
+
+    private static void say(String line) {
+        System.out.println("[e2e] " + line);
+    }
+}
