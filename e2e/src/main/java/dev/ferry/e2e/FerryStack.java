@@ -39,7 +39,10 @@ final class FerryStack implements AutoCloseable {
     private TopicProbe kafka;
     private String bootstrapServers;
 
-    private FerryStack(Path runDirectory) {
+    private boolean closed;
+
+    /** A stack that starts nothing yet: hand it to a shutdown hook first, then {@link #startAll}. */
+    FerryStack(Path runDirectory) {
         this.runDirectory = runDirectory;
     }
 
@@ -50,42 +53,48 @@ final class FerryStack implements AutoCloseable {
      */
     static FerryStack start(Layout layout, Path runDirectory, String faults, Consumer<String> progress) {
         FerryStack stack = new FerryStack(runDirectory);
+        stack.startAll(layout, faults, progress);
+        return stack;
+    }
+
+    /** Starts everything; on a failure, or when {@link #close} is called meanwhile, stops what it started. */
+    void startAll(Layout layout, String faults, Consumer<String> progress) {
         try {
-            stack.startAll(layout, faults, progress);
-            return stack;
+            startEach(layout, faults, progress);
         } catch (RuntimeException e) {
-            stack.close();
+            close();
             throw e;
         }
     }
 
-    private void startAll(Layout layout, String faults, Consumer<String> progress) {
+    private void startEach(Layout layout, String faults, Consumer<String> progress) {
         if (System.getProperty(Azurite.NODE_MODULES_PROPERTY) == null) {
             System.setProperty(Azurite.NODE_MODULES_PROPERTY, layout.azuriteModules().toString());
         }
         progress.accept("starting the Kafka broker (its own process) and the local cloud");
-        ManagedProcess broker = ManagedProcess.start("kafka", List.of(Layout.java(), "-Xmx512m", "-cp", layout.classPath(),
-                KafkaBrokerMain.class.getName()), runDirectory.resolve("kafka"), logs().resolve("kafka.log"));
-        started.add(broker);
+        ManagedProcess broker = remember(ManagedProcess.start("kafka", List.of(Layout.java(), "-Xmx512m", "-cp", layout.classPath(),
+                KafkaBrokerMain.class.getName()), runDirectory.resolve("kafka"), logs().resolve("kafka.log")));
+        // The cloud starts while the broker does; whatever happens to the broker, the cloud is stopped with the rest.
         CompletableFuture<LocalCloud> cloudStart = CompletableFuture.supplyAsync(LocalCloud::start);
-        String line = broker.awaitLine(l -> l.startsWith(KafkaBrokerMain.BOOTSTRAP_LINE_PREFIX), START_TIMEOUT);
+        String line;
+        try {
+            line = broker.awaitLine(l -> l.startsWith(KafkaBrokerMain.BOOTSTRAP_LINE_PREFIX), START_TIMEOUT);
+        } finally {
+            cloud = remember(cloudStart.join());
+        }
         bootstrapServers = line.substring(KafkaBrokerMain.BOOTSTRAP_LINE_PREFIX.length()).strip();
-        cloud = cloudStart.join();
-        started.add(cloud);
         cloud.azure().tls().trustInThisJvm();
         if (faults != null && !faults.isBlank()) {
             cloud.azure().faults().configure(faults);
         }
-        kafka = new TopicProbe(bootstrapServers);
-        started.add(kafka);
+        kafka = remember(new TopicProbe(bootstrapServers));
 
         progress.accept("starting snapshot-, export-, import- and restore-service (packaged apps, one process each)");
         Map<String, ManagedProcess> services = new LinkedHashMap<>();
         for (String service : List.of("snapshot-service", "export-service", "import-service", "restore-service")) {
             int port = freePort();
-            ManagedProcess process = ServiceLauncher.start(layout, service, configuration(service, port), runDirectory.resolve(service),
-                    logs().resolve(service + ".log"), cloud.azure().tls());
-            started.add(process);
+            ManagedProcess process = remember(ServiceLauncher.start(layout, service, configuration(service, port),
+                    runDirectory.resolve(service), logs().resolve(service + ".log"), cloud.azure().tls()));
             services.put(service, process);
             apis.put(service, new Api("http://127.0.0.1:" + port));
         }
@@ -156,22 +165,48 @@ final class FerryStack implements AutoCloseable {
         return runDirectory.resolve("logs");
     }
 
+    /** Keeps a started part for {@link #close}; stops it at once if the stack was closed meanwhile (Ctrl-C). */
+    private <T extends AutoCloseable> T remember(T part) {
+        synchronized (started) {
+            if (!closed) {
+                started.add(part);
+                return part;
+            }
+        }
+        try {
+            part.close();
+        } catch (Exception e) {
+            System.err.println("stopping " + part + " failed: " + e.getMessage());
+        }
+        throw new IllegalStateException("the run was stopped while it started");
+    }
+
     /** The processes that ended although nobody stopped them. */
     List<String> deadProcesses() {
-        return started.stream().filter(s -> s instanceof ManagedProcess p && !p.alive())
+        List<AutoCloseable> parts;
+        synchronized (started) {
+            parts = List.copyOf(started);
+        }
+        return parts.stream().filter(s -> s instanceof ManagedProcess p && !p.alive())
                 .map(s -> ((ManagedProcess) s).name()).collect(Collectors.toList());
     }
 
+    /** Stops everything started so far, newest first; a start still under way stops what it starts next. */
     @Override
     public void close() {
-        for (int i = started.size() - 1; i >= 0; i--) {
+        List<AutoCloseable> parts;
+        synchronized (started) {
+            closed = true;
+            parts = new ArrayList<>(started);
+            started.clear();
+        }
+        for (int i = parts.size() - 1; i >= 0; i--) {
             try {
-                started.get(i).close();
+                parts.get(i).close();
             } catch (Exception e) {
-                System.err.println("stopping " + started.get(i) + " failed: " + e.getMessage());
+                System.err.println("stopping " + parts.get(i) + " failed: " + e.getMessage());
             }
         }
-        started.clear();
     }
 
     private static int freePort() {

@@ -66,8 +66,9 @@ public final class LocalDrRun {
     }
 
     private static int run(Layout layout, Path runDirectory, Options options, AtomicReference<FerryStack> running, long started) {
-        FerryStack stack = FerryStack.start(layout, runDirectory, options.faults(), LocalDrRun::say);
+        FerryStack stack = new FerryStack(runDirectory);
         running.set(stack);
+        stack.startAll(layout, options.faults(), LocalDrRun::say);
         say("everything is up after " + (System.nanoTime() - started) / 1_000_000 + " ms; logs in " + stack.logs());
         DrScenario scenario = new DrScenario(stack, LocalDrRun::say, options.timeout());
 

@@ -32,13 +32,24 @@ final class ServiceLauncher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = List.of(Layout.java(), "-Xmx384m", "-XX:+UseSerialGC",
-                // The Azure fake's certificate is self-signed: this JVM trusts it through the fake's trust store.
-                "-Djavax.net.ssl.trustStore=" + azureTls.trustStore(),
-                "-Djavax.net.ssl.trustStorePassword=" + azureTls.trustStorePassword(),
-                "-Djavax.net.ssl.trustStoreType=PKCS12",
+        // The Azure fake's certificate is self-signed: the JVM trusts it through the fake's trust store, whose
+        // password goes into an argument file (java @file) rather than onto the command line.
+        Path jvmOptions = workingDirectory.resolve("jvm.options");
+        try {
+            Files.write(jvmOptions, List.of(quoted("-Djavax.net.ssl.trustStore=" + azureTls.trustStore()),
+                    quoted("-Djavax.net.ssl.trustStorePassword=" + azureTls.trustStorePassword()),
+                    "-Djavax.net.ssl.trustStoreType=PKCS12"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = List.of(Layout.java(), "-Xmx384m", "-XX:+UseSerialGC", "@" + jvmOptions,
                 "-jar", layout.serviceJar(service).toString());
         return ManagedProcess.start(service, command, workingDirectory, log);
+    }
+
+    /** An argument-file token: quoted, backslashes doubled (the java launcher's @file syntax). */
+    private static String quoted(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** Waits until the service answers {@code /q/health/ready} with 200. */

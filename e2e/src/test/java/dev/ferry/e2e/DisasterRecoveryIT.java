@@ -50,7 +50,11 @@ class DisasterRecoveryIT {
         app.write(stack.cloud().azure().compute(), 48 * MIB);
 
         DrScenario.Backup backup = scenario.backup(app);
+        // Region A is gone: the application, its disks and every snapshot of them in the source region.
         app.delete(stack.cloud());
+        var compute = stack.cloud().azure().compute();
+        compute.snapshots(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP)
+                .forEach(snapshot -> compute.deleteSnapshot(snapshot.key()));
         DrScenario.Restore restore = scenario.restore(backup.backupId(), null, null);
         List<String> problems = scenario.verify("shop", backup.contents());
         new RunReport(backup, restore, problems, backup.wallTime().plus(restore.restoreTime()), stack.logs()).print(System.out);
