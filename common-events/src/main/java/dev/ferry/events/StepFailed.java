@@ -58,6 +58,18 @@ public record StepFailed(
         v.required("failedAt", failedAt);
     }
 
+    /** The longest reason the contract takes (the schema's {@code text}). */
+    public static final int MAX_REASON = 1024;
+
+    /** A reason that fits the contract: longer text is cut and says so; none becomes "no reason given". */
+    public static String reason(String text) {
+        if (text == null || text.isBlank()) {
+            return "no reason given";
+        }
+        String marker = " ... (cut)";
+        return text.length() <= MAX_REASON ? text : text.substring(0, MAX_REASON - marker.length()) + marker;
+    }
+
     /** The volume's key when the failure is about a volume, so it lands beside the volume's other events. */
     @Override
     public String kafkaKey() {

@@ -9,6 +9,7 @@ public final class RestoreRefused extends RuntimeException {
     public enum Reason {
         INVALID_REQUEST,
         RESTORE_POINT_NOT_FOUND,
+        RESTORE_NOT_FOUND,
         RESTORE_POINT_INCOMPLETE,
         AMBIGUOUS_NAMESPACE,
         NAMESPACE_NOT_FOUND,

@@ -44,6 +44,8 @@ public class RestoreService {
     public static final String SOURCE_ANNOTATION = "ferry.dev/source";
 
     private static final int KEPT_RUNS = 1000;
+    /** A request for a restore point the view lacks reads the catalog again, at most this often. */
+    private static final Duration REFRESH_ON_MISS = Duration.ofSeconds(5);
 
     private final CatalogView view;
     private final CatalogLoader loader;
@@ -74,33 +76,46 @@ public class RestoreService {
     }
 
     /**
+     * What {@link #accept} gave: the restore, and whether this call created it (and so must run it).
+     * A known restore id returns the known restore, which its first caller runs.
+     */
+    public record Accepted(RestoreRun run, boolean isNew) {
+    }
+
+    /**
      * Checks a request and reserves its restore point. A request whose restore id is known returns
      * that restore (when it asks for the same thing) without doing anything again.
      *
      * @throws RestoreRefused when the request cannot be carried out; nothing was created
      */
-    public RestoreRun accept(RestoreRequested request) {
+    public Accepted accept(RestoreRequested request) {
+        // The restore time runs from here: the checks are part of what a user waits for.
+        java.time.Instant received = clock.instant();
         Violations violations = new Violations();
         request.validate(violations);
         if (!violations.isEmpty()) {
             List<String> problems = violations.list().stream().map(Object::toString).toList();
             throw new RestoreRefused(Reason.INVALID_REQUEST, "the restore request is invalid: " + String.join("; ", problems), problems);
         }
-        synchronized (this) {
-            RestoreRun known = runs.get(request.restoreId());
-            if (known != null) {
-                if (!sameAsk(known.request(), request)) {
-                    throw new RestoreRefused(Reason.RESTORE_ID_CONFLICT, "restore " + request.restoreId()
-                            + " exists and asks for something else; use a new restore id");
-                }
-                return known;
-            }
+        Optional<RestoreRun> known = known(request);
+        if (known.isPresent()) {
+            return new Accepted(known.get(), false);
         }
         RestorePoint point;
         String target;
         Map<Integer, String> classes;
         try {
             point = resolve(request);
+        } catch (RestoreRefused e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+        // Leased before the checks, so that retention cannot delete its snapshots between the checks and the run.
+        if (!view.lease(point.id())) {
+            throw new RestoreRefused(Reason.RESTORE_POINT_NOT_FOUND, "restore point " + point.id() + " is being deleted by retention");
+        }
+        try {
             if (!point.complete() && !request.allowPartial()) {
                 throw new RestoreRefused(Reason.RESTORE_POINT_INCOMPLETE, "restore point " + point.id() + " has "
                         + point.volumes().size() + " of its " + point.volumeCount() + " volumes; set allowPartial to restore those",
@@ -114,26 +129,39 @@ public class RestoreService {
             classes = storageClasses(point, request.storageClassMap());
             checkConflicts(point, target, request.restoreId());
             checkSnapshots(point);
-            if (!view.lease(point.id())) {
-                throw new RestoreRefused(Reason.RESTORE_POINT_NOT_FOUND, "restore point " + point.id() + " is being deleted by retention");
-            }
         } catch (RestoreRefused e) {
+            view.release(point.id());
             throw e;
         } catch (RuntimeException e) {
-            throw new RestoreRefused(Reason.DEPENDENCY_UNAVAILABLE, "the restore could not be checked: the catalog, Azure or the DR "
-                    + "cluster did not answer (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            view.release(point.id());
+            throw unavailable(e);
         }
-        RestoreRun run = new RestoreRun(request, point, target, classes, clock.instant());
+        RestoreRun run = new RestoreRun(request, point, target, classes, received);
         synchronized (this) {
-            RestoreRun raced = runs.putIfAbsent(request.restoreId(), run);
-            if (raced != null) {
+            if (runs.containsKey(request.restoreId())) {
                 view.release(point.id());
-                return raced;
+                return new Accepted(known(request).orElseThrow(), false);
             }
+            runs.put(request.restoreId(), run);
         }
         LOG.infof("restore %s accepted: restore point %s (%s/%s, %d volumes) into namespace %s", request.restoreId(), point.id(),
                 point.sourceCluster(), point.namespace(), point.volumes().size(), target);
-        return run;
+        return new Accepted(run, true);
+    }
+
+    /** The known restore of the request's id; refused if it asked for something else. */
+    private synchronized Optional<RestoreRun> known(RestoreRequested request) {
+        RestoreRun known = runs.get(request.restoreId());
+        if (known != null && !sameAsk(known.request(), request)) {
+            throw new RestoreRefused(Reason.RESTORE_ID_CONFLICT, "restore " + request.restoreId()
+                    + " exists and asks for something else; use a new restore id");
+        }
+        return Optional.ofNullable(known);
+    }
+
+    private static RestoreRefused unavailable(RuntimeException e) {
+        return new RestoreRefused(Reason.DEPENDENCY_UNAVAILABLE, "the restore could not be checked: the catalog, Azure or the DR "
+                + "cluster did not answer (" + e.getClass().getSimpleName() + ")");
     }
 
     /** Carries out an accepted restore and waits for its PVCs; returns it completed or failed. Runs it once only. */
@@ -154,7 +182,8 @@ public class RestoreService {
             run.failed(e.code, e.getMessage(), clock.instant());
             LOG.errorf("restore %s failed: %s", run.restoreId(), e.getMessage());
         } catch (RuntimeException e) {
-            run.failed("RestoreFailed", "the DR cluster refused an object of the restore: " + e.getMessage(), clock.instant());
+            run.failed("RestoreFailed", "the DR cluster refused an object of the restore (" + e.getClass().getSimpleName() + ")",
+                    clock.instant());
             LOG.errorf(e, "restore %s failed", run.restoreId());
         } finally {
             view.release(run.point().id());
@@ -165,7 +194,7 @@ public class RestoreService {
     private RestorePoint resolve(RestoreRequested request) {
         if (request.restorePointId() != null) {
             return view.find(request.restorePointId()).or(() -> {
-                loader.refresh();
+                loader.refreshUnlessFresh(REFRESH_ON_MISS);
                 return view.find(request.restorePointId());
             }).orElseThrow(() -> new RestoreRefused(Reason.RESTORE_POINT_NOT_FOUND,
                     "restore point " + request.restorePointId() + " is not in the catalog"));
@@ -173,7 +202,7 @@ public class RestoreService {
         Optional<String> sourceCluster = Optional.ofNullable(request.sourceCluster());
         List<RestorePoint> listed = view.list(Optional.of(request.namespace()), sourceCluster);
         if (listed.isEmpty()) {
-            loader.refresh();
+            loader.refreshUnlessFresh(REFRESH_ON_MISS);
             listed = view.list(Optional.of(request.namespace()), sourceCluster);
         }
         List<RestorePoint> points = listed;
@@ -258,6 +287,12 @@ public class RestoreService {
             cluster.createClaim(new RestoredClaim(namespace, entry.volume().pvc().name(), claimLabels, annotations,
                     entry.volume().pvc().accessModes(), entry.volume().pvc().volumeMode(), run.storageClasses().get(entry.volume().volumeIndex()),
                     Math.max(entry.volume().pvc().requestedBytes(), entry.sizeBytes()), name));
+            // A PVC of that name that appeared since the checks (another restore, a user) is never taken for ours.
+            String owner = cluster.claimLabels(namespace, entry.volume().pvc().name()).map(l -> l.get(RESTORE_ID_LABEL)).orElse(null);
+            if (!run.restoreId().equals(owner)) {
+                throw new RestoreFailed("PvcConflict", "PVC " + namespace + "/" + entry.volume().pvc().name()
+                        + " was created by someone else while this restore ran; it was left alone");
+            }
         }
     }
 
@@ -309,7 +344,8 @@ public class RestoreService {
         return Objects.equals(a.restorePointId(), b.restorePointId()) && Objects.equals(a.namespace(), b.namespace())
                 && Objects.equals(a.sourceCluster(), b.sourceCluster()) && Objects.equals(a.targetNamespace(), b.targetNamespace())
                 && Objects.equals(a.storageClassMap() == null ? Map.of() : a.storageClassMap(),
-                b.storageClassMap() == null ? Map.of() : b.storageClassMap());
+                b.storageClassMap() == null ? Map.of() : b.storageClassMap())
+                && a.allowPartial() == b.allowPartial() && a.createNamespace() == b.createNamespace();
     }
 
     /** A restore that started and could not finish. */

@@ -155,9 +155,15 @@ class RestoreIT {
 
     @Test
     void retentionKeepsTheNewestCompleteRestorePointsOfThePolicyAndDeletesTheRest() {
+        Instant first = Instant.parse("2026-11-24T00:00:00Z");
+        // A manual backup of the same namespace, older than every hourly one: another policy's, so
+        // "hourly" keeping 2 leaves it alone (a retention that ignored the policy would delete it first).
+        String manual = newId();
+        RegionB.Copy manualCopy = RegionB.snapshot(30);
+        send(RegionB.recreated(manual, "shop-d", "manual", "orders", 0, 1, manualCopy.snapshotId(), first.minus(Duration.ofDays(1))));
+        await().atMost(WAIT).until(() -> view.find(manual).isPresent());
         List<String> backups = new ArrayList<>();
         List<RegionB.Copy> copies = new ArrayList<>();
-        Instant first = Instant.parse("2026-11-24T00:00:00Z");
         for (int i = 0; i < 3; i++) {
             String backupId = newId();
             RegionB.Copy copy = RegionB.snapshot(20 + i);
@@ -166,22 +172,36 @@ class RestoreIT {
             send(RegionB.recreated(backupId, "shop-d", "hourly", "orders", 0, 1, copy.snapshotId(), first.plus(Duration.ofHours(i))));
             await().atMost(WAIT).until(() -> view.find(backupId).isPresent());
         }
-        // A manual backup of the same namespace is another policy's: untouched by "hourly" keeping 2.
-        String manual = newId();
-        RegionB.Copy manualCopy = RegionB.snapshot(30);
-        send(RegionB.recreated(manual, "shop-d", "manual", "orders", 0, 1, manualCopy.snapshotId(), first.minus(Duration.ofDays(1))));
 
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(view.find(backups.get(0))).isEmpty();
             assertThat(snapshotExists(copies.get(0))).isFalse();
         });
-        await().atMost(WAIT).until(() -> view.find(manual).isPresent());
         assertThat(view.find(backups.get(1))).isPresent();
         assertThat(view.find(backups.get(2))).isPresent();
+        assertThat(view.find(manual)).isPresent();
         assertThat(snapshotExists(copies.get(1))).isTrue();
         assertThat(snapshotExists(copies.get(2))).isTrue();
         assertThat(snapshotExists(manualCopy)).isTrue();
         assertThat(catalog.readAll()).noneMatch(e -> e.backupId().equals(backups.get(0)));
+    }
+
+    @Test
+    void anEventThatWouldJoinAnotherNamespacesRestorePointIsRefused() {
+        String backupId = newId();
+        RegionB.Copy copy = RegionB.snapshot(81);
+        send(RegionB.recreated(backupId, "shop-j", "manual", "orders", 0, 2, copy.snapshotId(), Instant.now()));
+        await().atMost(WAIT).until(() -> view.find(backupId).isPresent());
+
+        // The same backup id and volume index from another namespace: never mixed into shop-j's restore point.
+        send(RegionB.recreated(backupId, "intruder", "manual", "orders", 0, 2, RegionB.snapshot(82).snapshotId(), Instant.now()));
+        StepFailed failed = awaitFailed(backupId);
+
+        assertThat(failed.errorCode()).isEqualTo("CatalogConflict");
+        RestorePoint point = view.find(backupId).orElseThrow();
+        assertThat(point.namespace()).isEqualTo("shop-j");
+        assertThat(point.volumes()).singleElement().satisfies(e -> assertThat(e.snapshotId()).isEqualTo(copy.snapshotId()));
+        assertThat(catalog.readAll()).filteredOn(e -> e.backupId().equals(backupId)).hasSize(1);
     }
 
     @Test

@@ -39,7 +39,7 @@ public class ProblemMappers {
     static int status(RestoreRefused.Reason reason) {
         return switch (reason) {
             case INVALID_REQUEST -> 400;
-            case RESTORE_POINT_NOT_FOUND -> 404;
+            case RESTORE_POINT_NOT_FOUND, RESTORE_NOT_FOUND -> 404;
             case RESTORE_POINT_INCOMPLETE, PVC_CONFLICT, RESTORE_ID_CONFLICT, SNAPSHOT_MISSING -> 409;
             case AMBIGUOUS_NAMESPACE, NAMESPACE_NOT_FOUND, STORAGE_CLASS_NOT_FOUND -> 422;
             case DEPENDENCY_UNAVAILABLE -> 503;
@@ -50,6 +50,7 @@ public class ProblemMappers {
         return switch (reason) {
             case INVALID_REQUEST -> "The restore request is invalid";
             case RESTORE_POINT_NOT_FOUND -> "The restore point is not in the catalog";
+            case RESTORE_NOT_FOUND -> "The restore is not known";
             case RESTORE_POINT_INCOMPLETE -> "The restore point misses volumes";
             case AMBIGUOUS_NAMESPACE -> "The namespace is backed up from several clusters";
             case NAMESPACE_NOT_FOUND -> "The target namespace does not exist";

@@ -5,7 +5,6 @@ import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.catalog.CatalogView;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -49,6 +48,7 @@ public class RestorePointResource {
     @GET
     @Path("{id}")
     public Views.RestorePointView get(@PathParam("id") String id) {
-        return view.find(id).map(Views::of).orElseThrow(() -> new NotFoundException("restore point " + id + " is not in the catalog"));
+        return view.find(id).map(Views::of).orElseThrow(() -> new RestoreRefused(RestoreRefused.Reason.RESTORE_POINT_NOT_FOUND,
+                "restore point " + id + " is not in the catalog"));
     }
 }

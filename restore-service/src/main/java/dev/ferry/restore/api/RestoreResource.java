@@ -53,8 +53,9 @@ public class RestoreResource {
                 body.correlationId() != null ? body.correlationId() : restoreId, pointId, body.sourceCluster(), body.namespace(),
                 body.targetNamespace(), body.storageClassMap(), Boolean.TRUE.equals(body.createNamespace()),
                 Boolean.TRUE.equals(body.allowPartial()), body.requestedBy(), clock.instant());
-        RestoreRun run = restores.accept(request);
-        if (run.state() == RestoreRun.State.ACCEPTED) {
+        RestoreService.Accepted accepted = restores.accept(request);
+        RestoreRun run = accepted.run();
+        if (accepted.isNew()) {
             workers.start(run);
         }
         return Response.accepted(Views.of(run)).location(uri.getBaseUriBuilder().path("api/v1/restores").path(restoreId).build())
@@ -65,7 +66,8 @@ public class RestoreResource {
     @GET
     @Path("{id}")
     public RestResponse<Views.RestoreView> get(@PathParam("id") String id) {
-        RestoreRun run = restores.find(id).orElseThrow(() -> new jakarta.ws.rs.NotFoundException("restore " + id + " is not known"));
+        RestoreRun run = restores.find(id).orElseThrow(() -> new RestoreRefused(RestoreRefused.Reason.RESTORE_NOT_FOUND,
+                "restore " + id + " is not known to this service"));
         return RestResponse.ok(Views.of(run));
     }
 }

@@ -62,8 +62,16 @@ public class BlobCatalog implements Catalog {
             if (e.getStatusCode() != 409 && e.getStatusCode() != 412) {
                 throw failed(e, "Writing catalog entry " + entry.blobName());
             }
+        } catch (RuntimeException e) {
+            throw unreachable(e, "Writing catalog entry " + entry.blobName());
         }
-        CatalogEntry existing = read(entry.blobName());
+        CatalogEntry existing;
+        try {
+            existing = read(entry.blobName());
+        } catch (UnreadableEntry e) {
+            LOG.warnf("catalog entry %s exists but cannot be read; kept, not replaced: %s", entry.blobName(), e.getMessage());
+            return Recorded.CONFLICT;
+        }
         if (existing.sameCopyAs(entry)) {
             return Recorded.ALREADY_THERE;
         }
@@ -87,11 +95,20 @@ public class BlobCatalog implements Catalog {
                     entries.add(read(item.getName()));
                 } catch (UnreadableEntry e) {
                     LOG.warnf("catalog entry %s cannot be read and is left out: %s", item.getName(), e.getMessage());
+                } catch (AzureCallFailed e) {
+                    if (e.status() != 404) {
+                        throw e;
+                    }
+                    // Deleted (by retention) between the listing and the read.
                 }
             }
             return entries;
         } catch (BlobStorageException e) {
             throw failed(e, "Reading the catalog");
+        } catch (AzureCallFailed e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unreachable(e, "Reading the catalog");
         }
     }
 
@@ -101,6 +118,8 @@ public class BlobCatalog implements Catalog {
             container.getBlobClient(entry.blobName()).deleteIfExists();
         } catch (BlobStorageException e) {
             throw failed(e, "Deleting catalog entry " + entry.blobName());
+        } catch (RuntimeException e) {
+            throw unreachable(e, "Deleting catalog entry " + entry.blobName());
         }
     }
 
@@ -110,6 +129,8 @@ public class BlobCatalog implements Catalog {
             json = container.getBlobClient(name).downloadContent().toBytes();
         } catch (BlobStorageException e) {
             throw failed(e, "Reading catalog entry " + name);
+        } catch (RuntimeException e) {
+            throw unreachable(e, "Reading catalog entry " + name);
         }
         try {
             return JSON.readValue(json, CatalogEntry.class);
@@ -130,12 +151,20 @@ public class BlobCatalog implements Catalog {
                 throw failed(e, "Creating the catalog container " + container.getBlobContainerName());
             }
             containerReady.set(true);
+        } catch (RuntimeException e) {
+            throw unreachable(e, "Creating the catalog container " + container.getBlobContainerName());
         }
     }
 
     private static AzureCallFailed failed(BlobStorageException e, String what) {
         return new AzureCallFailed(e.getErrorCode() == null ? "StorageError" : e.getErrorCode().toString(), e.getStatusCode(),
                 what + " failed (HTTP " + e.getStatusCode() + ").", e);
+    }
+
+    /** The storage account did not answer (connection refused, timeout): another attempt may succeed. */
+    private static AzureCallFailed unreachable(RuntimeException e, String what) {
+        return new AzureCallFailed("StorageUnreachable", 0, what + " failed: the storage account did not answer ("
+                + e.getClass().getSimpleName() + ").", e);
     }
 
     /** An entry whose JSON is not a catalog entry. */

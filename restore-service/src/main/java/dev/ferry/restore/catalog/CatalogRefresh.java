@@ -21,8 +21,25 @@ public class CatalogRefresh {
         this.loader = loader;
     }
 
+    /** Reads the catalog at start; until that succeeds (storage may be unreachable for a while), tries again every 5 s. */
     void onStart(@Observes StartupEvent start) {
-        refresh();
+        Thread firstRead = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    loader.refresh();
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.errorf("the catalog could not be read from storage at start; trying again in 5 s: %s", e.getMessage());
+                }
+                try {
+                    Thread.sleep(5000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "catalog-start");
+        firstRead.setDaemon(true);
+        firstRead.start();
     }
 
     @Scheduled(every = "${ferry.catalog.refresh-every:60s}",

@@ -24,11 +24,34 @@ public class CatalogView {
     private final Map<String, Long> addedAt = new HashMap<>();
     private final Map<String, Integer> leases = new HashMap<>();
     private final Set<String> deleting = new HashSet<>();
+    private final Map<String, Long> deletedAt = new HashMap<>();
     private volatile boolean loaded;
 
     /** Whether the view has been read from storage at least once. */
     public boolean loaded() {
         return loaded;
+    }
+
+    /**
+     * Why an entry cannot belong to the restore point its backup id names, if it cannot: a backup is
+     * one namespace of one cluster, and each of its volume indexes is one PVC with one region-B copy.
+     */
+    public synchronized Optional<String> conflict(CatalogEntry entry) {
+        Map<Integer, CatalogEntry> entries = byBackup.get(entry.backupId());
+        if (entries == null || entries.isEmpty()) {
+            return Optional.empty();
+        }
+        CatalogEntry any = entries.values().iterator().next();
+        if (!any.volume().sourceCluster().equals(entry.volume().sourceCluster()) || !any.volume().namespace().equals(entry.volume().namespace())) {
+            return Optional.of("backup " + entry.backupId() + " is of " + any.volume().sourceCluster() + "/" + any.volume().namespace()
+                    + ", not of " + entry.volume().sourceCluster() + "/" + entry.volume().namespace());
+        }
+        CatalogEntry same = entries.get(entry.volume().volumeIndex());
+        if (same != null && !same.sameCopyAs(entry)) {
+            return Optional.of("volume " + entry.volume().volumeIndex() + " of backup " + entry.backupId() + " is recorded as PVC "
+                    + same.volume().pvc().name() + " with region-B snapshot " + same.snapshotId());
+        }
+        return Optional.empty();
     }
 
     /** Adds an entry this replica wrote (or found) in the catalog; returns its restore point as it now is. */
@@ -52,6 +75,13 @@ public class CatalogView {
                 fresh.computeIfAbsent(backupId, id -> new TreeMap<>()).putAll(byBackup.get(backupId));
             }
         });
+        // A restore point deleted while storage was read may still be in the listing: it stays gone.
+        deletedAt.forEach((backupId, nanos) -> {
+            if (nanos - readStartedNanos > 0) {
+                fresh.remove(backupId);
+            }
+        });
+        deletedAt.values().removeIf(nanos -> nanos - readStartedNanos <= 0);
         addedAt.keySet().retainAll(fresh.keySet());
         byBackup.clear();
         byBackup.putAll(fresh);
@@ -111,6 +141,7 @@ public class CatalogView {
         if (deleted) {
             byBackup.remove(id);
             addedAt.remove(id);
+            deletedAt.put(id, System.nanoTime());
         }
     }
 

@@ -23,9 +23,15 @@ public class Cataloger {
         this.view = view;
     }
 
-    /** Writes the volume's entry unless it is there already; a conflicting entry is kept, never overwritten. */
+    /**
+     * Writes the volume's entry unless it is there already; a conflicting entry (another copy of the
+     * volume, or the backup id of another namespace) is kept, never overwritten or joined.
+     */
     public Outcome record(SnapshotRecreated event) {
         CatalogEntry entry = CatalogEntry.of(event);
+        if (view.conflict(entry).isPresent()) {
+            return new Outcome(Catalog.Recorded.CONFLICT, entry, null);
+        }
         Catalog.Recorded recorded = catalog.record(entry);
         if (recorded == Catalog.Recorded.CONFLICT) {
             return new Outcome(recorded, entry, null);

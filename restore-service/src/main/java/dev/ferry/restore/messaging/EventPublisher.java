@@ -7,6 +7,7 @@ import dev.ferry.support.messaging.KafkaCloudEvents;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /**
@@ -17,6 +18,8 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 public class EventPublisher {
 
     static final String SERVICE = "restore-service";
+    /** A restore does not wait longer than this for Kafka: the brokers may be gone with region A. */
+    static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final MutinyEmitter<byte[]> completed;
     private final MutinyEmitter<byte[]> failed;
@@ -32,13 +35,13 @@ public class EventPublisher {
         this.clock = clock;
     }
 
-    /** Sends a {@code RestoreCompleted} and returns once the broker has it. */
+    /** Sends a {@code RestoreCompleted} and returns once the broker has it; fails after {@link #SEND_TIMEOUT}. */
     public void restoreCompleted(FerryEvent event) {
-        completed.sendMessageAndAwait(KafkaCloudEvents.message(event, source, clock));
+        completed.sendMessage(KafkaCloudEvents.message(event, source, clock)).await().atMost(SEND_TIMEOUT);
     }
 
-    /** Sends a {@code StepFailed} and returns once the broker has it. */
+    /** Sends a {@code StepFailed} and returns once the broker has it; fails after {@link #SEND_TIMEOUT}. */
     public void stepFailed(FerryEvent event) {
-        failed.sendMessageAndAwait(KafkaCloudEvents.message(event, source, clock));
+        failed.sendMessage(KafkaCloudEvents.message(event, source, clock)).await().atMost(SEND_TIMEOUT);
     }
 }

@@ -49,7 +49,7 @@ public class RestoreReporter {
         } else if (run.state() == RestoreRun.State.FAILED) {
             metrics.counter("ferry.restores", "outcome", "failed").increment();
             publish(new StepFailed(FerryEvent.SCHEMA_VERSION, null, run.restoreId(), run.request().correlationId(), Step.RESTORE,
-                    run.errorCode(), run.error(), true, 1, null, causeEventId, causeEventType, clock.instant()), false);
+                    run.errorCode(), StepFailed.reason(run.error()), true, 1, null, causeEventId, causeEventType, clock.instant()), false);
         }
     }
 
@@ -57,7 +57,7 @@ public class RestoreReporter {
     public void refused(RestoreRequested request, RestoreRefused refused, String causeEventId, String causeEventType) {
         metrics.counter("ferry.restores", "outcome", "refused").increment();
         publish(new StepFailed(FerryEvent.SCHEMA_VERSION, null, request.restoreId(), request.correlationId(), Step.RESTORE,
-                refused.code(), refused.getMessage(), refused.retryable(), 1, null, causeEventId, causeEventType, clock.instant()), false);
+                refused.code(), StepFailed.reason(refused.getMessage()), refused.retryable(), 1, null, causeEventId, causeEventType, clock.instant()), false);
     }
 
     private void publish(FerryEvent event, boolean completed) {

@@ -5,10 +5,9 @@ import dev.ferry.events.cloudevents.CloudEventAttributes;
 import dev.ferry.events.json.EventJson;
 import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.restore.RestoreRefused;
-import dev.ferry.restore.RestoreRun;
 import dev.ferry.restore.RestoreService;
 import dev.ferry.support.messaging.KafkaCloudEvents;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -18,7 +17,8 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Consumes {@code ferry.restore.requested} from other systems: runs each restore and acknowledges it
+ * Consumes {@code ferry.restore.requested} from other systems: runs each restore (several at once, on the
+ * {@code restore-workers} pool) and acknowledges it
  * once its {@code RestoreCompleted} or {@code StepFailed} is sent. A record that cannot be read goes
  * to the dead-letter topic; a request that cannot be carried out gets a {@code StepFailed}.
  */
@@ -36,7 +36,7 @@ public class RestoreRequestedConsumer {
     }
 
     @Incoming(Channels.RESTORE_REQUESTED)
-    @Blocking
+    @Blocking(value = "restore-workers", ordered = false)
     public CompletionStage<Void> consume(Message<byte[]> message) {
         Map<String, String> headers = KafkaCloudEvents.headers(message);
         RestoreRequested request;
@@ -50,11 +50,11 @@ public class RestoreRequestedConsumer {
         String causeType = headers.get(CloudEventAttributes.HEADER_TYPE);
         MDC.put("restoreId", request.restoreId());
         try {
-            RestoreRun run = restores.accept(request);
-            if (run.finished()) {
-                LOG.infof("restore %s ran already (%s); nothing to do", run.restoreId(), run.state());
+            RestoreService.Accepted accepted = restores.accept(request);
+            if (accepted.isNew()) {
+                reporter.finished(restores.run(accepted.run()), causeId, causeType);
             } else {
-                reporter.finished(restores.run(run), causeId, causeType);
+                LOG.infof("restore %s is known (%s); whoever started it reports it", request.restoreId(), accepted.run().state());
             }
         } catch (RestoreRefused e) {
             LOG.warnf("restore %s refused: %s", request.restoreId(), e.getMessage());

@@ -9,8 +9,6 @@ import dev.ferry.events.json.EventJson;
 import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.restore.catalog.Catalog;
 import dev.ferry.restore.catalog.Cataloger;
-import dev.ferry.restore.catalog.RestorePoint;
-import dev.ferry.restore.catalog.Retention;
 import dev.ferry.restore.config.RestoreConfig;
 import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.support.messaging.KafkaCloudEvents;
@@ -40,13 +38,13 @@ public class SnapshotRecreatedConsumer {
     private static final Logger LOG = Logger.getLogger(SnapshotRecreatedConsumer.class);
 
     private final Cataloger cataloger;
-    private final Retention retention;
+    private final RetentionRunner retention;
     private final EventPublisher publisher;
     private final RestoreConfig config;
     private final MeterRegistry metrics;
     private final Clock clock;
 
-    public SnapshotRecreatedConsumer(Cataloger cataloger, Retention retention, EventPublisher publisher, RestoreConfig config,
+    public SnapshotRecreatedConsumer(Cataloger cataloger, RetentionRunner retention, EventPublisher publisher, RestoreConfig config,
                                      MeterRegistry metrics, Clock clock) {
         this.cataloger = cataloger;
         this.retention = retention;
@@ -95,14 +93,15 @@ public class SnapshotRecreatedConsumer {
                 Cataloger.Outcome outcome = cataloger.record(event);
                 metrics.counter("ferry.catalog.events", "outcome", outcome.recorded().name().toLowerCase(Locale.ROOT)).increment();
                 if (outcome.recorded() == Catalog.Recorded.CONFLICT) {
-                    fail(event, headers, "CatalogConflict", "the catalog holds another region-B snapshot for volume "
-                            + event.volume().volumeIndex() + " of backup " + event.backupId() + "; it was kept", false, attempt);
+                    fail(event, headers, "CatalogConflict", "the catalog holds another entry for volume "
+                            + event.volume().volumeIndex() + " of backup " + event.backupId() + " (another copy, PVC or namespace); "
+                            + "it was kept and this one not recorded", false, attempt);
                     return;
                 }
                 LOG.infof("cataloged volume %d of %d (%s) of restore point %s%s", event.volume().volumeIndex() + 1,
                         event.volume().volumeCount(), outcome.recorded(), event.backupId(), outcome.point().complete() ? ": complete" : "");
                 if (outcome.point().complete()) {
-                    applyRetention(outcome.point());
+                    retention.submit(outcome.point());
                 }
                 return;
             } catch (AzureCallFailed e) {
@@ -117,16 +116,6 @@ public class SnapshotRecreatedConsumer {
         }
     }
 
-    private void applyRetention(RestorePoint point) {
-        Retention.Outcome outcome = retention.apply(point);
-        metrics.counter("ferry.retention.deleted").increment(outcome.deleted().size());
-        for (String failed : outcome.failed()) {
-            publisher.stepFailed(new StepFailed(FerryEvent.SCHEMA_VERSION, failed, null, failed, Step.RETENTION, "RetentionIncomplete",
-                    "retention could not delete every region-B snapshot of restore point " + failed + "; the next run tries again",
-                    true, 1, null, null, null, clock.instant()));
-        }
-    }
-
     private boolean allowedGroup(SnapshotRecreated event) {
         String group = event.targetSnapshotId().resourceGroupId();
         return config.targetResourceGroups().stream().anyMatch(allowed -> allowed.replaceAll("/+$", "").equalsIgnoreCase(group));
@@ -136,7 +125,7 @@ public class SnapshotRecreatedConsumer {
         LOG.errorf("catalog step gave up after %d attempt(s): %s: %s", attempts, code, reason);
         metrics.counter("ferry.catalog.events", "outcome", "failed").increment();
         publisher.stepFailed(new StepFailed(FerryEvent.SCHEMA_VERSION, event.backupId(), null, event.correlationId(), Step.CATALOG,
-                code, reason, retryable, attempts, event.volume(), headers.get(CloudEventAttributes.HEADER_ID),
+                code, StepFailed.reason(reason), retryable, attempts, event.volume(), headers.get(CloudEventAttributes.HEADER_ID),
                 headers.get(CloudEventAttributes.HEADER_TYPE), clock.instant()));
     }
 
