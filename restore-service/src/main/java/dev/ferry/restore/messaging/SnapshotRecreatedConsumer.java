@@ -5,26 +5,22 @@ import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.events.cloudevents.CloudEventAttributes;
-import dev.ferry.events.json.EventJson;
-import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.restore.catalog.Catalog;
 import dev.ferry.restore.catalog.Cataloger;
 import dev.ferry.restore.config.RestoreConfig;
-import dev.ferry.support.azure.AzureCallFailed;
-import dev.ferry.support.messaging.KafkaCloudEvents;
+import dev.ferry.support.messaging.VolumeEventIntake;
+import dev.ferry.support.step.StepRefused;
+import dev.ferry.support.step.StepRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
  * Consumes {@code ferry.snapshot.recreated}: records each volume in the catalog (retried while the
@@ -57,28 +53,8 @@ public class SnapshotRecreatedConsumer {
     @Incoming(Channels.SNAPSHOT_RECREATED)
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        Map<String, String> headers = KafkaCloudEvents.headers(message);
-        SnapshotRecreated event;
-        try {
-            event = EventJson.readRecord(headers, message.getPayload(), SnapshotRecreated.class);
-        } catch (InvalidEventException e) {
-            LOG.warnf("dead-lettering an unreadable record: %s", e.getMessage());
-            metrics.counter("ferry.catalog.events", "outcome", "dead-lettered").increment();
-            return message.nack(e);
-        }
-        MDC.put("backupId", event.backupId());
-        MDC.put("volume", event.volume().subject());
-        try {
-            handle(event, headers);
-            return message.ack();
-        } catch (Interrupted e) {
-            // Shutting down: neither ack nor dead-letter. The record stays uncommitted and is delivered again.
-            LOG.info("catalog write stopped while waiting to retry; left for redelivery");
-            return new CompletableFuture<>();
-        } finally {
-            MDC.remove("backupId");
-            MDC.remove("volume");
-        }
+        return VolumeEventIntake.take(message, SnapshotRecreated.class, SnapshotRecreated::backupId,
+                () -> metrics.counter("ferry.catalog.events", "outcome", "dead-lettered").increment(), this::handle);
     }
 
     private void handle(SnapshotRecreated event, Map<String, String> headers) {
@@ -87,33 +63,19 @@ public class SnapshotRecreatedConsumer {
                     + " is not in one of the resource groups of ferry.target-resource-groups; nothing was recorded", false, 1);
             return;
         }
-        Duration backoff = config.retry().initialBackoff();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Cataloger.Outcome outcome = cataloger.record(event);
-                metrics.counter("ferry.catalog.events", "outcome", outcome.recorded().name().toLowerCase(Locale.ROOT)).increment();
-                if (outcome.recorded() == Catalog.Recorded.CONFLICT) {
-                    fail(event, headers, "CatalogConflict", "the catalog holds another entry for volume "
-                            + event.volume().volumeIndex() + " of backup " + event.backupId() + " (another copy, PVC or namespace); "
-                            + "it was kept and this one not recorded", false, attempt);
-                    return;
-                }
-                LOG.infof("cataloged volume %d of %d (%s) of restore point %s%s", event.volume().volumeIndex() + 1,
-                        event.volume().volumeCount(), outcome.recorded(), event.backupId(), outcome.point().complete() ? ": complete" : "");
-                if (outcome.point().complete()) {
-                    retention.submit(outcome.point());
-                }
-                return;
-            } catch (AzureCallFailed e) {
-                if (!e.retryable() || attempt >= config.retry().maxAttempts()) {
-                    fail(event, headers, e.code(), e.getMessage(), e.retryable(), attempt);
-                    return;
-                }
-                LOG.warnf("catalog write attempt %d failed (%s, HTTP %d); retrying in %s", attempt, e.code(), e.status(), backoff);
-                pause(backoff);
-                backoff = backoff.multipliedBy(2);
+        StepRetry.run("catalog write", config.retry().maxAttempts(), config.retry().initialBackoff(), attempt -> {
+            Cataloger.Outcome outcome = cataloger.record(event);
+            metrics.counter("ferry.catalog.events", "outcome", outcome.recorded().name().toLowerCase(Locale.ROOT)).increment();
+            if (outcome.recorded() == Catalog.Recorded.CONFLICT) {
+                throw new StepRefused("CatalogConflict", "the catalog holds another entry for volume " + event.volume().volumeIndex()
+                        + " of backup " + event.backupId() + " (another copy, PVC or namespace); it was kept and this one not recorded");
             }
-        }
+            LOG.infof("cataloged volume %d of %d (%s) of restore point %s%s", event.volume().volumeIndex() + 1,
+                    event.volume().volumeCount(), outcome.recorded(), event.backupId(), outcome.point().complete() ? ": complete" : "");
+            if (outcome.point().complete()) {
+                retention.submit(outcome.point());
+            }
+        }, (code, reason, retryable, attempts) -> fail(event, headers, code, reason, retryable, attempts));
     }
 
     private boolean allowedGroup(SnapshotRecreated event) {
@@ -127,21 +89,5 @@ public class SnapshotRecreatedConsumer {
         publisher.stepFailed(new StepFailed(FerryEvent.SCHEMA_VERSION, event.backupId(), null, event.correlationId(), Step.CATALOG,
                 code, StepFailed.reason(reason), retryable, attempts, event.volume(), headers.get(CloudEventAttributes.HEADER_ID),
                 headers.get(CloudEventAttributes.HEADER_TYPE), clock.instant()));
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Interrupted();
-        }
-    }
-
-    /** The worker was interrupted (the service is stopping) between two attempts. */
-    private static final class Interrupted extends RuntimeException {
-        Interrupted() {
-            super("interrupted while waiting to retry");
-        }
     }
 }

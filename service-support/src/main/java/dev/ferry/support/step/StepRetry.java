@@ -1,0 +1,70 @@
+package dev.ferry.support.step;
+
+import dev.ferry.support.azure.AzureCallFailed;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * Tries a step while Azure may still succeed: an {@link AzureCallFailed} that is retryable is tried
+ * again after a wait that doubles each time, up to a number of attempts; a {@link StepRefused} or a
+ * final failure ends in {@link GiveUp}, which the caller turns into a {@code StepFailed}.
+ */
+public final class StepRetry {
+
+    private static final Logger LOG = Logger.getLogger(StepRetry.class);
+
+    /** One attempt of the step, numbered from 1. */
+    @FunctionalInterface
+    public interface Attempt {
+        void run(int attempt) throws Exception;
+    }
+
+    /** The step gave up: Azure's (or the refusal's) code and message, whether a later try may succeed, attempts made. */
+    @FunctionalInterface
+    public interface GiveUp {
+        void accept(String code, String reason, boolean retryable, int attempts);
+    }
+
+    private StepRetry() {
+    }
+
+    /**
+     * Runs the step until it succeeds or gives up.
+     *
+     * @param what names the step in the log, e.g. {@code import}
+     * @throws StepInterrupted if the service stops while the step waits to try again
+     */
+    public static void run(String what, int maxAttempts, Duration initialBackoff, Attempt attempt, GiveUp giveUp) {
+        Duration backoff = initialBackoff;
+        for (int n = 1; ; n++) {
+            try {
+                attempt.run(n);
+                return;
+            } catch (StepRefused e) {
+                giveUp.accept(e.code(), e.getMessage(), false, n);
+                return;
+            } catch (AzureCallFailed e) {
+                if (!e.retryable() || n >= maxAttempts) {
+                    giveUp.accept(e.code(), e.getMessage(), e.retryable(), n);
+                    return;
+                }
+                LOG.warnf("%s attempt %d of %d failed (%s, HTTP %d); retrying in %s", what, n, maxAttempts, e.code(), e.status(), backoff);
+                pause(backoff);
+                backoff = backoff.multipliedBy(2);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("the " + what + " step failed unexpectedly", e);
+            }
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepInterrupted();
+        }
+    }
+}
