@@ -40,6 +40,7 @@ final class FerryStack implements AutoCloseable {
     private String bootstrapServers;
 
     private boolean closed;
+    private final Thread stopOnExit = new Thread(this::close, "ferry-stack-stop");
 
     /** A stack that starts nothing yet: hand it to a shutdown hook first, then {@link #startAll}. */
     FerryStack(Path runDirectory) {
@@ -59,6 +60,8 @@ final class FerryStack implements AutoCloseable {
 
     /** Starts everything; on a failure, or when {@link #close} is called meanwhile, stops what it started. */
     void startAll(Layout layout, String faults, Consumer<String> progress) {
+        // If this JVM is told to stop (SIGTERM, a build's timeout) before close(), the processes stop with it.
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
             startEach(layout, faults, progress);
         } catch (RuntimeException e) {
@@ -205,6 +208,13 @@ final class FerryStack implements AutoCloseable {
                 parts.get(i).close();
             } catch (Exception e) {
                 System.err.println("stopping " + parts.get(i) + " failed: " + e.getMessage());
+            }
+        }
+        if (Thread.currentThread() != stopOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // The JVM is already stopping, or the hook was never added.
             }
         }
     }
