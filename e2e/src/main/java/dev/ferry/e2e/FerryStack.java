@@ -24,17 +24,42 @@ import java.util.stream.Collectors;
  * Kubernetes mocks with their CSI simulators) in this JVM, so that the run can write the demo
  * application's data and read the restored disks; and the four services as separate processes from
  * their packaged {@code quarkus-run.jar}: snapshot- and export-service against the source cluster,
- * import- and restore-service against the DR cluster. Every process logs to one folder.
+ * import- and restore-service against the DR cluster. Every process logs to one folder. A test may ask
+ * for several export-service replicas in one consumer group and for settings of its own
+ * ({@link Options}), and may kill a process as a crash would ({@link #kill}).
  */
 final class FerryStack implements AutoCloseable {
 
     static final String SOURCE_CLUSTER = "aks-source";
     static final String DR_CLUSTER = "aks-dr";
+    static final String EXPORT_SERVICE = "export-service";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * How a stack differs from the local DR run's.
+     *
+     * @param exportReplicas export-service processes, all with the same settings and consumer group; with more than one
+     *                       they are named {@code export-service-1}, {@code export-service-2}, ...
+     * @param settings       per service, settings added to (or replacing) what {@link #configuration} gives it
+     */
+    record Options(int exportReplicas, Map<String, Map<String, String>> settings) {
+
+        /** One process per service, configured as the local DR run configures it. */
+        static final Options DEFAULT = new Options(1, Map.of());
+
+        Options {
+            if (exportReplicas < 1) {
+                throw new IllegalArgumentException("at least one export-service replica, not " + exportReplicas);
+            }
+            settings = Map.copyOf(settings);
+        }
+    }
 
     private final Path runDirectory;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, Api> apis = new LinkedHashMap<>();
+    private final Map<String, ManagedProcess> services = new LinkedHashMap<>();
     private LocalCloud cloud;
     private TopicProbe kafka;
     private String bootstrapServers;
@@ -53,24 +78,33 @@ final class FerryStack implements AutoCloseable {
      * @param faults a fault specification for the Azure fake (see local-cloud's README), or null
      */
     static FerryStack start(Layout layout, Path runDirectory, String faults, Consumer<String> progress) {
+        return start(layout, runDirectory, faults, Options.DEFAULT, progress);
+    }
+
+    /** Starts everything with a test's {@link Options}; stops what it started if a part fails. */
+    static FerryStack start(Layout layout, Path runDirectory, String faults, Options options, Consumer<String> progress) {
         FerryStack stack = new FerryStack(runDirectory);
-        stack.startAll(layout, faults, progress);
+        stack.startAll(layout, faults, options, progress);
         return stack;
     }
 
     /** Starts everything; on a failure, or when {@link #close} is called meanwhile, stops what it started. */
     void startAll(Layout layout, String faults, Consumer<String> progress) {
+        startAll(layout, faults, Options.DEFAULT, progress);
+    }
+
+    private void startAll(Layout layout, String faults, Options options, Consumer<String> progress) {
         // If this JVM is told to stop (SIGTERM, a build's timeout) before close(), the processes stop with it.
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
-            startEach(layout, faults, progress);
+            startEach(layout, faults, options, progress);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private void startEach(Layout layout, String faults, Consumer<String> progress) {
+    private void startEach(Layout layout, String faults, Options options, Consumer<String> progress) {
         if (System.getProperty(Azurite.NODE_MODULES_PROPERTY) == null) {
             System.setProperty(Azurite.NODE_MODULES_PROPERTY, layout.azuriteModules().toString());
         }
@@ -93,13 +127,20 @@ final class FerryStack implements AutoCloseable {
         kafka = remember(new TopicProbe(bootstrapServers));
 
         progress.accept("starting snapshot-, export-, import- and restore-service (packaged apps, one process each)");
-        Map<String, ManagedProcess> services = new LinkedHashMap<>();
-        for (String service : List.of("snapshot-service", "export-service", "import-service", "restore-service")) {
-            int port = freePort();
-            ManagedProcess process = remember(ServiceLauncher.start(layout, service, configuration(service, port),
-                    runDirectory.resolve(service), logs().resolve(service + ".log"), cloud.azure().tls()));
-            services.put(service, process);
-            apis.put(service, new Api("http://127.0.0.1:" + port));
+        for (String service : List.of("snapshot-service", EXPORT_SERVICE, "import-service", "restore-service")) {
+            int replicas = service.equals(EXPORT_SERVICE) ? options.exportReplicas() : 1;
+            for (int replica = 1; replica <= replicas; replica++) {
+                String name = replicas == 1 ? service : service + "-" + replica;
+                int port = freePort();
+                Map<String, String> config = configuration(service, port);
+                config.putAll(options.settings().getOrDefault(service, Map.of()));
+                ManagedProcess process = remember(ServiceLauncher.start(layout, service, config,
+                        runDirectory.resolve(name), logs().resolve(name + ".log"), cloud.azure().tls()));
+                synchronized (services) {
+                    services.put(name, process);
+                }
+                apis.put(name, new Api("http://127.0.0.1:" + port));
+            }
         }
         for (Map.Entry<String, ManagedProcess> service : services.entrySet()) {
             ServiceLauncher.awaitReady(service.getValue(), apis.get(service.getKey()), START_TIMEOUT);
@@ -156,12 +197,43 @@ final class FerryStack implements AutoCloseable {
         return kafka;
     }
 
+    /** The Kafka broker's bootstrap servers, for a test's own admin or consumer client. */
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
     Api snapshotService() {
         return apis.get("snapshot-service");
     }
 
     Api restoreService() {
         return apis.get("restore-service");
+    }
+
+    /** The names of the export-service processes, in start order. */
+    List<String> exportReplicas() {
+        synchronized (services) {
+            return services.keySet().stream().filter(n -> n.startsWith(EXPORT_SERVICE)).collect(Collectors.toList());
+        }
+    }
+
+    /** A service process by name ({@code export-service-2}, {@code import-service}, ...). */
+    ManagedProcess process(String name) {
+        synchronized (services) {
+            ManagedProcess process = services.get(name);
+            if (process == null) {
+                throw new IllegalArgumentException("no process " + name + " in " + services.keySet());
+            }
+            return process;
+        }
+    }
+
+    /**
+     * Kills one service process with SIGKILL, as a crash or an evicted node would, and returns its exit
+     * code; it no longer counts as a process that stopped unexpectedly.
+     */
+    int kill(String name) {
+        return process(name).kill(KILL_TIMEOUT);
     }
 
     Path logs() {
@@ -190,7 +262,7 @@ final class FerryStack implements AutoCloseable {
         synchronized (started) {
             parts = List.copyOf(started);
         }
-        return parts.stream().filter(s -> s instanceof ManagedProcess p && !p.alive())
+        return parts.stream().filter(s -> s instanceof ManagedProcess p && !p.alive() && !p.killed())
                 .map(s -> ((ManagedProcess) s).name()).collect(Collectors.toList());
     }
 

@@ -8,12 +8,19 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A child process whose output goes to one log file; stopped with SIGTERM, then killed if it lingers. */
+/**
+ * A child process whose output goes to one log file; stopped with SIGTERM, then killed if it lingers,
+ * or killed at once on purpose ({@link #kill}), as a crash would end it.
+ */
 final class ManagedProcess implements AutoCloseable {
+
+    /** The exit code of a process that SIGKILL ended: 128 + 9, as the JDK reports a signal on Linux. */
+    static final int SIGKILL_EXIT_CODE = 137;
 
     private final String name;
     private final Process process;
     private final Path log;
+    private volatile boolean killed;
 
     private ManagedProcess(String name, Process process, Path log) {
         this.name = name;
@@ -43,6 +50,29 @@ final class ManagedProcess implements AutoCloseable {
 
     boolean alive() {
         return process.isAlive();
+    }
+
+    /** Whether {@link #kill} ended it (so it is not a process that died on its own). */
+    boolean killed() {
+        return killed;
+    }
+
+    /**
+     * Ends the process without warning, as a crash or an evicted pod would: no shutdown hook, no
+     * graceful stop. On Linux the JDK's {@code destroyForcibly} sends SIGKILL. Returns the exit code
+     * once the process has ended.
+     */
+    int kill(Duration timeout) {
+        killed = true;
+        try {
+            if (!process.destroyForcibly().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(name + " did not end within " + timeout + " of SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return process.exitValue();
     }
 
     /** Waits until a line of the log matches; fails if the process ends first or the time runs out. */
