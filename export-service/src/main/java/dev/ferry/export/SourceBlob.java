@@ -1,6 +1,7 @@
 package dev.ferry.export;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * A snapshot's data seen as a read-only page blob behind a SAS: its length (disk size plus the
@@ -20,4 +21,14 @@ public interface SourceBlob {
 
     /** Reads exactly {@code length} bytes from {@code offset} into {@code buffer[0..length)}. */
     void read(long offset, byte[] buffer, int length);
+
+    /**
+     * Reads like {@link #read(long, byte[], int)} and tells {@code filled} each time more of the buffer
+     * holds its final bytes (the count from {@code buffer[0]}), so that a write can send them while the
+     * rest arrives. This default tells it once, at the end.
+     */
+    default void read(long offset, byte[] buffer, int length, IntConsumer filled) {
+        read(offset, buffer, length);
+        filled.accept(length);
+    }
 }

@@ -28,6 +28,52 @@ public interface StagingBlob {
     void putPages(long offset, byte[] data, int length);
 
     /**
+     * A Put Page of {@code data[0..length)} that starts before the data is all there: it sends bytes as
+     * {@link PagesWhileFilled#filled} says they are final. Nothing is written unless all {@code length}
+     * bytes are sent (Put Page is all or nothing). This default does not overlap: it makes one
+     * {@link #putPages} call in {@link PagesWhileFilled#await} once the data is complete.
+     */
+    default PagesWhileFilled putPagesWhileFilled(long offset, byte[] data, int length) {
+        return new PagesWhileFilled() {
+            private volatile int filled;
+
+            @Override
+            public void filled(int bytes) {
+                filled = bytes;
+            }
+
+            @Override
+            public void abandon() {
+                filled = -1;
+            }
+
+            @Override
+            public void await() {
+                if (filled != length) {
+                    throw new IllegalStateException("the data of the Put Page at " + offset + " is not complete");
+                }
+                putPages(offset, data, length);
+            }
+        };
+    }
+
+    /** A Put Page under way while its buffer fills; see {@link #putPagesWhileFilled}. */
+    interface PagesWhileFilled {
+
+        /** {@code data[0..bytes)} is final and may be sent. */
+        void filled(int bytes);
+
+        /**
+         * The data will not be completed: the write fails without writing anything, and once this
+         * returns it no longer reads the buffer. Idempotent; nothing happens after {@link #await}.
+         */
+        void abandon();
+
+        /** Waits for the write once the data is complete; throws {@link StorageCallFailed} like {@link #putPages}. */
+        void await();
+    }
+
+    /**
      * Put Page From URL: the storage service reads {@code range} of {@code source} and writes it at the
      * same offsets here; 512-aligned, at most 4 MiB.
      */

@@ -1,6 +1,7 @@
 package dev.ferry.export;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /** A source blob that tells an observer about every range read through it and how long the read took. */
 public record ObservedSourceBlob(SourceBlob delegate, ReadObserver observer) implements SourceBlob {
@@ -30,6 +31,13 @@ public record ObservedSourceBlob(SourceBlob delegate, ReadObserver observer) imp
     public void read(long offset, byte[] buffer, int length) {
         long started = System.nanoTime();
         delegate.read(offset, buffer, length);
+        observer.read(offset, length, System.nanoTime() - started);
+    }
+
+    @Override
+    public void read(long offset, byte[] buffer, int length, IntConsumer filled) {
+        long started = System.nanoTime();
+        delegate.read(offset, buffer, length, filled);
         observer.read(offset, length, System.nanoTime() - started);
     }
 }

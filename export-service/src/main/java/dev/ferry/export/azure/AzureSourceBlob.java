@@ -10,6 +10,7 @@ import dev.ferry.export.SourceBlob;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /** A snapshot's page blob behind its SAS, read with a {@link PageBlobClient}. */
 final class AzureSourceBlob implements SourceBlob {
@@ -47,7 +48,12 @@ final class AzureSourceBlob implements SourceBlob {
 
     @Override
     public void read(long offset, byte[] buffer, int length) {
-        BufferSink sink = new BufferSink(buffer, length);
+        read(offset, buffer, length, filled -> { });
+    }
+
+    @Override
+    public void read(long offset, byte[] buffer, int length, IntConsumer filled) {
+        BufferSink sink = new BufferSink(buffer, length, filled);
         try {
             client.downloadStreamWithResponse(sink, new BlobRange(offset, (long) length),
                     new DownloadRetryOptions().setMaxRetryRequests(0), null, false, timeout, Context.NONE);
@@ -63,11 +69,13 @@ final class AzureSourceBlob implements SourceBlob {
     private static final class BufferSink extends OutputStream {
         private final byte[] buffer;
         private final int limit;
+        private final IntConsumer filled;
         private int written;
 
-        BufferSink(byte[] buffer, int limit) {
+        BufferSink(byte[] buffer, int limit, IntConsumer filled) {
             this.buffer = buffer;
             this.limit = limit;
+            this.filled = filled;
         }
 
         @Override
@@ -82,6 +90,7 @@ final class AzureSourceBlob implements SourceBlob {
             }
             System.arraycopy(bytes, offset, buffer, written, length);
             written += length;
+            filled.accept(written);
         }
     }
 }

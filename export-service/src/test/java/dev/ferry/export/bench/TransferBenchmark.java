@@ -62,6 +62,8 @@ public final class TransferBenchmark {
     private static final long WRITTEN = 256 * MIB;
     private static final int EXTENTS = 96;
     private static final String RESULT = "RESULT ";
+    /** -Dferry.bench.verbose=true: echo what each measured JVM prints (e.g. -XX:+PrintNMTStatistics). */
+    private static final boolean VERBOSE = Boolean.getBoolean("ferry.bench.verbose");
 
     private TransferBenchmark() {
     }
@@ -71,9 +73,11 @@ public final class TransferBenchmark {
             Run.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        String childJvmOptions = System.getProperty("ferry.bench.jvm", "-Xmx128m");
+        String childJvmOptions = System.getProperty("ferry.bench.jvm", deployedJvmOptions());
         int[] parallelisms = Arrays.stream(System.getProperty("ferry.bench.parallelism", "1,4,8").split(","))
                 .mapToInt(p -> Integer.parseInt(p.trim())).toArray();
+        List<String> engines = Arrays.stream(System.getProperty("ferry.bench.engines", "streaming,server-side").split(","))
+                .map(String::trim).toList();
         try (LocalCloud cloud = LocalCloud.start()) {
             ExportTestBed bed = new ExportTestBed(cloud);
             Snapshot snapshot = bed.sourceSnapshot("bench-disk", GIB, WRITTEN, EXTENTS, 1);
@@ -91,15 +95,35 @@ public final class TransferBenchmark {
             List<String> rows = new ArrayList<>();
             int run = 0;
             for (int parallelism : parallelisms) {
-                String ceiling = child(childJvmOptions, "ceiling", "azurite", parallelism, cloud, snapshot, azurite, chunks, ++run);
-                rows.add(ceiling);
-                rows.add(child(childJvmOptions, "streaming", "azurite", parallelism, cloud, snapshot, azurite, chunks, ++run));
-                rows.add(child(childJvmOptions, "streaming", "front", parallelism, cloud, snapshot, front, chunks, ++run));
-                rows.add(child(childJvmOptions, "server-side", "front", parallelism, cloud, snapshot, front, chunks, ++run));
+                rows.add(child(childJvmOptions, "ceiling", "azurite", parallelism, cloud, snapshot, azurite, chunks, ++run));
+                for (String engine : engines) {
+                    if (!engine.equals("server-side")) {
+                        rows.add(child(childJvmOptions, engine, "azurite", parallelism, cloud, snapshot, azurite, chunks, ++run));
+                    }
+                    rows.add(child(childJvmOptions, engine, "front", parallelism, cloud, snapshot, front, chunks, ++run));
+                }
             }
             print(rows, childJvmOptions, plan);
             Files.deleteIfExists(chunks);
         }
+    }
+
+    /**
+     * The exporter's JVM as the Deployment starts it: the memory and CPU limits of its container (as
+     * {@code -XX:MaxRAM} and {@code -XX:ActiveProcessorCount}, which is what the JVM reads from the
+     * cgroup there) and the {@code JAVA_OPTS_APPEND} of its ConfigMap, read from deploy/.
+     */
+    static String deployedJvmOptions() throws IOException {
+        Path base = Path.of(System.getProperty("maven.multiModuleProjectDirectory", ".."), "deploy", "base", "export-service");
+        String configMap = Files.readString(base.resolve("02-configmap.yaml"));
+        String deployment = Files.readString(base.resolve("03-deployment.yaml"));
+        java.util.regex.Matcher opts = java.util.regex.Pattern.compile("JAVA_OPTS_APPEND: \"([^\"]*)\"").matcher(configMap);
+        java.util.regex.Matcher limits = java.util.regex.Pattern
+                .compile("limits: \\{cpu: \"?(\\d+)\"?, memory: (\\d+)Mi}").matcher(deployment);
+        if (!opts.find() || !limits.find()) {
+            throw new IllegalStateException("cannot read the export-service's JVM options and limits from " + base);
+        }
+        return "-XX:MaxRAM=" + limits.group(2) + "m -XX:ActiveProcessorCount=" + limits.group(1) + " " + opts.group(1);
     }
 
     /** Runs one measurement in its own JVM and returns its result line; deletes the blob it wrote. */
@@ -126,6 +150,8 @@ public final class TransferBenchmark {
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith(RESULT)) {
                     result = line.substring(RESULT.length());
+                } else if (VERBOSE) {
+                    System.out.println("  | " + line);
                 }
             }
         }
@@ -210,6 +236,30 @@ public final class TransferBenchmark {
                 long started = System.nanoTime();
                 delegate.putPages(offset, data, length);
                 WRITE_NANOS.addAndGet(System.nanoTime() - started);
+            }
+
+            @Override
+            public PagesWhileFilled putPagesWhileFilled(long offset, byte[] data, int length) {
+                PagesWhileFilled put = delegate.putPagesWhileFilled(offset, data, length);
+                return new PagesWhileFilled() {
+                    @Override
+                    public void filled(int bytes) {
+                        put.filled(bytes);
+                    }
+
+                    @Override
+                    public void abandon() {
+                        put.abandon();
+                    }
+
+                    @Override
+                    public void await() {
+                        // Counts only the wait after the read: the rest of the write overlapped the read.
+                        long started = System.nanoTime();
+                        put.await();
+                        WRITE_NANOS.addAndGet(System.nanoTime() - started);
+                    }
+                };
             }
 
             @Override

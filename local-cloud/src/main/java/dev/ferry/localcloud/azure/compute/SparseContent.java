@@ -115,19 +115,24 @@ public final class SparseContent {
     }
 
     /** Reads any range; unwritten bytes read as zeros. */
-    public synchronized byte[] read(long offset, int length) {
+    public byte[] read(long offset, int length) {
+        byte[] out = new byte[length];
+        read(offset, out, 0, length);
+        return out;
+    }
+
+    /** Reads any range into {@code out[at..at+length)}, which must hold zeros (unwritten bytes are not written). */
+    public synchronized void read(long offset, byte[] out, int at, int length) {
         if (offset < 0 || length < 0 || offset + length > size) {
             throw new IllegalArgumentException("range " + offset + "+" + length + " is outside 0-" + size);
         }
-        byte[] out = new byte[length];
         long end = offset + length;
         for (Map.Entry<Long, Chunk> entry : chunks.subMap(offset - offset % CHUNK, true, end, false).entrySet()) {
             long chunkStart = entry.getKey();
             long from = Math.max(offset, chunkStart);
             long to = Math.min(end, chunkStart + CHUNK);
-            System.arraycopy(entry.getValue().bytes(), (int) (from - chunkStart), out, (int) (from - offset), (int) (to - from));
+            System.arraycopy(entry.getValue().bytes(), (int) (from - chunkStart), out, at + (int) (from - offset), (int) (to - from));
         }
-        return out;
     }
 
     /** The written ranges within {@code [from, to)}, merged where they touch. */

@@ -244,7 +244,7 @@ public final class SasDataPlane {
         byte[] out = new byte[count];
         if (start < size) {
             int fromContent = (int) Math.min(count, size - start);
-            System.arraycopy(snapshot.content().read(start, fromContent), 0, out, 0, fromContent);
+            snapshot.content().read(start, out, 0, fromContent);
         }
         long end = start + count;
         if (end > size) {
