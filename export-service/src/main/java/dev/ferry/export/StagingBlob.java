@@ -71,6 +71,15 @@ public interface StagingBlob {
 
         /** Waits for the write once the data is complete; throws {@link StorageCallFailed} like {@link #putPages}. */
         void await();
+
+        /**
+         * Whether the request has ended and no longer reads the buffer. False only after a write that had
+         * to be given up while it still ran (a timeout, an interrupt): the caller must then not refill the
+         * buffer for another chunk.
+         */
+        default boolean released() {
+            return true;
+        }
     }
 
     /**

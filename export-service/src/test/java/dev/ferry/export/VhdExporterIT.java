@@ -247,6 +247,53 @@ class VhdExporterIT {
         assertRevoked(snapshot);
     }
 
+    @org.junit.jupiter.api.Test
+    void aReadThatBreaksOffMidChunkWritesNothingOfItsChunkAndIsReadAgain() {
+        Snapshot snapshot = sparseSnapshot();
+        int cut = 256 * 1024;
+        // With one worker the chunks go in order; the first read longer than the cut is the one that breaks.
+        long cell = cutCell(snapshot, cut);
+        int cellLength = (int) Math.min(CHUNK, GIB - cell);
+        // One attempt only: that chunk's read breaks off after 256 KiB, while its Put Page already sends.
+        cloud.azure().faults().cutReads(cut, 1);
+        RetryPolicy once = new RetryPolicy(1, Duration.ofMillis(5), Duration.ofMillis(20));
+
+        assertThatThrownBy(() -> exporter(once).export(request(snapshot, CopyEngineKind.STREAMING, 1), ProgressListener.NONE,
+                new Cancellation())).isInstanceOf(StorageCallFailed.class);
+
+        // Put Page is all or nothing: the bytes that were sent before the read broke off were not written.
+        StagingBlob blob = bed.staging().blob(request(snapshot, CopyEngineKind.STREAMING, 1).stagingBlobName());
+        assertThat(blob.read(cell, cellLength)).isEqualTo(new byte[cellLength]);
+        assertRevoked(snapshot);
+
+        // With retries, broken reads are read again and the copy is exact.
+        cloud.azure().faults().cutReads(cut, 2);
+        ExportOutcome outcome = exporter(QUICK).export(request(snapshot, CopyEngineKind.STREAMING, 2), ProgressListener.NONE,
+                new Cancellation());
+        assertThat(outcome.retries()).isGreaterThanOrEqualTo(2);
+        for (SparseContent.Range range : snapshot.content().writtenRanges(0, GIB)) {
+            for (long at = range.start(); at < range.end(); at += CHUNK) {
+                int length = (int) Math.min(CHUNK, range.end() - at);
+                assertThat(blob.read(at, length)).isEqualTo(snapshot.content().read(at, length));
+            }
+        }
+        assertRevoked(snapshot);
+    }
+
+    /** The 4 MiB cell of the first chunk (in offset order) whose written bytes span more than {@code bytes}. */
+    private static long cutCell(Snapshot snapshot, int bytes) {
+        java.util.TreeMap<Long, long[]> hulls = new java.util.TreeMap<>();
+        for (SparseContent.Range range : snapshot.content().writtenRanges(0, GIB)) {
+            for (long at = range.start(); at < range.end(); at = at - at % CHUNK + CHUNK) {
+                long cell = at - at % CHUNK;
+                long end = Math.min(range.end(), cell + CHUNK);
+                long start = at;
+                hulls.merge(cell, new long[] {start, end}, (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+            }
+        }
+        return hulls.entrySet().stream().filter(e -> e.getValue()[1] - e.getValue()[0] > bytes).findFirst().orElseThrow().getKey();
+    }
+
     /** The snapshot has no open grant, and the SAS the export used is refused. */
     private void assertRevoked(Snapshot snapshot) {
         assertThat(bed.compute().snapshots().getById(snapshot.id()).innerModel().diskState()).isEqualTo(DiskState.UNATTACHED);

@@ -22,9 +22,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
-import reactor.core.publisher.Mono;
 
 /** A VHD page blob in the staging account, through a {@link PageBlobClient}. */
 final class AzureStagingBlob implements StagingBlob {
@@ -113,7 +116,9 @@ final class AzureStagingBlob implements StagingBlob {
     private final class FillingPut implements PagesWhileFilled {
         private final byte[] data;
         private final int length;
-        private final Mono<?> put;
+        private final CompletableFuture<?> result;
+        /** Completes when the request has ended in any way (done, failed, cancelled): it no longer reads the buffer. */
+        private final CompletableFuture<Void> ended = new CompletableFuture<>();
         // All below guarded by this.
         private FluxSink<ByteBuffer> body;
         private int available;
@@ -125,10 +130,9 @@ final class AzureStagingBlob implements StagingBlob {
             this.data = data;
             this.length = length;
             Flux<ByteBuffer> views = Flux.create(this::bodyRequested);
-            // cache(): the request starts now and is awaited (or abandoned) later.
-            this.put = asyncClient.uploadPagesWithResponse(new PageRange().setStart(offset).setEnd(offset + length - 1),
-                    views, null, null).cache();
-            put.subscribe(ok -> { }, failed -> { });
+            // toFuture() starts the request now; it is awaited (or abandoned) later, and cancelling the future cancels it.
+            this.result = asyncClient.uploadPagesWithResponse(new PageRange().setStart(offset).setEnd(offset + length - 1),
+                    views, null, null).doFinally(signal -> ended.complete(null)).toFuture();
         }
 
         private synchronized void bodyRequested(FluxSink<ByteBuffer> sink) {
@@ -164,18 +168,31 @@ final class AzureStagingBlob implements StagingBlob {
 
         @Override
         public void abandon() {
+            boolean running;
             synchronized (this) {
-                if (!completed && !abandoned) {
+                running = !completed && !abandoned;
+                if (running) {
                     abandoned = true;
                     if (body != null) {
                         body.error(new CancellationException("the chunk's read failed"));
                     }
                 }
             }
+            if (running) {
+                // The body will never be complete: end the request now (it cannot commit a short body) rather
+                // than wait for a timeout, and give it a moment to let go of the buffer.
+                stop();
+                return;
+            }
             try {
-                // Once the request has ended it no longer reads the buffer, which the next attempt refills.
-                put.onErrorResume(e -> Mono.empty()).block(timeout);
-            } catch (RuntimeException ignored) {
+                // Completed or abandoned before: once the request has ended it no longer reads the buffer.
+                result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop();
+            } catch (TimeoutException e) {
+                stop();
+            } catch (ExecutionException | CancellationException e) {
                 // a failure is the expected end; nothing was written
             }
         }
@@ -183,9 +200,34 @@ final class AzureStagingBlob implements StagingBlob {
         @Override
         public void await() {
             try {
-                put.block(timeout);
-            } catch (RuntimeException e) {
-                throw AzureStorageFailures.translate("Put Page", e);
+                result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw AzureStorageFailures.translate("Put Page", e.getCause() instanceof RuntimeException cause ? cause
+                        : new IllegalStateException(e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop();
+                throw AzureStorageFailures.translate("Put Page", new IllegalStateException("interrupted while the Put Page ran", e));
+            } catch (TimeoutException e) {
+                stop();
+                throw AzureStorageFailures.translate("Put Page", new IllegalStateException("the Put Page took longer than " + timeout, e));
+            }
+        }
+
+        @Override
+        public boolean released() {
+            return ended.isDone();
+        }
+
+        /** Cancels the request and gives it a moment to end; {@link #released()} then says whether it did. */
+        private void stop() {
+            result.cancel(true);
+            try {
+                ended.get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // released() stays false: the caller does not reuse the buffer
             }
         }
     }

@@ -76,6 +76,10 @@ public final class StreamingCopyEngine implements CopyEngine {
                 if (overlapping[0]) {
                     overlapped.abandon(); // cancelled before awaiting: let the request end before the buffer is reused
                 }
+                if (!overlapped.released()) {
+                    // A request given up while it ran may still read this buffer: the next chunk gets a new one.
+                    buffers[worker] = new byte[bufferBytes];
+                }
             }
         });
         return new CopyResult(result.bytesCopied(), read.get(), result.chunksCopied(), result.retries());

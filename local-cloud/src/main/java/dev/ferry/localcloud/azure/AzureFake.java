@@ -124,6 +124,8 @@ public final class AzureFake implements AutoCloseable {
             } else {
                 exchange.sendArmError(404, "NotFound", "The fake serves no '" + path + "'.");
             }
+        } catch (Exchange.DropConnection e) {
+            throw e;
         } catch (RuntimeException | IOException e) {
             LOG.log(Level.WARNING, "fake Azure failed on " + exchange.method() + " " + exchange.path(), e);
             if (!exchange.answered()) {

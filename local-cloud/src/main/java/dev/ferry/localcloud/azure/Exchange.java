@@ -102,6 +102,29 @@ public final class Exchange {
     }
 
     /** Answers a HEAD: the headers describe a body of {@code length} bytes that is not sent. */
+    /**
+     * Announces the whole body but sends only its first {@code sentBytes} and drops the connection: a
+     * download that breaks off mid-body, as a network fault or a server reset does. Throws
+     * {@link DropConnection}, which the server's dispatcher lets through so that the HTTP server closes
+     * the connection at once (a handler that merely stops writing would leave the client waiting).
+     */
+    public void sendCut(int status, String contentType, byte[] bytes, int sentBytes) throws IOException {
+        answered = true;
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(bytes, 0, Math.min(sentBytes, bytes.length));
+        out.flush();
+        throw new DropConnection();
+    }
+
+    /** Thrown out of a handler to have the HTTP server drop the connection mid-answer. */
+    public static final class DropConnection extends RuntimeException {
+        DropConnection() {
+            super("connection dropped on purpose (injected fault)", null, false, false);
+        }
+    }
+
     public void sendHead(int status, long length) throws IOException {
         answered = true;
         exchange.getResponseHeaders().set("Content-Length", Long.toString(length));

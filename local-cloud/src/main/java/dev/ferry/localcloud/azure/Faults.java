@@ -47,6 +47,7 @@ public final class Faults {
     }
 
     private final Map<Kind, Deque<Fault>> pending = new EnumMap<>(Kind.class);
+    private final Deque<Integer> readCuts = new ArrayDeque<>();
     private final Map<Kind, Integer> served = new EnumMap<>(Kind.class);
     private volatile long blobBytesPerSecond;
     private volatile Duration maxSasLifetime;
@@ -71,6 +72,28 @@ public final class Faults {
     }
 
     /** How many injected faults of {@code kind} requests have met so far. */
+    /**
+     * The next {@code times} SAS reads longer than {@code afterBytes} send only their first
+     * {@code afterBytes} bytes, then drop the connection.
+     */
+    public synchronized Faults cutReads(int afterBytes, int times) {
+        for (int i = 0; i < times; i++) {
+            readCuts.add(afterBytes);
+        }
+        return this;
+    }
+
+    /** For a SAS read of {@code length} bytes: how many to send before the connection drops, if a cut applies. */
+    public synchronized java.util.OptionalInt nextReadCut(int length) {
+        Integer cut = readCuts.peek();
+        if (cut == null || cut >= length) {
+            return java.util.OptionalInt.empty();
+        }
+        readCuts.poll();
+        served.merge(Kind.SAS_READ, 1, Integer::sum);
+        return java.util.OptionalInt.of(cut);
+    }
+
     public synchronized int served(Kind kind) {
         return served.getOrDefault(kind, 0);
     }
@@ -173,6 +196,7 @@ public final class Faults {
 
     /** Removes every injected fault and cap. */
     public synchronized void clear() {
+        readCuts.clear();
         pending.clear();
         blobBytesPerSecond = 0;
         maxSasLifetime = null;

@@ -150,6 +150,11 @@ public final class SasDataPlane {
         if (partial) {
             exchange.header("Content-Range", "bytes " + start + "-" + end + "/" + length);
         }
+        java.util.OptionalInt cut = faults.nextReadCut(bytes.length);
+        if (cut.isPresent()) {
+            exchange.sendCut(partial ? 206 : 200, "application/octet-stream", bytes, cut.getAsInt());
+            return;
+        }
         exchange.send(partial ? 206 : 200, "application/octet-stream", bytes);
     }
 
