@@ -54,6 +54,21 @@ class WorkloadsTest {
         assertThat(Targets.objects(Targets.DR_CLUSTER, CustomResourceDefinition.class)).isEmpty();
     }
 
+    @Test
+    void theBackupPolicySelectorsCelRuleWorksOnBoundedInput() {
+        // An API server rejects a CEL rule whose estimated cost is too high; it estimates from these bounds.
+        CustomResourceDefinition crd = Targets.objects(Targets.SOURCE_CLUSTER, CustomResourceDefinition.class).get(0);
+        var expressions = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().get("spec")
+                .getProperties().get("selector").getProperties().get("matchExpressions");
+        assertThat(expressions.getMaxItems()).isEqualTo(32L);
+        var expression = expressions.getItems().getSchema();
+        assertThat(expression.getXKubernetesValidations()).isNotEmpty();
+        assertThat(expression.getProperties().get("key").getMaxLength()).isEqualTo(317L);
+        assertThat(expression.getProperties().get("operator").getMaxLength()).isEqualTo(12L);
+        assertThat(expression.getProperties().get("values").getMaxItems()).isEqualTo(32L);
+        assertThat(expression.getProperties().get("values").getItems().getSchema().getMaxLength()).isEqualTo(63L);
+    }
+
     @ParameterizedTest
     @MethodSource("targets")
     void noSecretIsCommitted(String target) {

@@ -89,6 +89,7 @@ public final class BackupRun {
     private final String correlationId;
     private final String namespace;
     private final String policy;
+    private final String policyRef;
     private final TransferStrategy strategy;
     private final DrTarget target;
     private final Instant requestedAt;
@@ -99,13 +100,14 @@ public final class BackupRun {
     private final List<Skipped> skipped;
     private Instant snapshotsDoneAt;
 
-    private BackupRun(String backupId, String correlationId, String namespace, String policy, TransferStrategy strategy,
-                      DrTarget target, Instant requestedAt, List<String> pvcNames, Map<String, String> labelSelector,
-                      List<Skipped> skipped, boolean rebuilt) {
+    private BackupRun(String backupId, String correlationId, String namespace, String policy, String policyRef,
+                      TransferStrategy strategy, DrTarget target, Instant requestedAt, List<String> pvcNames,
+                      Map<String, String> labelSelector, List<Skipped> skipped, boolean rebuilt) {
         this.backupId = backupId;
         this.correlationId = correlationId;
         this.namespace = namespace;
         this.policy = policy;
+        this.policyRef = policyRef;
         this.strategy = strategy;
         this.target = target;
         this.requestedAt = requestedAt;
@@ -115,11 +117,15 @@ public final class BackupRun {
         this.rebuilt = rebuilt;
     }
 
-    /** A new run over the eligible claims, in the order given (that order is their volumeIndex). */
-    public static BackupRun plan(String backupId, String correlationId, String namespace, String policy, TransferStrategy strategy,
-                                 DrTarget target, Instant requestedAt, List<String> pvcNames, Map<String, String> labelSelector,
-                                 List<Claim> claims, List<Skipped> skipped) {
-        BackupRun run = new BackupRun(backupId, correlationId, namespace, policy, strategy, target, requestedAt,
+    /**
+     * A new run over the eligible claims, in the order given (that order is their volumeIndex).
+     *
+     * @param policyRef {@code <namespace>/<name>} of the policy whose retention manages its snapshots
+     */
+    public static BackupRun plan(String backupId, String correlationId, String namespace, String policy, String policyRef,
+                                 TransferStrategy strategy, DrTarget target, Instant requestedAt, List<String> pvcNames,
+                                 Map<String, String> labelSelector, List<Claim> claims, List<Skipped> skipped) {
+        BackupRun run = new BackupRun(backupId, correlationId, namespace, policy, policyRef, strategy, target, requestedAt,
                 pvcNames == null ? null : List.copyOf(pvcNames), labelSelector == null ? null : Map.copyOf(labelSelector), skipped, false);
         for (int i = 0; i < claims.size(); i++) {
             Claim claim = claims.get(i);
@@ -131,7 +137,7 @@ public final class BackupRun {
     /** A run known only from its VolumeSnapshots, after a restart. */
     public static BackupRun rebuilt(String backupId, String correlationId, String namespace, String policy, TransferStrategy strategy,
                                     Instant requestedAt) {
-        return new BackupRun(backupId, correlationId, namespace, policy, strategy, null, requestedAt, null, null, List.of(), true);
+        return new BackupRun(backupId, correlationId, namespace, policy, null, strategy, null, requestedAt, null, null, List.of(), true);
     }
 
     /** Adds a volume found in the cluster to a rebuilt run. */
@@ -159,6 +165,11 @@ public final class BackupRun {
 
     public String policy() {
         return policy;
+    }
+
+    /** {@code <namespace>/<name>} of the policy whose retention manages the run's snapshots; null for a rebuilt run. */
+    public String policyRef() {
+        return policyRef;
     }
 
     public TransferStrategy strategy() {
@@ -296,6 +307,20 @@ public final class BackupRun {
             return State.COMPLETED;
         }
         return failed == volumes.size() ? State.FAILED : State.PARTIALLY_FAILED;
+    }
+
+    /** When anything about the run last changed: a volume's progress, the end of its snapshots, or its request. */
+    public synchronized Instant lastChange() {
+        Instant last = requestedAt != null ? requestedAt : Instant.EPOCH;
+        if (snapshotsDoneAt != null && snapshotsDoneAt.isAfter(last)) {
+            last = snapshotsDoneAt;
+        }
+        for (Volume volume : volumes.values()) {
+            if (volume.updatedAt != null && volume.updatedAt.isAfter(last)) {
+                last = volume.updatedAt;
+            }
+        }
+        return last;
     }
 
     public synchronized View view() {

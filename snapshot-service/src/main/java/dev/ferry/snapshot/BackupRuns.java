@@ -3,7 +3,9 @@ package dev.ferry.snapshot;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.snapshot.BackupRun.VolumeState;
 import dev.ferry.snapshot.VolumeSnapshotter.SnapshotState;
+import dev.ferry.snapshot.config.SnapshotConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -18,16 +20,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * The backup runs this replica knows. Runs live in memory; a run not in memory (after a restart,
  * or started by another replica) is rebuilt from the labels of its VolumeSnapshots, which are the
  * durable record. A rebuilt run shows each volume's snapshot state, not the downstream progress
- * that the lost run had seen.
+ * that the lost run had seen. A finished run leaves memory {@code ferry.runs.keep-finished} after its
+ * last change (a run still waiting for downstream news counts as finished once that wait is longer
+ * than {@code ferry.retention.unknown-export-grace}).
  */
 @ApplicationScoped
 public class BackupRuns {
 
     private final Map<String, BackupRun> runs = new ConcurrentHashMap<>();
     private final VolumeSnapshotter snapshotter;
+    private final SnapshotConfig config;
+    private final Clock clock;
 
-    public BackupRuns(VolumeSnapshotter snapshotter) {
+    public BackupRuns(VolumeSnapshotter snapshotter, SnapshotConfig config, Clock clock) {
         this.snapshotter = snapshotter;
+        this.config = config;
+        this.clock = clock;
     }
 
     /**
@@ -35,7 +43,13 @@ public class BackupRuns {
      * except that a run only rebuilt from the cluster gives way to a real one (a resumed backup).
      */
     public BackupRun register(BackupRun run) {
+        evictFinished();
         return runs.compute(run.backupId(), (id, existing) -> existing == null || existing.isRebuilt() ? run : existing);
+    }
+
+    /** Forgets a registered run that will not be executed after all (its start failed); another run under its id stays. */
+    public void discard(BackupRun run) {
+        runs.remove(run.backupId(), run);
     }
 
     /** The run as held in memory, if any. */
@@ -59,6 +73,7 @@ public class BackupRuns {
 
     /** Every run of a namespace (or of all namespaces when null), newest first. */
     public List<BackupRun> list(String namespace) {
+        evictFinished();
         Map<String, List<SnapshotState>> byBackup = new LinkedHashMap<>();
         for (SnapshotState snapshot : snapshotter.list(namespace, Map.of(FerryLabels.MANAGED_BY, FerryLabels.MANAGED_BY_VALUE))) {
             String backupId = snapshot.label(FerryLabels.BACKUP_ID);
@@ -71,6 +86,20 @@ public class BackupRuns {
                 .filter(run -> namespace == null || namespace.equals(run.namespace()))
                 .sorted(Comparator.comparing(BackupRun::requestedAt, Comparator.nullsLast(Comparator.reverseOrder())))
                 .toList();
+    }
+
+    /** Drops the runs finished longer than {@code ferry.runs.keep-finished} ago. */
+    void evictFinished() {
+        Instant now = clock.instant();
+        runs.values().removeIf(run -> {
+            Instant finished = switch (run.state()) {
+                case COMPLETED, PARTIALLY_FAILED, FAILED -> run.lastChange();
+                // Taken volumes no longer count as exporting after the grace: retention treats the run as done.
+                case TRANSFERRING -> run.lastChange().plus(config.retention().unknownExportGrace());
+                case SNAPSHOTTING -> null;
+            };
+            return finished != null && finished.plus(config.runs().keepFinished()).isBefore(now);
+        });
     }
 
     private static BackupRun rebuild(String backupId, List<SnapshotState> snapshots) {

@@ -111,6 +111,17 @@ public class BackupService {
      * @throws BackupRejected if the request cannot be carried out as asked
      */
     public Accepted accept(BackupRequested request) {
+        return accept(request, null);
+    }
+
+    /**
+     * As {@link #accept(BackupRequested)}, for a run of a BackupPolicy.
+     *
+     * @param policyRef {@code <namespace>/<name>} of the BackupPolicy whose run this is; null for a
+     *                  REST or Kafka request, whose snapshots are then the requested namespace's
+     *                  {@code policy} (so a policy elsewhere with the same name never owns them)
+     */
+    public Accepted accept(BackupRequested request, String policyRef) {
         check(request);
         String policy = request.policy() == null ? MANUAL_POLICY : request.policy();
         Optional<BackupRun> known = runs.inMemory(request.backupId()).filter(run -> !run.isRebuilt());
@@ -145,7 +156,8 @@ public class BackupService {
                     + " is a Bound volume of " + Claim.AZURE_DISK_DRIVER + ".",
                     skipped.stream().map(s -> s.pvc() + ": " + s.reason()).toList());
         }
-        BackupRun run = BackupRun.plan(request.backupId(), request.correlationId(), namespace, policy, strategy, target,
+        BackupRun run = BackupRun.plan(request.backupId(), request.correlationId(), namespace, policy,
+                policyRef != null ? policyRef : namespace + "/" + policy, strategy, target,
                 request.requestedAt(), request.pvcNames(), request.labelSelector(), eligible, skipped);
         BackupRun registered = runs.register(run);
         if (registered != run) {
@@ -154,6 +166,11 @@ public class BackupService {
         skipped.forEach(s -> LOG.infof("backup %s skips PVC %s/%s: %s", run.backupId(), namespace, s.pvc(), s.reason()));
         metrics.counter("ferry.snapshot.volumes", "outcome", "skipped").increment(skipped.size());
         return new Accepted(run, true);
+    }
+
+    /** Forgets an accepted run that will not be executed (its policy's status could not be written): a later accept starts it anew. */
+    public void discard(BackupRun run) {
+        runs.discard(run);
     }
 
     /** Executes an accepted run off the caller's thread, with bounded concurrency. */
@@ -292,25 +309,33 @@ public class BackupService {
                 "VolumeSnapshot " + claim.namespace() + "/" + name + " was deleted while the backup waited for it.", true));
     }
 
-    /**
-     * The newest earlier Ferry snapshot of the same disk whose content is ready and whose Azure
-     * snapshot still exists in the same incremental family: the base of an incremental transfer.
-     */
     /** The base of an incremental transfer: the Azure snapshot and the VolumeSnapshot it belongs to. */
     private record Previous(ArmResourceId snapshotId, String volumeSnapshot) {
     }
 
-    private Optional<Previous> previousSnapshot(Claim claim, SnapshotState current, String diskId, SourceSnapshotInfo currentInfo) {
+    /**
+     * The PVC's snapshots that may be the base of {@code current}, newest first: requested earlier,
+     * ready, not failed, and not being deleted (a snapshot with a deletionTimestamp may still report
+     * ready, but its Azure snapshot is about to go).
+     */
+    static List<SnapshotState> baseCandidates(List<SnapshotState> history, SnapshotState current) {
         Instant mine = BackupRuns.requestedAt(current);
-        List<SnapshotState> history = snapshotter.list(claim.namespace(), Map.of(FerryLabels.MANAGED_BY, FerryLabels.MANAGED_BY_VALUE,
-                FerryLabels.PVC_UID, claim.uid()));
-        List<SnapshotState> earlier = history.stream()
+        return history.stream()
                 .filter(s -> !s.name().equals(current.name()))
-                .filter(s -> s.readyToUse() && s.contentName() != null && s.error() == null)
+                .filter(s -> s.readyToUse() && s.contentName() != null && s.error() == null && !s.terminating())
                 .filter(s -> BackupRuns.requestedAt(s).isBefore(mine))
                 .sorted(Comparator.comparing(BackupRuns::requestedAt).thenComparing(SnapshotState::name).reversed())
                 .toList();
-        for (SnapshotState candidate : earlier) {
+    }
+
+    /**
+     * The newest earlier Ferry snapshot of the same disk whose content is ready and whose Azure
+     * snapshot still exists in the same incremental family: the base of an incremental transfer.
+     */
+    private Optional<Previous> previousSnapshot(Claim claim, SnapshotState current, String diskId, SourceSnapshotInfo currentInfo) {
+        List<SnapshotState> history = snapshotter.list(claim.namespace(), Map.of(FerryLabels.MANAGED_BY, FerryLabels.MANAGED_BY_VALUE,
+                FerryLabels.PVC_UID, claim.uid()));
+        for (SnapshotState candidate : baseCandidates(history, current)) {
             Optional<ContentState> content = snapshotter.content(candidate.contentName());
             if (content.isEmpty() || content.get().snapshotHandle() == null || content.get().volumeHandle() == null
                     || !content.get().volumeHandle().equalsIgnoreCase(diskId)) {
@@ -409,8 +434,15 @@ public class BackupService {
         if (t.region().isEmpty() || t.subscriptionId().isEmpty() || t.resourceGroup().isEmpty() || t.stagingStorageAccountId().isEmpty()) {
             return Optional.empty();
         }
+        ArmResourceId account;
+        try {
+            account = ArmResourceId.parse(t.stagingStorageAccountId().get());
+        } catch (IllegalArgumentException e) {
+            throw new BackupRejected(Reason.TARGET_NOT_ALLOWED, "The configured staging account id (ferry.target."
+                    + "staging-storage-account-id) is not an Azure resource id: " + e.getMessage());
+        }
         return Optional.of(new DrTarget(t.region().get().toLowerCase(Locale.ROOT), t.subscriptionId().get(), t.resourceGroup().get(),
-                ArmResourceId.parse(t.stagingStorageAccountId().get())));
+                account));
     }
 
     private static Map<String, String> labels(BackupRun run, Claim claim) {
@@ -431,6 +463,7 @@ public class BackupService {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(FerryLabels.PVC, claim.name());
         annotations.put(FerryLabels.POLICY, run.policy());
+        annotations.put(FerryLabels.POLICY_REF, run.policyRef());
         annotations.put(FerryLabels.REQUESTED_AT, run.requestedAt().toString());
         annotations.put(FerryLabels.CORRELATION_ID, run.correlationId());
         annotations.put(FerryLabels.VOLUME_INDEX, Integer.toString(run.volumeIndex(claim.uid())));

@@ -18,6 +18,13 @@ public final class FerryLabels {
     public static final String PVC = "ferry.dev/pvc";
     /** The policy that caused the backup, when it fits a label value; the annotation always has it. */
     public static final String POLICY = "ferry.dev/policy";
+    /**
+     * Annotation {@code <namespace>/<name>} of the policy whose retention manages the snapshot: what
+     * retention matches on, since a policy name alone is not unique across namespaces. A scheduled
+     * run names its BackupPolicy; a REST or Kafka request, the requested namespace and its
+     * {@code policy} (default {@code manual}, a name no BackupPolicy may have).
+     */
+    public static final String POLICY_REF = "ferry.dev/policy-ref";
 
     /** Annotations: what a restarted service needs to rebuild a run. */
     public static final String REQUESTED_AT = "ferry.dev/requested-at";

@@ -16,11 +16,13 @@ public interface VolumeSnapshotter {
     /**
      * A VolumeSnapshot as the snapshot controller reports it.
      *
-     * @param error the controller's {@code status.error.message}, if any
+     * @param error       the controller's {@code status.error.message}, if any
+     * @param terminating whether it is being deleted ({@code metadata.deletionTimestamp} set): it may
+     *                    still look ready, but is no base for a new snapshot and no restore point
      */
     record SnapshotState(String namespace, String name, String pvcName, Map<String, String> labels,
                          Map<String, String> annotations, Instant created, boolean readyToUse, String contentName,
-                         String error) {
+                         String error, boolean terminating) {
 
         public String label(String key) {
             return labels == null ? null : labels.get(key);

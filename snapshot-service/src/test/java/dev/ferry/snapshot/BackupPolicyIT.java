@@ -116,6 +116,9 @@ class BackupPolicyIT {
                 r -> r.text().contains("\"policy\":\"nightly\"") && r.text().contains(namespace), 3, Duration.ofSeconds(3));
         assertThat(all).hasSize(2);
         assertThat(snapshots(namespace)).hasSize(2);
+        assertThat(client().genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOTS).inNamespace(namespace).list().getItems())
+                .as("retention knows the policy's snapshots by its namespace and name")
+                .allSatisfy(s -> assertThat(s.getMetadata().getAnnotations()).containsEntry(FerryLabels.POLICY_REF, namespace + "/nightly"));
         assertThat(getPolicy(namespace, "nightly").<String>get("status", "lastBackupId")).isEqualTo(backupId);
     }
 
@@ -127,6 +130,10 @@ class BackupPolicyIT {
         createPolicy(namespace, "odd-selector", Map.of("schedule", "* * * * *", "keep", 1, "selector",
                 Map.of("matchExpressions", List.of(Map.of("key", "app", "operator", "Exists", "values", List.of("erp"))))));
 
+        createPolicy(namespace, "manual", Map.of("schedule", "* * * * *", "keep", 1));
+        GenericKubernetesResource manual = awaitPolicy(namespace, "manual", p -> condition(p, "Ready") != null);
+        assertThat(condition(manual, "Ready")).containsEntry("status", "False").containsEntry("reason", "InvalidSpec");
+        assertThat((String) condition(manual, "Ready").get("message")).contains("reserved for one-off backups");
         GenericKubernetesResource typo = awaitPolicy(namespace, "typo", p -> condition(p, "Ready") != null);
         assertThat(condition(typo, "Ready")).containsEntry("status", "False").containsEntry("reason", "InvalidSpec");
         assertThat((String) condition(typo, "Ready").get("message")).contains("61 * * * *");
@@ -139,7 +146,7 @@ class BackupPolicyIT {
                 .body("valid", org.hamcrest.Matchers.equalTo(false))
                 .body("problems[0]", org.hamcrest.Matchers.containsString("not a valid cron expression"));
         given().get("/api/v1/policies?namespace=" + namespace).then().statusCode(200)
-                .body("name", org.hamcrest.Matchers.containsInAnyOrder("typo", "odd-selector"));
+                .body("name", org.hamcrest.Matchers.containsInAnyOrder("typo", "odd-selector", "manual"));
         given().get("/api/v1/policies/" + namespace + "/no-such-policy").then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("type", org.hamcrest.Matchers.equalTo("https://ferry.dev/problems/policy-not-found"));
@@ -149,6 +156,7 @@ class BackupPolicyIT {
         sleep(QUIET);
         assertThat(getPolicy(namespace, "odd-selector").<Object>get("status", "lastScheduleTime")).isNull();
         assertThat(getPolicy(namespace, "typo").<Object>get("status", "lastBackupId")).isNull();
+        assertThat(getPolicy(namespace, "manual").<Object>get("status", "lastScheduleTime")).isNull();
         assertThat(snapshots(namespace)).isEmpty();
     }
 

@@ -113,10 +113,10 @@ public interface SnapshotConfig {
 
         /**
          * Whether a policy may back up another namespace than its own ({@code spec.namespace}).
-         * Default true; on a cluster shared by tenants set it to false, or else whoever may create a
-         * BackupPolicy anywhere may snapshot (and, by retention, delete snapshots in) any namespace.
+         * Default false: with true, whoever may create a BackupPolicy anywhere may snapshot any
+         * namespace (retention still deletes only that policy's own snapshots there).
          */
-        @WithDefault("true")
+        @WithDefault("false")
         boolean crossNamespace();
 
         /** How long the first look waits for the BackupPolicy informer's initial list. Default 30s. */
@@ -142,5 +142,13 @@ public interface SnapshotConfig {
         /** How many REST- or policy-started runs execute at once; more wait in line. Default 4. */
         @WithDefault("4")
         int maxConcurrent();
+
+        /**
+         * How long a finished run (completed or failed, or waiting for downstream news for longer
+         * than {@code ferry.retention.unknown-export-grace}) stays in memory after its last change;
+         * later it is rebuilt from its VolumeSnapshots when asked for. Default 24h.
+         */
+        @WithDefault("24h")
+        Duration keepFinished();
     }
 }

@@ -91,7 +91,8 @@ public class KubeVolumeSnapshotter implements VolumeSnapshotter {
                 metadata.getLabels() == null ? Map.of() : Map.copyOf(metadata.getLabels()),
                 metadata.getAnnotations() == null ? Map.of() : Map.copyOf(metadata.getAnnotations()),
                 created(snapshot), Boolean.TRUE.equals(value(snapshot, "status", "readyToUse")),
-                string(snapshot, "status", "boundVolumeSnapshotContentName"), string(snapshot, "status", "error", "message"));
+                string(snapshot, "status", "boundVolumeSnapshotContentName"), string(snapshot, "status", "error", "message"),
+                metadata.getDeletionTimestamp() != null);
     }
 
     private static Instant created(GenericKubernetesResource snapshot) {

@@ -2,6 +2,7 @@ package dev.ferry.snapshot.policy;
 
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.snapshot.BackupService;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,9 @@ public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, St
         Map<String, ?> s = spec == null ? Map.of() : spec;
         if (spec == null) {
             problems.add("spec is required");
+        }
+        if (BackupService.MANUAL_POLICY.equals(ref.name())) {
+            problems.add("the name '" + BackupService.MANUAL_POLICY + "' is reserved for one-off backups; give the policy another name");
         }
 
         String namespace = text(s, "namespace", problems);

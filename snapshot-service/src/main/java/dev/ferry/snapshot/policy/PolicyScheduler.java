@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -37,7 +38,8 @@ import org.jboss.logging.MDC;
  * invalid one gets condition {@code Ready=False/InvalidSpec} and never runs; a valid one that is due
  * ({@link PolicySchedule}) starts one backup through the same {@link BackupService} path as REST,
  * under a backupId derived from the policy and the fire time, records the fire time and backupId in
- * the policy's status before the snapshots are taken, and applies the policy's retention when the
+ * the policy's status before the run is started (a run whose status cannot be written is not
+ * started; the next tick tries again), and applies the policy's retention when the
  * run's snapshots are done. A policy whose previous run is still taking snapshots waits (its fire
  * times coalesce into one run).
  */
@@ -154,36 +156,66 @@ public class PolicyScheduler {
                     policy.ref(), previous.backupId());
             due = Optional.empty();
         }
-        if (due.isPresent()) {
-            next = start(policy, due.get(), next, now);
-        }
         next = next.withNext(policy.suspend() ? null : policy.schedule().nextFireAfter(now).orElse(null));
-        if (!next.sameAs(seen)) {
+        if (due.isPresent()) {
+            start(policy, due.get(), next, now);
+        } else if (!next.sameAs(seen)) {
             write(policy.ref(), next);
         }
     }
 
-    private PolicyStatus start(BackupPolicy policy, Instant slot, PolicyStatus status, Instant now) {
+    /**
+     * Accepts the run of a fire time, records it in the policy's status, and only then starts it: a
+     * run whose status write fails is dropped (the next tick, still seeing the fire time as due,
+     * accepts it again under the same backupId). A refused run's status is written the same way.
+     */
+    private void start(BackupPolicy policy, Instant slot, PolicyStatus status, Instant now) {
         String backupId = PolicyBackupIds.of(policy.ref(), slot);
         MDC.put("backupId", backupId);
         try {
-            BackupService.Accepted accepted = backups.accept(request(policy, backupId, now));
-            BackupRun run = accepted.run();
-            active.put(key(policy.ref()), run);
-            if (accepted.isNew()) {
-                LOG.infof("BackupPolicy %s starts backup %s of %d PVC(s) for its fire time %s", policy.ref(), backupId, run.volumeCount(), slot);
-                backups.executeInBackground(run, () -> retention.afterRun(policy, run));
-            } else {
-                LOG.infof("BackupPolicy %s: backup %s of fire time %s is already known (%s)", policy.ref(), backupId, slot, run.state());
+            BackupService.Accepted accepted;
+            try {
+                accepted = backups.accept(request(policy, backupId, now), policy.ref().key());
+            } catch (BackupRejected e) {
+                String message = e.getMessage() + (e.details().isEmpty() ? "" : " " + String.join("; ", e.details()));
+                LOG.warnf("BackupPolicy %s: the run for fire time %s was refused: %s: %s", policy.ref(), slot, e.code(), message);
+                metrics.counter("ferry.snapshot.policy.runs", "outcome", "refused").increment();
+                write(policy.ref(), status.withRun(slot, null).with(condition(PolicyCondition.SCHEDULED, false, e.code(), message, policy,
+                        now)));
+                return;
             }
+            BackupRun run = accepted.run();
+            PolicyStatus started = status.withRun(slot, backupId).with(condition(PolicyCondition.SCHEDULED, true, "BackupStarted",
+                    "Backup " + backupId + " of " + run.volumeCount() + " PVC(s) for the fire time " + slot + ".", policy, now));
+            if (!accepted.isNew()) {
+                LOG.infof("BackupPolicy %s: backup %s of fire time %s is already known (%s)", policy.ref(), backupId, slot, run.state());
+                active.put(key(policy.ref()), run);
+                write(policy.ref(), started);
+                return;
+            }
+            boolean written;
+            try {
+                written = write(policy.ref(), started);
+            } catch (RuntimeException e) {
+                backups.discard(run);
+                LOG.errorf(e, "BackupPolicy %s: the status of backup %s could not be written, so it is not started; the next tick"
+                        + " tries again", policy.ref(), backupId);
+                return;
+            }
+            if (!written) {
+                backups.discard(run);
+                return;
+            }
+            try {
+                backups.executeInBackground(run, () -> retention.afterRun(policy, run));
+            } catch (RejectedExecutionException e) {
+                // Shutting down: nothing runs it now; a restart finds the status and the same backupId.
+                backups.discard(run);
+                throw e;
+            }
+            active.put(key(policy.ref()), run);
+            LOG.infof("BackupPolicy %s started backup %s of %d PVC(s) for its fire time %s", policy.ref(), backupId, run.volumeCount(), slot);
             metrics.counter("ferry.snapshot.policy.runs", "outcome", "started").increment();
-            return status.withRun(slot, backupId).with(condition(PolicyCondition.SCHEDULED, true, "BackupStarted", "Backup " + backupId
-                    + " of " + run.volumeCount() + " PVC(s) for the fire time " + slot + ".", policy, now));
-        } catch (BackupRejected e) {
-            String message = e.getMessage() + (e.details().isEmpty() ? "" : " " + String.join("; ", e.details()));
-            LOG.warnf("BackupPolicy %s: the run for fire time %s was refused: %s: %s", policy.ref(), slot, e.code(), message);
-            metrics.counter("ferry.snapshot.policy.runs", "outcome", "refused").increment();
-            return status.withRun(slot, null).with(condition(PolicyCondition.SCHEDULED, false, e.code(), message, policy, now));
         } finally {
             MDC.remove("backupId");
         }
@@ -229,16 +261,26 @@ public class PolicyScheduler {
             throw new BackupRejected(Reason.TARGET_NOT_ALLOWED, "The policy's target lacks a region, resource group or staging"
                     + " account and ferry.target.* does not supply it.");
         }
-        ArmResourceId accountId = ArmResourceId.parse(account);
+        ArmResourceId accountId;
+        try {
+            accountId = ArmResourceId.parse(account);
+        } catch (IllegalArgumentException e) {
+            // The policy's own id was checked when it was read: this is ferry.target.staging-storage-account-id.
+            throw new BackupRejected(Reason.TARGET_NOT_ALLOWED, "The staging account id '" + account + "' (ferry.target."
+                    + "staging-storage-account-id) is not an Azure resource id: " + e.getMessage());
+        }
         String subscription = defaults.subscriptionId().orElse(accountId.subscriptionId());
         return new DrTarget(region.toLowerCase(Locale.ROOT), subscription, group, accountId);
     }
 
-    private void write(PolicyRef ref, PolicyStatus status) {
-        written.put(key(ref), new Written(status.lastScheduleTime(), status));
+    /** Writes the status and, once the API server has it, remembers it; returns false if the policy is gone. */
+    private boolean write(PolicyRef ref, PolicyStatus status) {
         if (!policies.writeStatus(ref, status)) {
             LOG.debugf("BackupPolicy %s is gone; its status was not written", ref);
+            return false;
         }
+        written.put(key(ref), new Written(status.lastScheduleTime(), status));
+        return true;
     }
 
     private static PolicyCondition condition(String type, boolean status, String reason, String message, BackupPolicy policy,

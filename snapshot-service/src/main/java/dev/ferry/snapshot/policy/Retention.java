@@ -23,7 +23,8 @@ import org.jboss.logging.MDC;
 /**
  * A policy's retention, after each of its runs: per PVC of the run, keeps the policy's newest
  * {@code keep} VolumeSnapshots and deletes the older ones ({@link RetentionPlan} decides), never a
- * snapshot without Ferry's labels and never one a running export still needs. What the backup runs
+ * snapshot without Ferry's labels, never one of another policy (matched by namespace and name, see
+ * {@link FerryLabels#POLICY_REF}) and never one a running export still needs. What the backup runs
  * know of each volume's downstream progress tells which exports still run.
  */
 @ApplicationScoped
@@ -51,7 +52,7 @@ public class Retention {
         for (Claim claim : run.claims()) {
             MDC.put("volume", claim.namespace() + "/" + claim.name());
             try {
-                apply(policy.ref().name(), policy.keep(), claim.namespace(), claim.uid());
+                apply(policy.ref().key(), policy.keep(), claim.namespace(), claim.uid());
             } catch (RuntimeException e) {
                 LOG.errorf(e, "retention of policy %s could not finish for PVC %s/%s; the next run tries again", policy.ref(),
                         claim.namespace(), claim.name());
@@ -62,10 +63,15 @@ public class Retention {
         }
     }
 
-    /** Applies a policy's retention to one PVC's snapshots; returns the plan it carried out. */
+    /**
+     * Applies a policy's retention to one PVC's snapshots; returns the plan it carried out.
+     *
+     * @param policy the policy as {@code <namespace>/<name>} ({@link PolicyRef#key()})
+     */
     public RetentionPlan apply(String policy, int keep, String namespace, String pvcUid) {
+        // A snapshot being deleted is neither a restore point nor a base any more: out of the count.
         List<SnapshotState> history = snapshotter.list(namespace, Map.of(FerryLabels.MANAGED_BY, FerryLabels.MANAGED_BY_VALUE,
-                FerryLabels.PVC_UID, pvcUid));
+                FerryLabels.PVC_UID, pvcUid)).stream().filter(s -> !s.terminating()).toList();
         Map<String, SnapshotState> byName = history.stream().collect(Collectors.toMap(SnapshotState::name, Function.identity(), (a, b) -> a));
         RetentionPlan plan = RetentionPlan.plan(history.stream().map(this::entry).toList(), policy, keep);
         plan.protect().forEach((name, why) -> {
@@ -90,25 +96,42 @@ public class Retention {
     private RetentionPlan.Entry entry(SnapshotState snapshot) {
         RetentionPlan.Readiness readiness = snapshot.error() != null ? RetentionPlan.Readiness.FAILED
                 : snapshot.readyToUse() ? RetentionPlan.Readiness.READY : RetentionPlan.Readiness.IN_PROGRESS;
-        String policy = snapshot.annotation(FerryLabels.POLICY) != null ? snapshot.annotation(FerryLabels.POLICY)
-                : snapshot.label(FerryLabels.POLICY);
+        String policy = policyRef(snapshot);
         String pvcUid = snapshot.label(FerryLabels.PVC_UID);
         String backupId = snapshot.label(FerryLabels.BACKUP_ID);
         Optional<BackupRun> run = backupId == null ? Optional.empty() : runs.inMemory(backupId);
         Optional<VolumeState> state = run.flatMap(r -> r.volumeState(pvcUid));
+        Instant taken = snapshot.created() != null ? snapshot.created() : BackupRuns.requestedAt(snapshot);
+        boolean withinGrace = taken.plus(config.retention().unknownExportGrace()).isAfter(clock.instant());
         boolean running;
         if (state.isPresent() && !(run.get().isRebuilt() && state.get() == VolumeState.TAKEN)) {
             running = switch (state.get()) {
-                case PENDING, SNAPSHOTTING, TAKEN -> true;
+                case PENDING, SNAPSHOTTING -> true;
+                // Its downstream event may never come (lost, or the export gave up silently): not forever.
+                case TAKEN -> withinGrace;
                 case EXPORTED, RECREATED, FAILED -> false;
             };
         } else {
-            // Progress not seen by this replica (a restart, another replica): assume a recent one still exports.
-            Instant taken = snapshot.created() != null ? snapshot.created() : BackupRuns.requestedAt(snapshot);
-            running = readiness == RetentionPlan.Readiness.READY
-                    && taken.plus(config.retention().unknownExportGrace()).isAfter(clock.instant());
+            // Progress not seen by this replica (a restart, another replica): assume a recent one still
+            // exports, and one still being taken will export (so the base it will pick stays).
+            running = readiness != RetentionPlan.Readiness.FAILED && withinGrace;
         }
         String previous = run.flatMap(r -> r.previousVolumeSnapshot(pvcUid)).orElse(null);
         return new RetentionPlan.Entry(snapshot.name(), policy, BackupRuns.requestedAt(snapshot), readiness, running, previous);
+    }
+
+    /**
+     * The policy whose retention manages a snapshot, as {@code <namespace>/<name>}: its
+     * {@code ferry.dev/policy-ref}, or for a snapshot made before that annotation existed, its own
+     * namespace and its {@code ferry.dev/policy} (so only a policy of that namespace owns it).
+     */
+    static String policyRef(SnapshotState snapshot) {
+        String ref = snapshot.annotation(FerryLabels.POLICY_REF);
+        if (ref != null) {
+            return ref;
+        }
+        String name = snapshot.annotation(FerryLabels.POLICY) != null ? snapshot.annotation(FerryLabels.POLICY)
+                : snapshot.label(FerryLabels.POLICY);
+        return name == null ? null : snapshot.namespace() + "/" + name;
     }
 }

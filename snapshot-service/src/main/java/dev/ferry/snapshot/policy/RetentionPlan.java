@@ -29,7 +29,8 @@ public record RetentionPlan(List<String> keep, List<String> delete, Map<String, 
     /**
      * One VolumeSnapshot of the PVC.
      *
-     * @param policy        the policy that made it ({@code manual} for one-off backups)
+     * @param policy        the policy whose retention manages it, as {@code <namespace>/<name>} (for a one-off
+     *                        backup {@code <namespace>/manual}, which no policy is)
      * @param requestedAt   when its backup was requested: the order of the PVC's history
      * @param exportRunning whether its volume is still on its way to region B (taken, not yet exported, recreated or failed)
      * @param previous      the VolumeSnapshot that is the base of its incremental export, if known
@@ -44,7 +45,8 @@ public record RetentionPlan(List<String> keep, List<String> delete, Map<String, 
     /**
      * Plans the retention of one PVC's snapshots for a policy.
      *
-     * @param history every Ferry VolumeSnapshot of the PVC, of any policy
+     * @param history every Ferry VolumeSnapshot of the PVC, of any policy, except those being deleted
+     * @param policy  the policy as {@code <namespace>/<name>}
      */
     public static RetentionPlan plan(List<Entry> history, String policy, int keep) {
         if (keep < 1) {

@@ -31,6 +31,14 @@ class BackupPolicyTest {
     }
 
     @Test
+    void theNameOfOneOffBackupsIsReserved() {
+        BackupPolicy policy = BackupPolicy.read(new PolicyRef("ops", "manual", "uid-2"), 1, java.time.Instant.EPOCH,
+                Map.of("schedule", "0 2 * * *", "keep", 1), PolicyStatus.EMPTY);
+        assertThat(policy.isValid()).isFalse();
+        assertThat(policy.problems()).anySatisfy(p -> assertThat(p).contains("'manual' is reserved"));
+    }
+
+    @Test
     void defaultsAreThePolicysNamespaceEveryPvcAndVhdFull() {
         BackupPolicy policy = read(Map.of("schedule", "*/15 * * * *", "keep", 1));
         assertThat(policy.isValid()).isTrue();

@@ -1,0 +1,205 @@
+package dev.ferry.snapshot.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.events.SnapshotTaken;
+import dev.ferry.events.StepFailed;
+import dev.ferry.snapshot.BackupEvents;
+import dev.ferry.snapshot.BackupRun;
+import dev.ferry.snapshot.BackupRuns;
+import dev.ferry.snapshot.BackupService;
+import dev.ferry.snapshot.Claim;
+import dev.ferry.snapshot.ClusterVolumes;
+import dev.ferry.snapshot.InMemoryVolumeSnapshotter;
+import dev.ferry.snapshot.SnapshotConfigs;
+import dev.ferry.snapshot.config.SnapshotConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The scheduler's order of things for a due policy: accept, write the status, then start; and its refusals. */
+class PolicySchedulerTest {
+
+    private static final Instant SLOT = Instant.parse("2026-03-01T02:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(SLOT.plusSeconds(30), ZoneOffset.UTC);
+    private static final PolicyRef REF = new PolicyRef("shop", "nightly", "1f2e3d4c-0000-4000-8000-000000000000");
+    private static final String BACKUP_ID = PolicyBackupIds.of(REF, SLOT);
+
+    private final InMemoryVolumeSnapshotter snapshotter = new InMemoryVolumeSnapshotter();
+    private final Policies policies = new Policies();
+
+    @Test
+    void aRunWhoseStatusCannotBeWrittenIsNotStartedAndTheNextTickStartsIt() {
+        Fixture f = new Fixture(SnapshotConfigs.of(Map.of()), false);
+        policies.all.add(due(Map.of("schedule", "0 2 * * *", "keep", 1)));
+        policies.failingWrites.set(1);
+
+        f.scheduler.tick();
+
+        assertThat(policies.written).isEmpty();
+        assertThat(f.runs.inMemory(BACKUP_ID)).as("the run is dropped with its status").isEmpty();
+        assertThat(snapshotter.created).isEmpty();
+
+        f.scheduler.tick();
+
+        assertThat(policies.written).singleElement().satisfies(status -> {
+            assertThat(status.lastScheduleTime()).isEqualTo(SLOT);
+            assertThat(status.lastBackupId()).isEqualTo(BACKUP_ID);
+            assertThat(status.condition(PolicyCondition.SCHEDULED).reason()).isEqualTo("BackupStarted");
+        });
+        awaitCreated(1);
+    }
+
+    @Test
+    void aBadConfiguredStagingAccountIdIsATargetRefusalInTheStatus() {
+        Fixture f = new Fixture(SnapshotConfigs.of(Map.of("ferry.target.staging-storage-account-id", "not-an-arm-id")), false);
+        policies.all.add(due(Map.of("schedule", "0 2 * * *", "keep", 1, "target", Map.of("region", "westus", "resourceGroup", "dr"))));
+
+        f.scheduler.tick();
+
+        assertThat(policies.written).singleElement().satisfies(status -> {
+            assertThat(status.lastScheduleTime()).isEqualTo(SLOT);
+            assertThat(status.lastBackupId()).as("a refused run has no backup").isNotEqualTo(BACKUP_ID);
+            assertThat(status.condition(PolicyCondition.SCHEDULED).status()).isEqualTo("False");
+            assertThat(status.condition(PolicyCondition.SCHEDULED).reason()).isEqualTo("TargetNotAllowed");
+            assertThat(status.condition(PolicyCondition.SCHEDULED).message()).contains("not-an-arm-id");
+        });
+    }
+
+    @Test
+    void aBadConfiguredStagingAccountIdIsATargetRefusalAlsoForAPolicyWithoutTarget() {
+        Fixture f = new Fixture(SnapshotConfigs.of(Map.of("ferry.target.staging-storage-account-id", "not-an-arm-id")), false);
+        policies.all.add(due(Map.of("schedule", "0 2 * * *", "keep", 1)));
+
+        f.scheduler.tick();
+
+        assertThat(policies.written).singleElement()
+                .satisfies(status -> assertThat(status.condition(PolicyCondition.SCHEDULED).reason()).isEqualTo("TargetNotAllowed"));
+    }
+
+    @Test
+    void aRunRejectedAtShutdownIsDropped() {
+        Fixture f = new Fixture(SnapshotConfigs.of(Map.of()), true);
+        policies.all.add(due(Map.of("schedule", "0 2 * * *", "keep", 1)));
+
+        f.scheduler.tick();
+
+        assertThat(f.runs.inMemory(BACKUP_ID)).isEmpty();
+    }
+
+    @Test
+    void byDefaultAPolicyMayNotBackUpAnotherNamespace() {
+        Fixture f = new Fixture(SnapshotConfigs.of(Map.of()), false);
+        policies.all.add(BackupPolicy.read(new PolicyRef("ops", "nightly", "uid-ops"), 1, SLOT.minus(Duration.ofDays(30)),
+                Map.of("namespace", "shop", "schedule", "0 2 * * *", "keep", 1), PolicyStatus.EMPTY));
+
+        f.scheduler.tick();
+
+        assertThat(policies.written).singleElement().satisfies(status -> {
+            assertThat(status.condition(PolicyCondition.READY).reason()).isEqualTo("InvalidSpec");
+            assertThat(status.condition(PolicyCondition.READY).message()).contains("ferry.policies.cross-namespace=false");
+        });
+        assertThat(snapshotter.created).isEmpty();
+    }
+
+    /** A policy created a month ago that last ran the day before: due for {@link #SLOT}. */
+    private static BackupPolicy due(Map<String, ?> spec) {
+        return BackupPolicy.read(REF, 1, SLOT.minus(Duration.ofDays(30)), spec,
+                PolicyStatus.EMPTY.withRun(SLOT.minus(Duration.ofDays(1)), "nightly-earlier"));
+    }
+
+    private void awaitCreated(int count) {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (snapshotter.created.size() < count && Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        assertThat(snapshotter.created).hasSize(count);
+    }
+
+    /** The scheduler with a real BackupService over in-memory fakes. */
+    private final class Fixture {
+        final BackupRuns runs;
+        final PolicyScheduler scheduler;
+
+        Fixture(SnapshotConfig config, boolean shuttingDown) {
+            SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+            runs = new BackupRuns(snapshotter, config, CLOCK);
+            ClusterVolumes volumes = new ClusterVolumes() {
+                @Override
+                public boolean namespaceExists(String namespace) {
+                    return true;
+                }
+
+                @Override
+                public List<Claim> claims(String namespace, Map<String, String> labelSelector) {
+                    return List.of(RetentionTest.claim());
+                }
+
+                @Override
+                public Optional<Claim> claim(String namespace, String name) {
+                    return Optional.of(RetentionTest.claim());
+                }
+            };
+            BackupEvents events = new BackupEvents() {
+                @Override
+                public void snapshotTaken(SnapshotTaken event) {
+                }
+
+                @Override
+                public void stepFailed(StepFailed event) {
+                }
+            };
+            BackupService backups = new BackupService(config, volumes, snapshotter, id -> Optional.empty(), runs, events, metrics, CLOCK) {
+                @Override
+                public void executeInBackground(BackupRun run, Runnable after) {
+                    if (shuttingDown) {
+                        throw new RejectedExecutionException("shutting down");
+                    }
+                    super.executeInBackground(run, after);
+                }
+            };
+            scheduler = new PolicyScheduler(policies, backups, volumes, new Retention(snapshotter, runs, config, metrics, CLOCK), config,
+                    metrics, CLOCK);
+        }
+    }
+
+    /** BackupPolicies in a list; status writes are recorded, and the first {@code failingWrites} fail. */
+    private static final class Policies implements BackupPolicies {
+        final List<BackupPolicy> all = new CopyOnWriteArrayList<>();
+        final List<PolicyStatus> written = new CopyOnWriteArrayList<>();
+        final AtomicInteger failingWrites = new AtomicInteger();
+
+        @Override
+        public List<BackupPolicy> list() {
+            return all;
+        }
+
+        @Override
+        public Optional<BackupPolicy> find(String namespace, String name) {
+            return all.stream().filter(p -> p.ref().namespace().equals(namespace) && p.ref().name().equals(name)).findFirst();
+        }
+
+        @Override
+        public boolean writeStatus(PolicyRef policy, PolicyStatus status) {
+            if (failingWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("409 Conflict: the object has been modified");
+            }
+            written.add(status);
+            return true;
+        }
+    }
+}
