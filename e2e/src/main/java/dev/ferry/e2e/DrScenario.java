@@ -67,29 +67,37 @@ final class DrScenario {
         String backupId = accepted.path("backupId").asText();
         progress.accept("backup " + backupId + " of namespace " + app.namespace() + " requested");
         Map<String, String> shown = new HashMap<>();
-        JsonNode run = awaitState(() -> snapshots.get("/api/v1/backups/" + backupId).body(), view -> {
-            for (JsonNode volume : view.path("volumes")) {
-                String pvc = volume.path("pvc").asText();
-                String state = volume.path("state").asText();
-                if (!state.equals(shown.put(pvc, state))) {
-                    progress.accept(String.format("  %-14s %-12s %s", pvc, state, detail(volume, backupId)));
+        JsonNode run;
+        try (ProgressFollower follower = new ProgressFollower(stack.bootstrapServers(), backupId, progress)) {
+            run = awaitState(() -> snapshots.get("/api/v1/backups/" + backupId).body(), view -> {
+                for (JsonNode volume : view.path("volumes")) {
+                    String pvc = volume.path("pvc").asText();
+                    String state = volume.path("state").asText();
+                    if (!state.equals(shown.put(pvc, state))) {
+                        progress.accept(String.format("  %-14s %-12s %s", pvc, state, detail(volume, backupId)));
+                    }
                 }
-            }
-            String state = view.path("state").asText();
-            if (state.equals("FAILED") || state.equals("PARTIALLY_FAILED")) {
-                throw new IllegalStateException("backup " + backupId + " " + state + ": " + view);
-            }
-            return state.equals("COMPLETED");
-        }, "backup " + backupId + " to reach region B");
+                String state = view.path("state").asText();
+                if (state.equals("FAILED") || state.equals("PARTIALLY_FAILED")) {
+                    throw new IllegalStateException("backup " + backupId + " " + state + ": " + view);
+                }
+                return state.equals("COMPLETED");
+            }, "backup " + backupId + " to reach region B");
+        }
         Api restores = stack.restoreService();
         awaitState(() -> restores.get("/api/v1/restore-points/" + backupId).body(), point -> point.path("complete").asBoolean(false),
                 "restore point " + backupId + " to be complete in the catalog");
         Instant complete = Instant.now();
         Duration wall = Duration.ofNanos(System.nanoTime() - started);
 
-        int count = run.path("volumes").size();
-        List<VhdExported> exported = events(Topics.VHD_EXPORTED, count, VhdExported.class, backupId);
-        List<SnapshotRecreated> recreated = events(Topics.SNAPSHOT_RECREATED, count, SnapshotRecreated.class, backupId);
+        List<VhdExported> exported = new ArrayList<>();
+        List<SnapshotRecreated> recreated = new ArrayList<>();
+        // One event of each kind per volume (a redelivery may have sent one twice): asked for by the PVC's uid.
+        for (JsonNode volume : run.path("volumes")) {
+            String uid = volume.path("pvcUid").asText();
+            exported.addAll(events(Topics.VHD_EXPORTED, 1, VhdExported.class, backupId, uid));
+            recreated.addAll(events(Topics.SNAPSHOT_RECREATED, 1, SnapshotRecreated.class, backupId, uid));
+        }
         List<VolumeFigures> figures = new ArrayList<>();
         Instant takenAt = null;
         for (VhdExported vhd : exported) {

@@ -26,6 +26,8 @@ public final class LocalDrRun {
     public static void main(String[] args) {
         // Kafka's and the mocks' clients log at INFO; the run's own lines are what a user reads.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // The progress follower may ask for its topic before the first export creates it: not worth a warning.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
         Options options;
         try {
