@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** One restore: what was asked, what it resolved to, and how far it got. Safe to read from any thread. */
 public final class RestoreRun {
@@ -18,6 +19,7 @@ public final class RestoreRun {
     private final RestorePoint point;
     private final String targetNamespace;
     private final Map<Integer, String> storageClasses;
+    private final Set<String> firstConsumerClasses;
     private final Instant startedAt;
     private State state = State.ACCEPTED;
     private List<RestoredVolume> volumes = List.of();
@@ -26,11 +28,12 @@ public final class RestoreRun {
     private String error;
 
     RestoreRun(RestoreRequested request, RestorePoint point, String targetNamespace, Map<Integer, String> storageClasses,
-               Instant startedAt) {
+               Set<String> firstConsumerClasses, Instant startedAt) {
         this.request = request;
         this.point = point;
         this.targetNamespace = targetNamespace;
         this.storageClasses = Map.copyOf(storageClasses);
+        this.firstConsumerClasses = Set.copyOf(firstConsumerClasses);
         this.startedAt = startedAt;
     }
 
@@ -53,6 +56,11 @@ public final class RestoreRun {
     /** The DR storage class of each volume, by volume index. */
     public Map<Integer, String> storageClasses() {
         return storageClasses;
+    }
+
+    /** The DR storage classes of the restore that bind on first consumer: their PVCs are ready once created. */
+    public Set<String> firstConsumerClasses() {
+        return firstConsumerClasses;
     }
 
     public Instant startedAt() {

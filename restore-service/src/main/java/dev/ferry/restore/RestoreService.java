@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 
@@ -103,7 +105,7 @@ public class RestoreService {
         }
         RestorePoint point;
         String target;
-        Map<Integer, String> classes;
+        Classes classes;
         try {
             point = resolve(request);
         } catch (RestoreRefused e) {
@@ -136,7 +138,7 @@ public class RestoreService {
             view.release(point.id());
             throw unavailable(e);
         }
-        RestoreRun run = new RestoreRun(request, point, target, classes, received);
+        RestoreRun run = new RestoreRun(request, point, target, classes.byVolume(), classes.firstConsumer(), received);
         synchronized (this) {
             if (runs.containsKey(request.restoreId())) {
                 view.release(point.id());
@@ -220,14 +222,19 @@ public class RestoreService {
                 + "restore point in the catalog"));
     }
 
-    private Map<Integer, String> storageClasses(RestorePoint point, Map<String, String> map) {
+    /** The DR storage class of each volume, and which of those classes bind on first consumer. */
+    private record Classes(Map<Integer, String> byVolume, Set<String> firstConsumer) {
+    }
+
+    /** Maps each volume's class and reads each class once: it must exist, and its binding mode tells when a PVC is ready. */
+    private Classes storageClasses(RestorePoint point, Map<String, String> map) {
         Map<Integer, String> classes = new HashMap<>();
         List<String> missing = new ArrayList<>();
-        Map<String, Boolean> exists = new HashMap<>();
+        Map<String, Optional<String>> modes = new HashMap<>();
         for (CatalogEntry entry : point.volumes()) {
             String source = entry.volume().pvc().storageClassName();
             String target = map == null ? source : map.getOrDefault(source, source);
-            if (!exists.computeIfAbsent(target, name -> cluster.storageClassBindingMode(name).isPresent())) {
+            if (modes.computeIfAbsent(target, cluster::storageClassBindingMode).isEmpty()) {
                 String why = target.equals(source) ? "storage class " + target + " (PVC " + entry.volume().pvc().name()
                         + ") does not exist on the DR cluster; map it in storageClassMap"
                         : "storage class " + target + " (mapped from " + source + ") does not exist on the DR cluster";
@@ -240,7 +247,13 @@ public class RestoreService {
         if (!missing.isEmpty()) {
             throw new RestoreRefused(Reason.STORAGE_CLASS_NOT_FOUND, String.join("; ", missing), missing);
         }
-        return classes;
+        Set<String> firstConsumer = new HashSet<>();
+        modes.forEach((name, mode) -> {
+            if (mode.filter("WaitForFirstConsumer"::equals).isPresent()) {
+                firstConsumer.add(name);
+            }
+        });
+        return new Classes(classes, firstConsumer);
     }
 
     private void checkConflicts(RestorePoint point, String target, String restoreId) {
@@ -301,7 +314,6 @@ public class RestoreService {
     private List<RestoredVolume> awaitClaims(RestoreRun run) {
         Duration timeout = config.restore().bindTimeout();
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, String> bindingModes = new HashMap<>();
         while (true) {
             List<RestoredVolume> restored = new ArrayList<>();
             List<String> waiting = new ArrayList<>();
@@ -312,8 +324,7 @@ public class RestoreService {
                 if (phase.isPresent() && phase.get().equals("Lost")) {
                     throw new RestoreFailed("ClaimLost", "PVC " + run.targetNamespace() + "/" + name + " is Lost");
                 }
-                boolean firstConsumer = "WaitForFirstConsumer".equals(bindingModes.computeIfAbsent(storageClass,
-                        c -> cluster.storageClassBindingMode(c).orElse("")));
+                boolean firstConsumer = run.firstConsumerClasses().contains(storageClass);
                 if (phase.isPresent() && (phase.get().equals("Bound") || firstConsumer)) {
                     restored.add(new RestoredVolume(name, entry.snapshotId(), storageClass,
                             Math.max(entry.volume().pvc().requestedBytes(), entry.sizeBytes()), phase.get().equals("Bound") ? "Bound" : "Pending"));
