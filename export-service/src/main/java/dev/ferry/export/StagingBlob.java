@@ -31,11 +31,13 @@ public interface StagingBlob {
      * A Put Page of {@code data[0..length)} that starts before the data is all there: it sends bytes as
      * {@link PagesWhileFilled#filled} says they are final. Nothing is written unless all {@code length}
      * bytes are sent (Put Page is all or nothing). This default does not overlap: it makes one
-     * {@link #putPages} call in {@link PagesWhileFilled#await} once the data is complete.
+     * {@link #putPages} call in {@link PagesWhileFilled#awaitRelease} once the data is complete.
      */
     default PagesWhileFilled putPagesWhileFilled(long offset, byte[] data, int length) {
         return new PagesWhileFilled() {
             private volatile int filled;
+            private boolean written;
+            private StorageCallFailed failure;
 
             @Override
             public void filled(int bytes) {
@@ -48,11 +50,27 @@ public interface StagingBlob {
             }
 
             @Override
-            public void await() {
+            public synchronized void awaitRelease() {
+                if (written || filled != length) {
+                    return;
+                }
+                written = true;
+                try {
+                    putPages(offset, data, length);
+                } catch (StorageCallFailed e) {
+                    failure = e;
+                }
+            }
+
+            @Override
+            public synchronized void await() {
                 if (filled != length) {
                     throw new IllegalStateException("the data of the Put Page at " + offset + " is not complete");
                 }
-                putPages(offset, data, length);
+                awaitRelease();
+                if (failure != null) {
+                    throw failure;
+                }
             }
         };
     }
@@ -64,22 +82,21 @@ public interface StagingBlob {
         void filled(int bytes);
 
         /**
-         * The data will not be completed: the write fails without writing anything, and once this
-         * returns it no longer reads the buffer. Idempotent; nothing happens after {@link #await}.
+         * The data will not be completed: the write fails without writing anything. Once this returns the
+         * buffer is not read any more. Idempotent; once all the data is sent, it waits until the request
+         * has ended instead.
          */
         void abandon();
 
-        /** Waits for the write once the data is complete; throws {@link StorageCallFailed} like {@link #putPages}. */
-        void await();
-
         /**
-         * Whether the request has ended and no longer reads the buffer. False only after a write that had
-         * to be given up while it still ran (a timeout, an interrupt): the caller must then not refill the
-         * buffer for another chunk.
+         * Waits until the write no longer needs the buffer: all {@code length} bytes are taken into the
+         * request, or the request has ended. The buffer may then be filled again (for another chunk) while
+         * the answer is still to come. Does not throw: a failure is {@link #await}'s to report.
          */
-        default boolean released() {
-            return true;
-        }
+        void awaitRelease();
+
+        /** Waits for the answer once the data is complete; throws {@link StorageCallFailed} like {@link #putPages}. */
+        void await();
     }
 
     /**

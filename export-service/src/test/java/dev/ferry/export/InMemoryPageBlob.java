@@ -41,6 +41,11 @@ public final class InMemoryPageBlob implements SourceBlob, StagingBlob {
         return this;
     }
 
+    /** Forgets the failures still queued. */
+    public synchronized void clearFailures() {
+        failures.clear();
+    }
+
     private void maybeFail(String operation) {
         RuntimeException failure;
         synchronized (this) {

@@ -123,12 +123,7 @@ class VhdExporterIT {
                 .isLessThanOrEqualTo(cellsTouched(written) * CHUNK);
         assertThat(outcome.footer()).isEqualTo(FooterAction.COPIED_FROM_SOURCE);
         StagingBlob blob = bed.staging().blob(request(snapshot, engine, 4).stagingBlobName());
-        for (SparseContent.Range range : written) {
-            for (long at = range.start(); at < range.end(); at += CHUNK) {
-                int length = (int) Math.min(CHUNK, range.end() - at);
-                assertThat(blob.read(at, length)).as("bytes at %d", at).isEqualTo(source.read(at, length));
-            }
-        }
+        assertHoldsTheWrittenBytes(blob, snapshot);
         var sdkBlob = new com.azure.storage.blob.BlobServiceClientBuilder()
                 .connectionString(cloud.storage().connectionString(LocalCloud.DR_STAGING_ACCOUNT)).buildClient()
                 .getBlobContainerClient(StagingBlobName.VHD_CONTAINER).getBlobClient(outcome.blobName().blobName());
@@ -185,6 +180,29 @@ class VhdExporterIT {
         assertThat(faults.served(Faults.Kind.PAGE_RANGES) - rangeFaultsBefore).isEqualTo(1);
         assertThat(outcome.retries()).isGreaterThanOrEqualTo(5);
         assertThat(outcome.bytesMoved()).isGreaterThanOrEqualTo(snapshot.content().writtenBytes());
+        StagingBlob blob = bed.staging().blob(request(snapshot, engine, 4).stagingBlobName());
+        assertHoldsTheWrittenBytes(blob, snapshot);
+        assertRevoked(snapshot);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPutPageRefusedAfterItsDataWasSentIsReadAgainAndWritten() {
+        Snapshot snapshot = sparseSnapshot();
+        Faults faults = cloud.azure().faults();
+        int servedBefore = faults.served(Faults.Kind.PUT_PAGE);
+        // Refused once the front has the whole chunk: by then the worker reads its next chunk into the buffer.
+        faults.inject(Faults.Kind.PUT_PAGE, Faults.Fault.serverBusy(Duration.ofSeconds(1)), 2);
+        faults.inject(Faults.Kind.PUT_PAGE, Faults.Fault.throttle(Duration.ofSeconds(1)), 1);
+
+        ExportOutcome outcome = exporter(QUICK).export(request(snapshot, CopyEngineKind.STREAMING, 2), ProgressListener.NONE,
+                new Cancellation());
+
+        assertThat(faults.served(Faults.Kind.PUT_PAGE) - servedBefore).isEqualTo(3);
+        assertThat(outcome.retries()).isGreaterThanOrEqualTo(3);
+        // Each refused chunk was read once more; nothing else was.
+        assertThat(outcome.bytesRead()).isGreaterThan(outcome.bytesMoved()).isLessThanOrEqualTo(outcome.bytesMoved() + 3 * CHUNK);
+        StagingBlob blob = bed.staging().blob(request(snapshot, CopyEngineKind.STREAMING, 2).stagingBlobName());
+        assertHoldsTheWrittenBytes(blob, snapshot);
         assertRevoked(snapshot);
     }
 
@@ -214,12 +232,7 @@ class VhdExporterIT {
             assertThat(readAgain).isEqualTo(resumed.bytesMoved());
         }
         StagingBlob blob = bed.staging().blob(request(snapshot, engine, 4).stagingBlobName());
-        for (SparseContent.Range range : snapshot.content().writtenRanges(0, GIB)) {
-            for (long at = range.start(); at < range.end(); at += CHUNK) {
-                int length = (int) Math.min(CHUNK, range.end() - at);
-                assertThat(blob.read(at, length)).isEqualTo(snapshot.content().read(at, length));
-            }
-        }
+        assertHoldsTheWrittenBytes(blob, snapshot);
         assertThat(dev.ferry.localcloud.azure.compute.VhdFooter.problem(blob.read(GIB, 512), GIB + 512)).isNull();
         assertRevoked(snapshot);
     }
@@ -271,12 +284,7 @@ class VhdExporterIT {
         ExportOutcome outcome = exporter(QUICK).export(request(snapshot, CopyEngineKind.STREAMING, 2), ProgressListener.NONE,
                 new Cancellation());
         assertThat(outcome.retries()).isGreaterThanOrEqualTo(2);
-        for (SparseContent.Range range : snapshot.content().writtenRanges(0, GIB)) {
-            for (long at = range.start(); at < range.end(); at += CHUNK) {
-                int length = (int) Math.min(CHUNK, range.end() - at);
-                assertThat(blob.read(at, length)).isEqualTo(snapshot.content().read(at, length));
-            }
-        }
+        assertHoldsTheWrittenBytes(blob, snapshot);
         assertRevoked(snapshot);
     }
 
@@ -292,6 +300,16 @@ class VhdExporterIT {
             }
         }
         return hulls.entrySet().stream().filter(e -> e.getValue()[1] - e.getValue()[0] > bytes).findFirst().orElseThrow().getKey();
+    }
+
+    /** Every byte written on the snapshot's disk is in the staging blob at the same offset. */
+    private static void assertHoldsTheWrittenBytes(StagingBlob blob, Snapshot snapshot) {
+        for (SparseContent.Range range : snapshot.content().writtenRanges(0, GIB)) {
+            for (long at = range.start(); at < range.end(); at += CHUNK) {
+                int length = (int) Math.min(CHUNK, range.end() - at);
+                assertThat(blob.read(at, length)).as("bytes at %d", at).isEqualTo(snapshot.content().read(at, length));
+            }
+        }
     }
 
     /** The snapshot has no open grant, and the SAS the export used is refused. */

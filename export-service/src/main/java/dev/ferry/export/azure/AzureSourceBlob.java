@@ -3,25 +3,31 @@ package dev.ferry.export.azure;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.DownloadRetryOptions;
+import com.azure.storage.blob.specialized.PageBlobAsyncClient;
 import com.azure.storage.blob.specialized.PageBlobClient;
 import dev.ferry.export.ByteRange;
 import dev.ferry.export.SasUrl;
 import dev.ferry.export.SourceBlob;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.IntConsumer;
 
-/** A snapshot's page blob behind its SAS, read with a {@link PageBlobClient}. */
+/**
+ * A snapshot's page blob behind its SAS: properties and page ranges through a {@link PageBlobClient},
+ * range reads through its async twin, whose parts are copied into the caller's buffer as they come.
+ */
 final class AzureSourceBlob implements SourceBlob {
 
     private final PageBlobClient client;
+    private final PageBlobAsyncClient asyncClient;
     private final SasUrl sas;
     private final Duration timeout;
     private final int rangesPerPage;
 
-    AzureSourceBlob(PageBlobClient client, SasUrl sas, Duration timeout, int rangesPerPage) {
+    AzureSourceBlob(PageBlobClient client, PageBlobAsyncClient asyncClient, SasUrl sas, Duration timeout, int rangesPerPage) {
         this.client = client;
+        this.asyncClient = asyncClient;
         this.sas = sas;
         this.timeout = timeout;
         this.rangesPerPage = rangesPerPage;
@@ -55,22 +61,32 @@ final class AzureSourceBlob implements SourceBlob {
     public void read(long offset, byte[] buffer, int length, IntConsumer filled) {
         BufferSink sink = new BufferSink(buffer, length, filled);
         try {
-            client.downloadStreamWithResponse(sink, new BlobRange(offset, (long) length),
-                    new DownloadRetryOptions().setMaxRetryRequests(0), null, false, timeout, Context.NONE);
+            asyncClient.downloadStreamWithResponse(new BlobRange(offset, (long) length),
+                            new DownloadRetryOptions().setMaxRetryRequests(0), null, false)
+                    .flatMapMany(response -> response.getValue())
+                    .doOnNext(sink::accept)
+                    .then().block(timeout);
         } catch (RuntimeException e) {
             throw AzureStorageFailures.translate("Get Blob", e);
+        } finally {
+            sink.close();
         }
-        if (sink.written != length) {
+        if (sink.written() != length) {
             throw new dev.ferry.export.StorageCallFailed("Get Blob", 0, "ShortRead", null, null);
         }
     }
 
-    /** Receives a download straight into the caller's buffer: no intermediate copy of the chunk. */
-    private static final class BufferSink extends OutputStream {
+    /**
+     * Copies a download's parts straight into the caller's buffer as they arrive: no other copy of the
+     * chunk is made. Once closed (the read has ended, also by a timeout) it takes nothing more, so a part
+     * still on its way cannot write into a buffer that holds other data by then.
+     */
+    private static final class BufferSink {
         private final byte[] buffer;
         private final int limit;
         private final IntConsumer filled;
         private int written;
+        private boolean closed;
 
         BufferSink(byte[] buffer, int limit, IntConsumer filled) {
             this.buffer = buffer;
@@ -78,19 +94,25 @@ final class AzureSourceBlob implements SourceBlob {
             this.filled = filled;
         }
 
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
+        synchronized void accept(ByteBuffer part) {
+            if (closed) {
+                return;
+            }
+            int length = part.remaining();
             if (written + length > limit) {
                 throw new IllegalStateException("the service sent more than the " + limit + " bytes asked for");
             }
-            System.arraycopy(bytes, offset, buffer, written, length);
+            part.get(buffer, written, length);
             written += length;
             filled.accept(written);
+        }
+
+        synchronized void close() {
+            closed = true;
+        }
+
+        synchronized int written() {
+            return written;
         }
     }
 }

@@ -19,8 +19,9 @@ public final class AzureSourceDisk implements SourceDisk {
 
     @Override
     public SourceBlob open(SasUrl sas) {
-        return new AzureSourceBlob(new BlobClientBuilder().endpoint(sas.unredacted()).httpClient(clients.httpClient())
-                .retryOptions(clients.singleTry()).buildClient().getPageBlobClient(), sas, clients.tryTimeout(),
-                PAGE_RANGES_PER_PAGE);
+        BlobClientBuilder builder = new BlobClientBuilder().endpoint(sas.unredacted()).httpClient(clients.httpClient())
+                .retryOptions(clients.singleTry());
+        return new AzureSourceBlob(builder.buildClient().getPageBlobClient(), builder.buildAsyncClient().getPageBlobAsyncClient(),
+                sas, clients.tryTimeout(), PAGE_RANGES_PER_PAGE);
     }
 }

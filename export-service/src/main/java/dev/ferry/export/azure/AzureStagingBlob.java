@@ -18,6 +18,7 @@ import dev.ferry.export.StagingBlob;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ import reactor.core.publisher.FluxSink;
 /** A VHD page blob in the staging account, through a {@link PageBlobClient}. */
 final class AzureStagingBlob implements StagingBlob {
 
-    /** The request body's granularity for Put Page: the size of one socket write. */
+    /** The request body's granularity for Put Page: the size of one socket write, and of one copy of the caller's data. */
     static final int BODY_SLICE = 64 * 1024;
 
     private final BlobContainerClient container;
@@ -91,17 +92,9 @@ final class AzureStagingBlob implements StagingBlob {
 
     @Override
     public void putPages(long offset, byte[] data, int length) {
-        try {
-            // The async client takes the buffer as views of the caller's array (no copy); the sync client's
-            // InputStream variant cuts it into 512-byte buffers, which more than halved the throughput in the
-            // benchmark. Views of BODY_SLICE bytes rather than one 4 MiB view: the JDK writes a heap buffer to
-            // a socket through a temporary direct buffer of the same size, cached per thread, so one 4 MiB view
-            // cost 4 MiB of native memory in every HTTP client thread (about 60 MiB of the exporter's RSS).
-            asyncClient.uploadPagesWithResponse(new PageRange().setStart(offset).setEnd(offset + length - 1),
-                    slices(data, length), null, null).block(timeout);
-        } catch (RuntimeException e) {
-            throw AzureStorageFailures.translate("Put Page", e);
-        }
+        FillingPut put = new FillingPut(offset, data, length);
+        put.filled(length);
+        put.await();
     }
 
     @Override
@@ -110,59 +103,85 @@ final class AzureStagingBlob implements StagingBlob {
     }
 
     /**
-     * One Put Page whose body is views of the caller's buffer, each sent once the reader has filled
-     * it: the download of a chunk and its upload overlap, within the chunk's one buffer.
+     * One Put Page whose body is taken from the caller's buffer as the reader fills it, one slice of
+     * {@link #BODY_SLICE} bytes each time the HTTP client asks for the next (it asks once it has handed
+     * the last to the socket). Each slice is a copy: the request never holds the caller's buffer, which
+     * is free for other data as soon as the last slice is taken, while the answer is still to come, and
+     * also after a request that was given up while it still ran. Slices of 64 KiB, not one 4 MiB
+     * buffer: the JDK writes a heap buffer to a socket through a temporary direct buffer of the same
+     * size, cached per thread.
      */
     private final class FillingPut implements PagesWhileFilled {
         private final byte[] data;
         private final int length;
         private final CompletableFuture<?> result;
-        /** Completes when the request has ended in any way (done, failed, cancelled): it no longer reads the buffer. */
-        private final CompletableFuture<Void> ended = new CompletableFuture<>();
+        /** Completes when the buffer is no longer needed: all taken, abandoned, or the request ended. */
+        private final CompletableFuture<Void> released = new CompletableFuture<>();
         // All below guarded by this.
         private FluxSink<ByteBuffer> body;
         private int available;
-        private int sent;
-        private boolean completed;
+        private int taken;
         private boolean abandoned;
+        private boolean draining;
+        private boolean drainAgain;
 
         FillingPut(long offset, byte[] data, int length) {
             this.data = data;
             this.length = length;
-            Flux<ByteBuffer> views = Flux.create(this::bodyRequested);
+            Flux<ByteBuffer> slices = Flux.create(this::bodySubscribed);
             // toFuture() starts the request now; it is awaited (or abandoned) later, and cancelling the future cancels it.
             this.result = asyncClient.uploadPagesWithResponse(new PageRange().setStart(offset).setEnd(offset + length - 1),
-                    views, null, null).doFinally(signal -> ended.complete(null)).toFuture();
+                    slices, null, null).doFinally(signal -> released.complete(null)).toFuture();
         }
 
-        private synchronized void bodyRequested(FluxSink<ByteBuffer> sink) {
+        private synchronized void bodySubscribed(FluxSink<ByteBuffer> sink) {
             if (body != null || abandoned) {
-                // The views are handed out once; a second subscription cannot be served.
+                // The slices are taken once; a second subscription cannot be served.
                 sink.error(new CancellationException("the body of a filling Put Page can be sent once"));
                 return;
             }
             body = sink;
-            flush();
+            sink.onRequest(n -> drain());
+            drain();
         }
 
         @Override
         public synchronized void filled(int bytes) {
             available = bytes;
-            if (body != null && !abandoned) {
-                flush();
-            }
+            drain();
         }
 
-        /** Sends the filled bytes in views of BODY_SLICE (the last may be shorter); completes the body at the end. */
-        private void flush() {
-            while (sent < available && (available - sent >= BODY_SLICE || available == length)) {
-                int slice = Math.min(BODY_SLICE, available - sent);
-                body.next(ByteBuffer.wrap(data, sent, slice));
-                sent += slice;
+        /**
+         * Copies out as many filled slices as the client has asked for (the last may be shorter) and
+         * completes the body after the last. Emitting a slice may make the client ask for the next on
+         * this thread: that call only notes it, and the loop goes on.
+         */
+        private synchronized void drain() {
+            if (body == null || abandoned) {
+                return;
             }
-            if (sent == length && !completed) {
-                completed = true;
-                body.complete();
+            if (draining) {
+                drainAgain = true;
+                return;
+            }
+            draining = true;
+            try {
+                do {
+                    drainAgain = false;
+                    while (taken < length && body.requestedFromDownstream() > 0
+                            && (available - taken >= BODY_SLICE || available == length)) {
+                        int slice = Math.min(BODY_SLICE, length - taken);
+                        ByteBuffer copy = ByteBuffer.wrap(Arrays.copyOfRange(data, taken, taken + slice));
+                        taken += slice;
+                        body.next(copy);
+                        if (taken == length) {
+                            released.complete(null);
+                            body.complete();
+                        }
+                    }
+                } while (drainAgain && !abandoned);
+            } finally {
+                draining = false;
             }
         }
 
@@ -170,30 +189,40 @@ final class AzureStagingBlob implements StagingBlob {
         public void abandon() {
             boolean running;
             synchronized (this) {
-                running = !completed && !abandoned;
-                if (running) {
-                    abandoned = true;
-                    if (body != null) {
-                        body.error(new CancellationException("the chunk's read failed"));
-                    }
+                running = taken < length && !abandoned;
+                abandoned = true;
+                released.complete(null);
+                if (running && body != null) {
+                    body.error(new CancellationException("the chunk's read failed"));
                 }
             }
             if (running) {
-                // The body will never be complete: end the request now (it cannot commit a short body) rather
-                // than wait for a timeout, and give it a moment to let go of the buffer.
-                stop();
+                // The body will never be complete: end the request now (it cannot commit a short body).
+                result.cancel(true);
                 return;
             }
             try {
-                // Completed or abandoned before: once the request has ended it no longer reads the buffer.
+                // All sent: wait until the request has ended; its outcome does not matter here.
                 result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                stop();
+                result.cancel(true);
             } catch (TimeoutException e) {
-                stop();
+                result.cancel(true);
             } catch (ExecutionException | CancellationException e) {
-                // a failure is the expected end; nothing was written
+                // a failure is an expected end here
+            }
+        }
+
+        @Override
+        public void awaitRelease() {
+            try {
+                released.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                abandon();
+            } catch (ExecutionException | TimeoutException e) {
+                abandon(); // the request would not take the data in time: it fails, and await says so
             }
         }
 
@@ -204,38 +233,17 @@ final class AzureStagingBlob implements StagingBlob {
             } catch (ExecutionException e) {
                 throw AzureStorageFailures.translate("Put Page", e.getCause() instanceof RuntimeException cause ? cause
                         : new IllegalStateException(e.getCause()));
+            } catch (CancellationException e) {
+                throw AzureStorageFailures.translate("Put Page", new IllegalStateException("the Put Page was abandoned", e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                stop();
+                result.cancel(true);
                 throw AzureStorageFailures.translate("Put Page", new IllegalStateException("interrupted while the Put Page ran", e));
             } catch (TimeoutException e) {
-                stop();
+                result.cancel(true);
                 throw AzureStorageFailures.translate("Put Page", new IllegalStateException("the Put Page took longer than " + timeout, e));
             }
         }
-
-        @Override
-        public boolean released() {
-            return ended.isDone();
-        }
-
-        /** Cancels the request and gives it a moment to end; {@link #released()} then says whether it did. */
-        private void stop() {
-            result.cancel(true);
-            try {
-                ended.get(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                // released() stays false: the caller does not reuse the buffer
-            }
-        }
-    }
-
-    /** {@code data[0..length)} as consecutive views of at most {@link #BODY_SLICE} bytes. */
-    static Flux<ByteBuffer> slices(byte[] data, int length) {
-        return Flux.range(0, (length + BODY_SLICE - 1) / BODY_SLICE)
-                .map(i -> ByteBuffer.wrap(data, i * BODY_SLICE, Math.min(BODY_SLICE, length - i * BODY_SLICE)));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.ferry.export.transfer;
 
 import dev.ferry.export.ByteRange;
+import dev.ferry.export.StorageCallFailed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,21 +12,46 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * Runs a copy's chunks on a fixed number of worker threads (the job's parallelism), each worker
- * taking the next chunk when it finishes one; retries each storage call per the {@link RetryPolicy};
- * reports progress at most once per interval; stops on the first chunk that fails for good or on
- * cancellation. Both engines share it and differ only in what they do with a chunk.
+ * taking the next chunk when it has started the last one; retries each storage call per the
+ * {@link RetryPolicy}; reports progress at most once per interval; stops on the first chunk that
+ * fails for good or on cancellation. Both engines share it and differ only in what they do with a
+ * chunk.
+ *
+ * <p>An action may leave the end of its chunk for later (a {@link Pending}: the answer to a write whose
+ * data is all sent): the worker then starts its next chunk and waits for that end only when the next
+ * chunk no longer needs it, so a worker has at most one chunk waiting while it works on another. A
+ * chunk counts as copied once its end has come.
  */
 public final class ChunkScheduler {
 
-    /** What an engine does with one chunk, on worker {@code worker} (0-based, below the parallelism). */
+    /**
+     * What an engine does with one chunk, on worker {@code worker} (0-based, below the parallelism):
+     * copies it, or copies it but for the end it returns, which the worker awaits after it has started
+     * its next chunk.
+     */
     @FunctionalInterface
     public interface ChunkAction {
-        void copy(ByteRange chunk, int worker, Calls calls);
+        Pending copy(ByteRange chunk, int worker, Calls calls);
+    }
+
+    /** The end of a chunk's copy that is still to come. */
+    @FunctionalInterface
+    public interface Pending {
+        /** Nothing left to wait for. */
+        Pending DONE = () -> { };
+
+        /** Finishes the chunk: waits for the write's answer and tries again when it failed; throws when it fails for good. */
+        void await();
+
+        /** Leaves the chunk unfinished as the copy stops: waits only until its request has ended, tries nothing again. */
+        default void release() {
+        }
     }
 
     /** Makes storage calls for a chunk, each with retries. */
@@ -46,6 +72,14 @@ public final class ChunkScheduler {
 
         public <T> T call(Supplier<T> call) {
             return retry.call(call, cancellation, retries::incrementAndGet);
+        }
+
+        /** Goes on with a call whose first attempt was made elsewhere and failed ({@link RetryPolicy#retryAfter}). */
+        public void runAfter(StorageCallFailed firstFailure, Runnable call) {
+            retry.retryAfter(firstFailure, () -> {
+                call.run();
+                return null;
+            }, cancellation, retries::incrementAndGet);
         }
     }
 
@@ -86,28 +120,49 @@ public final class ChunkScheduler {
             return thread;
         });
         Calls calls = new Calls(job.cancellation());
+        Consumer<ByteRange> done = chunk -> {
+            copiedChunks.incrementAndGet();
+            long bytes = copied.addAndGet(chunk.length());
+            progress.report(job.bytesBefore() + bytes, job.bytesTotal(), false);
+        };
         try {
             List<Future<?>> running = new ArrayList<>(workers);
             for (int w = 0; w < workers; w++) {
                 int worker = w;
                 running.add(executor.submit(() -> {
-                    while (failure.get() == null && !job.cancellation().isCancelled()) {
-                        int index = next.getAndIncrement();
-                        if (index >= chunks.size()) {
-                            return;
+                    ByteRange waiting = null;
+                    Pending end = Pending.DONE;
+                    try {
+                        while (failure.get() == null && !job.cancellation().isCancelled()) {
+                            int index = next.getAndIncrement();
+                            if (index >= chunks.size()) {
+                                break;
+                            }
+                            ByteRange chunk = chunks.get(index);
+                            Pending started = action.copy(chunk, worker, calls);
+                            ByteRange finished = waiting;
+                            Pending finishing = end;
+                            waiting = started == Pending.DONE ? null : chunk;
+                            end = started;
+                            if (finished != null) {
+                                finishing.await();
+                                done.accept(finished);
+                            }
+                            if (started == Pending.DONE) {
+                                done.accept(chunk);
+                            }
                         }
-                        ByteRange chunk = chunks.get(index);
-                        try {
-                            action.copy(chunk, worker, calls);
-                        } catch (TransferCancelledException e) {
-                            return;
-                        } catch (RuntimeException e) {
-                            failure.compareAndSet(null, e);
-                            return;
+                        if (waiting != null) {
+                            ByteRange finished = waiting;
+                            waiting = null;
+                            end.await();
+                            done.accept(finished);
                         }
-                        copiedChunks.incrementAndGet();
-                        long done = copied.addAndGet(chunk.length());
-                        progress.report(job.bytesBefore() + done, job.bytesTotal(), false);
+                    } catch (TransferCancelledException e) {
+                        release(waiting, end);
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                        release(waiting, end);
                     }
                 }));
             }
@@ -131,6 +186,17 @@ public final class ChunkScheduler {
             throw new IllegalStateException("the copy stopped with " + (chunks.size() - copiedChunks.get()) + " chunks left");
         }
         return new CopyResult(copied.get(), 0, copiedChunks.get(), calls.retries.get());
+    }
+
+    /** A worker stops with {@code chunk} (if any) still waiting for its end: let its request end, quietly. */
+    private static void release(ByteRange chunk, Pending end) {
+        if (chunk != null) {
+            try {
+                end.release();
+            } catch (RuntimeException e) {
+                // the copy stops anyway; a chunk left unfinished is copied again on resume
+            }
+        }
     }
 
     /** Reports progress at most once per interval, and always when told to. */

@@ -47,7 +47,26 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
      * @throws TransferCancelledException cancelled before or between attempts
      */
     public <T> T call(Supplier<T> call, Cancellation cancellation, Runnable onRetry) {
-        for (int attempt = 1; ; attempt++) {
+        return attempts(1, call, cancellation, onRetry);
+    }
+
+    /**
+     * Goes on with a call whose first attempt was made elsewhere and failed with {@code firstFailure}:
+     * as {@link #call}, counting that attempt, so the next one waits {@link #delayAfter} it.
+     *
+     * @throws StorageCallFailed {@code firstFailure} when it deserves no other attempt, or the last failure
+     */
+    public <T> T retryAfter(StorageCallFailed firstFailure, Supplier<T> call, Cancellation cancellation, Runnable onRetry) {
+        if (!retries(firstFailure, 1)) {
+            throw firstFailure;
+        }
+        onRetry.run();
+        awaitBackoff(firstFailure, 1, cancellation);
+        return attempts(2, call, cancellation, onRetry);
+    }
+
+    private <T> T attempts(int first, Supplier<T> call, Cancellation cancellation, Runnable onRetry) {
+        for (int attempt = first; ; attempt++) {
             cancellation.throwIfCancelled();
             try {
                 return call.get();
@@ -56,13 +75,17 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
                     throw failure;
                 }
                 onRetry.run();
-                try {
-                    cancellation.awaitCancellation(delayAfter(failure, attempt));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new TransferCancelledException("interrupted");
-                }
+                awaitBackoff(failure, attempt, cancellation);
             }
+        }
+    }
+
+    private void awaitBackoff(StorageCallFailed failure, int attempt, Cancellation cancellation) {
+        try {
+            cancellation.awaitCancellation(delayAfter(failure, attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransferCancelledException("interrupted");
         }
     }
 }

@@ -19,7 +19,9 @@ public final class ServerSideCopyEngine implements CopyEngine {
 
     @Override
     public CopyResult copy(CopyJob job) {
-        return scheduler.run(job, (chunk, worker, calls) ->
-                calls.run(() -> job.destination().putPagesFromUrl(chunk, job.source().sas())));
+        return scheduler.run(job, (chunk, worker, calls) -> {
+            calls.run(() -> job.destination().putPagesFromUrl(chunk, job.source().sas()));
+            return ChunkScheduler.Pending.DONE;
+        });
     }
 }

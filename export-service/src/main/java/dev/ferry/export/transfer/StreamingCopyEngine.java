@@ -2,18 +2,31 @@ package dev.ferry.export.transfer;
 
 import dev.ferry.export.ByteRange;
 import dev.ferry.export.StagingBlob;
+import dev.ferry.export.StorageCallFailed;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads each chunk from the source SAS into memory and writes it with Put Page. The data passes
  * through this process, so it works against any storage emulator; each worker reuses one buffer
- * of the largest chunk's size, so at most parallelism x 4 MiB of chunk data is held at once. A
- * chunk's Put Page starts with its read and sends each part of the buffer once it is filled, so a
- * worker's read and write overlap instead of following each other.
+ * of the largest chunk's size, so at most parallelism x 4 MiB of chunk data is held at once (full-size
+ * buffers are kept for the next copies, up to {@link #SPARE_BUFFERS}). A
+ * chunk's Put Page starts with its read and takes each part of the buffer once it is filled, so a
+ * worker's read and write overlap instead of following each other; once the Put Page has taken the
+ * whole chunk, the worker reads its next chunk into the buffer while the storage service still
+ * writes the last one, and waits for that answer after.
  */
 public final class StreamingCopyEngine implements CopyEngine {
 
+    /**
+     * Full-size chunk buffers kept between copies, at most this many: a replica that exports volume after
+     * volume reuses them instead of leaving parallelism x 4 MiB of garbage per volume in the old generation.
+     */
+    static final int SPARE_BUFFERS = 16;
+
     private final ChunkScheduler scheduler;
+    private final Deque<byte[]> spare = new ConcurrentLinkedDeque<>();
 
     public StreamingCopyEngine(ChunkScheduler scheduler) {
         this.scheduler = scheduler;
@@ -30,57 +43,75 @@ public final class StreamingCopyEngine implements CopyEngine {
         int bufferBytes = (int) job.chunks().stream().mapToLong(ByteRange::length).max().orElse(0);
         byte[][] buffers = new byte[workers][];
         AtomicLong read = new AtomicLong();
+        try {
+            return copy(job, bufferBytes, buffers, read);
+        } finally {
+            // Every request of the copy has ended or let go of its buffer (Put Page takes copies of it).
+            for (byte[] buffer : buffers) {
+                if (buffer != null && buffer.length == PageRangePlanner.MAX_CHUNK_BYTES && spare.size() < SPARE_BUFFERS) {
+                    spare.push(buffer);
+                }
+            }
+        }
+    }
+
+    private CopyResult copy(CopyJob job, int bufferBytes, byte[][] buffers, AtomicLong read) {
         CopyResult result = scheduler.run(job, (chunk, worker, calls) -> {
             if (buffers[worker] == null) {
-                buffers[worker] = new byte[bufferBytes];
+                byte[] reused = bufferBytes == PageRangePlanner.MAX_CHUNK_BYTES ? spare.poll() : null;
+                buffers[worker] = reused != null ? reused : new byte[bufferBytes];
             }
             byte[] buffer = buffers[worker];
+            long offset = chunk.start();
             int length = (int) chunk.length();
-            // The first Put Page sends the chunk while it is read, in the same buffer. Read and write are
-            // retried apart: a throttled write must not read the chunk again, and a read that failed
-            // abandons the overlapped write, so its retries read first and write after.
-            StagingBlob.PagesWhileFilled overlapped = job.destination().putPagesWhileFilled(chunk.start(), buffer, length);
+            // The first Put Page sends the chunk while it is read. A read that fails abandons it, so the
+            // read's retries read first and write after.
+            StagingBlob.PagesWhileFilled overlapped = job.destination().putPagesWhileFilled(offset, buffer, length);
             boolean[] overlapping = {true};
-            boolean readDone = false;
             try {
                 calls.run(() -> {
                     if (!overlapping[0]) {
-                        job.source().read(chunk.start(), buffer, length);
+                        job.source().read(offset, buffer, length);
                         return;
                     }
                     try {
-                        job.source().read(chunk.start(), buffer, length, overlapped::filled);
+                        job.source().read(offset, buffer, length, overlapped::filled);
                     } catch (RuntimeException e) {
                         overlapping[0] = false;
                         overlapped.abandon();
                         throw e;
                     }
                 });
-                readDone = true;
-            } finally {
-                if (!readDone && overlapping[0]) {
-                    overlapped.abandon(); // cancelled, or a failure that is not retried
-                }
+            } catch (RuntimeException e) {
+                overlapped.abandon(); // cancelled, or a failure that is not retried
+                throw e;
             }
             read.addAndGet(length);
-            try {
-                calls.run(() -> {
-                    if (overlapping[0]) {
-                        overlapping[0] = false;
-                        overlapped.await();
-                    } else {
-                        job.destination().putPages(chunk.start(), buffer, length);
-                    }
-                });
-            } finally {
-                if (overlapping[0]) {
-                    overlapped.abandon(); // cancelled before awaiting: let the request end before the buffer is reused
-                }
-                if (!overlapped.released()) {
-                    // A request given up while it ran may still read this buffer: the next chunk gets a new one.
-                    buffers[worker] = new byte[bufferBytes];
-                }
+            if (!overlapping[0]) {
+                calls.run(() -> job.destination().putPages(offset, buffer, length));
+                return ChunkScheduler.Pending.DONE;
             }
+            overlapped.awaitRelease();
+            return new ChunkScheduler.Pending() {
+                @Override
+                public void await() {
+                    try {
+                        overlapped.await();
+                    } catch (StorageCallFailed failure) {
+                        // The buffer holds the next chunk by now: read this one again, then write it.
+                        calls.runAfter(failure, () -> {
+                            job.source().read(offset, buffer, length);
+                            read.addAndGet(length);
+                            job.destination().putPages(offset, buffer, length);
+                        });
+                    }
+                }
+
+                @Override
+                public void release() {
+                    overlapped.abandon();
+                }
+            };
         });
         return new CopyResult(result.bytesCopied(), read.get(), result.chunksCopied(), result.retries());
     }

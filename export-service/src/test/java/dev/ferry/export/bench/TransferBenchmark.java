@@ -62,6 +62,9 @@ public final class TransferBenchmark {
     private static final long WRITTEN = 256 * MIB;
     private static final int EXTENTS = 96;
     private static final String RESULT = "RESULT ";
+    /** Each measured JVM first exports this smaller snapshot, so that the figures are a warm service's. */
+    private static final long WARM_UP_DISK = GIB;
+    private static final long WARM_UP_WRITTEN = 64 * MIB;
     /** -Dferry.bench.verbose=true: echo what each measured JVM prints (e.g. -XX:+PrintNMTStatistics). */
     private static final boolean VERBOSE = Boolean.getBoolean("ferry.bench.verbose");
 
@@ -81,31 +84,50 @@ public final class TransferBenchmark {
         try (LocalCloud cloud = LocalCloud.start()) {
             ExportTestBed bed = new ExportTestBed(cloud);
             Snapshot snapshot = bed.sourceSnapshot("bench-disk", GIB, WRITTEN, EXTENTS, 1);
-            SparseContent content = snapshot.content();
-            List<ByteRange> written = content.writtenRanges(0, GIB).stream()
-                    .map(r -> new ByteRange(r.start(), r.end())).toList();
-            ChunkPlan plan = new PageRangePlanner(PageRangePlanner.MAX_CHUNK_BYTES).plan(GIB, written, List.of());
-            Path chunks = Files.createTempFile("ferry-bench-chunks", ".txt");
-            Files.write(chunks, plan.chunks().stream().map(c -> c.start() + " " + c.end()).toList());
-            System.out.printf("source: 1 GiB disk, %d MiB written in %d extents -> %d chunks, %.1f MiB planned%n",
-                    content.writtenBytes() / MIB, written.size(), plan.chunks().size(), plan.plannedBytes() / (double) MIB);
+            Snapshot warmUp = bed.sourceSnapshot("bench-warm-up", WARM_UP_DISK, WARM_UP_WRITTEN, EXTENTS / 4, 2);
+            ChunkPlan plan = plan(snapshot);
+            Path chunks = chunkFile(plan);
+            Path warmUpChunks = chunkFile(plan(warmUp));
+            System.out.printf("source: 1 GiB disk, %d MiB written in %d extents -> %d chunks, %.1f MiB planned;"
+                    + " each run first exports a %d MiB disk with %d MiB written (not measured)%n",
+                    snapshot.content().writtenBytes() / MIB, EXTENTS, plan.chunks().size(), plan.plannedBytes() / (double) MIB,
+                    WARM_UP_DISK / MIB, warmUp.content().writtenBytes() / MIB);
 
             String azurite = cloud.azurite().account(LocalCloud.DR_STAGING_ACCOUNT).connectionString();
             String front = cloud.storage().connectionString(LocalCloud.DR_STAGING_ACCOUNT);
             List<String> rows = new ArrayList<>();
             int run = 0;
             for (int parallelism : parallelisms) {
-                rows.add(child(childJvmOptions, "ceiling", "azurite", parallelism, cloud, snapshot, azurite, chunks, ++run));
+                Source source = new Source(snapshot, chunks, warmUp, warmUpChunks);
+                rows.add(child(childJvmOptions, "ceiling", "azurite", parallelism, cloud, source, azurite, ++run));
                 for (String engine : engines) {
                     if (!engine.equals("server-side")) {
-                        rows.add(child(childJvmOptions, engine, "azurite", parallelism, cloud, snapshot, azurite, chunks, ++run));
+                        rows.add(child(childJvmOptions, engine, "azurite", parallelism, cloud, source, azurite, ++run));
                     }
-                    rows.add(child(childJvmOptions, engine, "front", parallelism, cloud, snapshot, front, chunks, ++run));
+                    rows.add(child(childJvmOptions, engine, "front", parallelism, cloud, source, front, ++run));
                 }
             }
             print(rows, childJvmOptions, plan);
             Files.deleteIfExists(chunks);
+            Files.deleteIfExists(warmUpChunks);
         }
+    }
+
+    /** The measured snapshot and the warm-up one, each with the file of its planned chunks. */
+    private record Source(Snapshot snapshot, Path chunks, Snapshot warmUp, Path warmUpChunks) {
+    }
+
+    private static ChunkPlan plan(Snapshot snapshot) {
+        SparseContent content = snapshot.content();
+        List<ByteRange> written = content.writtenRanges(0, snapshot.sizeBytes()).stream()
+                .map(r -> new ByteRange(r.start(), r.end())).toList();
+        return new PageRangePlanner(PageRangePlanner.MAX_CHUNK_BYTES).plan(snapshot.sizeBytes(), written, List.of());
+    }
+
+    private static Path chunkFile(ChunkPlan plan) throws IOException {
+        Path file = Files.createTempFile("ferry-bench-chunks", ".txt");
+        Files.write(file, plan.chunks().stream().map(c -> c.start() + " " + c.end()).toList());
+        return file;
     }
 
     /**
@@ -128,7 +150,7 @@ public final class TransferBenchmark {
 
     /** Runs one measurement in its own JVM and returns its result line; deletes the blob it wrote. */
     private static String child(String jvmOptions, String mode, String target, int parallelism, LocalCloud cloud,
-                                Snapshot snapshot, String connectionString, Path chunks, int run)
+                                Source source, String connectionString, int run)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -139,8 +161,9 @@ public final class TransferBenchmark {
         command.add("-cp");
         command.add(classPath());
         command.add(TransferBenchmark.class.getName());
-        command.addAll(List.of("run", mode, target, Integer.toString(parallelism), cloud.azure().endpoint(), snapshot.id(),
-                Long.toString(snapshot.sizeBytes()), chunks.toString(), "bench-" + run));
+        command.addAll(List.of("run", mode, target, Integer.toString(parallelism), cloud.azure().endpoint(), "bench-" + run,
+                source.warmUp().id(), Long.toString(source.warmUp().sizeBytes()), source.warmUpChunks().toString(),
+                source.snapshot().id(), Long.toString(source.snapshot().sizeBytes()), source.chunks().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         // The connection string carries the account key: hand it over in the environment, not the command line.
         builder.environment().put("FERRY_BENCH_STAGING", connectionString);
@@ -156,8 +179,9 @@ public final class TransferBenchmark {
             }
         }
         int exit = process.waitFor();
-        AzureStagingAccount.fromConnectionString(connectionString, BlobClients.standard())
-                .blob(StagingBlobName.forVolume("bench-" + run, "pvc")).delete();
+        StagingAccount staging = AzureStagingAccount.fromConnectionString(connectionString, BlobClients.standard());
+        staging.blob(StagingBlobName.forVolume("bench-" + run, "pvc")).delete();
+        staging.blob(StagingBlobName.forVolume("bench-" + run + "-warm-up", "pvc")).delete();
         if (exit != 0 || result == null) {
             throw new IllegalStateException("the " + mode + " run at parallelism " + parallelism + " failed (exit " + exit + ")");
         }
@@ -253,8 +277,16 @@ public final class TransferBenchmark {
                     }
 
                     @Override
+                    public void awaitRelease() {
+                        // Counts only the waits after the read: the rest of the write overlapped the read (and the
+                        // wait for the answer overlaps the worker's next read).
+                        long started = System.nanoTime();
+                        put.awaitRelease();
+                        WRITE_NANOS.addAndGet(System.nanoTime() - started);
+                    }
+
+                    @Override
                     public void await() {
-                        // Counts only the wait after the read: the rest of the write overlapped the read.
                         long started = System.nanoTime();
                         put.await();
                         WRITE_NANOS.addAndGet(System.nanoTime() - started);
@@ -285,13 +317,34 @@ public final class TransferBenchmark {
             String target = args[1];
             int parallelism = Integer.parseInt(args[2]);
             String azureEndpoint = args[3];
-            ArmResourceId snapshotId = ArmResourceId.parse(args[4]);
-            long diskBytes = Long.parseLong(args[5]);
-            List<ByteRange> chunks = Files.readAllLines(Path.of(args[6])).stream()
-                    .map(l -> l.split(" ")).map(p -> new ByteRange(Long.parseLong(p[0]), Long.parseLong(p[1]))).toList();
-            String backupId = args[7];
+            String backupId = args[4];
             BlobClients clients = BlobClients.standard();
             StagingAccount staging = AzureStagingAccount.fromConnectionString(System.getenv("FERRY_BENCH_STAGING"), clients);
+            // The warm-up: the same work on a smaller snapshot, so that the JIT has compiled the hot paths (as in a
+            // service that has run for a while) before the measured run; its figures are dropped.
+            // One exporter for both, as a replica has one for its life.
+            SourceDisk disk = new AzureSourceDisk(clients);
+            SourceDisk timedDisk = sas -> new ObservedSourceBlob(disk.open(sas), (offset, length, nanos) -> READ_NANOS.addAndGet(nanos));
+            StagingAccount timedStaging = blobName -> new TimedStaging(staging.blob(blobName));
+            VhdExporter exporter = ExportTestBed.exporter(new AzureSnapshotAccess(ExportTestBed.computeManager(azureEndpoint)),
+                    timedDisk, timedStaging, RetryPolicy.DEFAULT, Duration.ofSeconds(5));
+            measure(mode, parallelism, backupId + "-warm-up", Arrays.copyOfRange(args, 5, 8), exporter, staging);
+            READ_NANOS.set(0);
+            WRITE_NANOS.set(0);
+            long[] measured = measure(mode, parallelism, backupId, Arrays.copyOfRange(args, 8, 11), exporter, staging);
+            System.out.println(RESULT + String.join(" ", mode, target, Integer.toString(parallelism), Long.toString(measured[0]),
+                    Long.toString(measured[1]), Long.toString(measured[2]), Long.toString(peakRssKb()),
+                    Long.toString(READ_NANOS.get()), Long.toString(WRITE_NANOS.get()), Long.toString(measured[3])));
+            System.exit(0);
+        }
+
+        /** One export (or ceiling run) of {@code source} = (snapshot id, disk bytes, chunk file): bytes read, written, nanos, copy nanos. */
+        private static long[] measure(String mode, int parallelism, String backupId, String[] source, VhdExporter exporter,
+                                      StagingAccount staging) throws Exception {
+            ArmResourceId snapshotId = ArmResourceId.parse(source[0]);
+            long diskBytes = Long.parseLong(source[1]);
+            List<ByteRange> chunks = Files.readAllLines(Path.of(source[2])).stream()
+                    .map(l -> l.split(" ")).map(p -> new ByteRange(Long.parseLong(p[0]), Long.parseLong(p[1]))).toList();
             StagingBlobName name = StagingBlobName.forVolume(backupId, "pvc");
             long read;
             long written;
@@ -303,11 +356,6 @@ public final class TransferBenchmark {
                 copyNanos = System.nanoTime() - started;
             } else {
                 CopyEngineKind engine = CopyEngineKind.fromWireName(mode);
-                SourceDisk disk = new AzureSourceDisk(clients);
-                SourceDisk timedDisk = sas -> new ObservedSourceBlob(disk.open(sas), (offset, length, nanos) -> READ_NANOS.addAndGet(nanos));
-                StagingAccount timedStaging = blobName -> new TimedStaging(staging.blob(blobName));
-                VhdExporter exporter = ExportTestBed.exporter(new AzureSnapshotAccess(ExportTestBed.computeManager(azureEndpoint)),
-                        timedDisk, timedStaging, RetryPolicy.DEFAULT, Duration.ofSeconds(5));
                 // The engine reports progress when the copy starts and when it ends: that span is the copy phase.
                 long[] copyPhase = {0, 0};
                 ProgressListener phase = (done, total) -> {
@@ -323,11 +371,7 @@ public final class TransferBenchmark {
                 written = outcome.bytesMoved();
                 read = engine == CopyEngineKind.STREAMING ? outcome.bytesRead() : -1;
             }
-            long nanos = System.nanoTime() - started;
-            System.out.println(RESULT + String.join(" ", mode, target, Integer.toString(parallelism), Long.toString(read),
-                    Long.toString(written), Long.toString(nanos), Long.toString(peakRssKb()),
-                    Long.toString(READ_NANOS.get()), Long.toString(WRITE_NANOS.get()), Long.toString(copyNanos)));
-            System.exit(0);
+            return new long[] {read, written, System.nanoTime() - started, copyNanos};
         }
 
         /** Put Page of the planned chunks (random bytes) with {@code parallelism} threads, one buffer each. */

@@ -16,7 +16,7 @@ public final class Faults {
 
     /** The kinds of operation a fault can hit. */
     public enum Kind {
-        TOKEN, ARM_READ, ARM_WRITE, GRANT_ACCESS, SAS_READ, PAGE_RANGES, PUT_PAGE_FROM_URL, COPY_BLOB
+        TOKEN, ARM_READ, ARM_WRITE, GRANT_ACCESS, SAS_READ, PAGE_RANGES, PUT_PAGE, PUT_PAGE_FROM_URL, COPY_BLOB
     }
 
     /** One fault: a status and error code to answer with (0 for none), and a delay before answering. */
@@ -208,10 +208,11 @@ public final class Faults {
      */
     public boolean apply(Kind kind, Exchange exchange, boolean armStyle) throws java.io.IOException {
         Optional<Fault> next = next(kind);
-        if (next.isEmpty()) {
-            return false;
-        }
-        Fault fault = next.get();
+        return next.isPresent() && answer(next.get(), exchange, armStyle);
+    }
+
+    /** Waits for {@code fault}'s latency and answers with its error, if it has one; true if it answered. */
+    public boolean answer(Fault fault, Exchange exchange, boolean armStyle) throws java.io.IOException {
         if (!fault.latency().isZero()) {
             try {
                 Thread.sleep(fault.latency().toMillis());

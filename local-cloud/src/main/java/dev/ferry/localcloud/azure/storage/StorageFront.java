@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -144,6 +145,23 @@ public final class StorageFront implements AutoCloseable {
         }
     }
 
+    /**
+     * An injected fault for a Put Page with a body: it answers once the whole body has come in, as the
+     * service does when it fails a write it has received, so the writer has let go of its data by then.
+     */
+    private boolean putPageFault(Exchange exchange, HttpExchange raw) throws IOException {
+        Optional<Faults.Fault> fault = faults.next(Faults.Kind.PUT_PAGE);
+        if (fault.isEmpty()) {
+            return false;
+        }
+        if (fault.get().failsRequest()) {
+            try (InputStream body = raw.getRequestBody()) {
+                body.transferTo(OutputStream.nullOutputStream());
+            }
+        }
+        return faults.answer(fault.get(), exchange, false);
+    }
+
     private void handle(HttpExchange raw) {
         Exchange exchange = new Exchange(raw);
         try {
@@ -162,6 +180,8 @@ public final class StorageFront implements AutoCloseable {
                 authenticate(call);
                 copies.abort(call.blob(), exchange.query("copyid"));
                 exchange.sendEmpty(204);
+            } else if (ours && "page".equals(comp) && copySource == null && putPageFault(exchange, raw)) {
+                return; // answered with an injected fault
             } else {
                 passThrough(call, comp);
             }
