@@ -67,6 +67,8 @@ public final class TransferBenchmark {
     private static final long WARM_UP_WRITTEN = 64 * MIB;
     /** -Dferry.bench.verbose=true: echo what each measured JVM prints (e.g. -XX:+PrintNMTStatistics). */
     private static final boolean VERBOSE = Boolean.getBoolean("ferry.bench.verbose");
+    /** -Dferry.bench.rounds=N: measure every row N times, in turn, and add the medians. */
+    private static final int ROUNDS = Integer.getInteger("ferry.bench.rounds", 1);
 
     private TransferBenchmark() {
     }
@@ -97,14 +99,17 @@ public final class TransferBenchmark {
             String front = cloud.storage().connectionString(LocalCloud.DR_STAGING_ACCOUNT);
             List<String> rows = new ArrayList<>();
             int run = 0;
+            Source source = new Source(snapshot, chunks, warmUp, warmUpChunks);
             for (int parallelism : parallelisms) {
-                Source source = new Source(snapshot, chunks, warmUp, warmUpChunks);
-                rows.add(child(childJvmOptions, "ceiling", "azurite", parallelism, cloud, source, azurite, ++run));
-                for (String engine : engines) {
-                    if (!engine.equals("server-side")) {
-                        rows.add(child(childJvmOptions, engine, "azurite", parallelism, cloud, source, azurite, ++run));
+                // Rounds of the ceiling and the engines in turn: a change in the machine's load hits all of them alike.
+                for (int round = 0; round < ROUNDS; round++) {
+                    rows.add(child(childJvmOptions, "ceiling", "azurite", parallelism, cloud, source, azurite, ++run));
+                    for (String engine : engines) {
+                        if (!engine.equals("server-side")) {
+                            rows.add(child(childJvmOptions, engine, "azurite", parallelism, cloud, source, azurite, ++run));
+                        }
+                        rows.add(child(childJvmOptions, engine, "front", parallelism, cloud, source, front, ++run));
                     }
-                    rows.add(child(childJvmOptions, engine, "front", parallelism, cloud, source, front, ++run));
                 }
             }
             print(rows, childJvmOptions, plan);
@@ -213,6 +218,7 @@ public final class TransferBenchmark {
         System.out.printf("%-12s %-8s %4s %14s %14s %8s %8s %8s %8s %10s %8s %8s%n", "engine", "target", "par", "read from src",
                 "written", "wall s", "copy s", "MiB/s", "% ceil", "VmHWM MiB", "read s", "write s");
         double ceiling = 0;
+        Map<String, List<double[]>> summary = new java.util.LinkedHashMap<>();
         for (String row : rows) {
             String[] f = row.split(" ");
             String mode = f[0];
@@ -229,7 +235,24 @@ public final class TransferBenchmark {
             System.out.printf("%-12s %-8s %4d %14s %14d %8.2f %8.2f %8.1f %7.0f%% %10d %8.1f %8.1f%n", mode, f[1], parallelism,
                     read < 0 ? "(by service)" : Long.toString(read), writtenBytes, nanos / 1e9, copyNanos / 1e9, mibPerSecond,
                     100 * mibPerSecond / ceiling, hwmKb / 1024, Long.parseLong(f[7]) / 1e9, Long.parseLong(f[8]) / 1e9);
+            // Each run against the ceiling of its own round.
+            summary.computeIfAbsent(String.format("%-12s %-8s %4d", mode, f[1], parallelism), k -> new ArrayList<>())
+                    .add(new double[] {mibPerSecond, 100 * mibPerSecond / ceiling, hwmKb / 1024.0});
         }
+        if (ROUNDS > 1) {
+            System.out.println();
+            System.out.println("over " + ROUNDS + " rounds: median MiB/s, median % of the round's ceiling (lowest-highest), highest VmHWM");
+            System.out.printf("%-12s %-8s %4s %8s %8s %12s %10s%n", "engine", "target", "par", "MiB/s", "% ceil", "range", "VmHWM MiB");
+            summary.forEach((key, runs) -> System.out.printf("%s %8.1f %7.0f%% %5.0f-%4.0f%% %10.0f%n", key,
+                    median(runs, 0), median(runs, 1), runs.stream().mapToDouble(r -> r[1]).min().orElse(0),
+                    runs.stream().mapToDouble(r -> r[1]).max().orElse(0), runs.stream().mapToDouble(r -> r[2]).max().orElse(0)));
+        }
+    }
+
+    private static double median(List<double[]> runs, int field) {
+        double[] values = runs.stream().mapToDouble(r -> r[field]).sorted().toArray();
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
     /** One measured run, in its own JVM. */
