@@ -206,6 +206,31 @@ class VhdExporterIT {
         assertRevoked(snapshot);
     }
 
+    @org.junit.jupiter.api.Test
+    void aPutPageNoLongerReadsItsBufferOnceItHasTakenAllOfIt() {
+        StagingBlob blob = bed.staging().blob(StagingBlobName.forVolume("release-" + VOLUMES.incrementAndGet(), "pvc"));
+        blobsToDelete.add(blob);
+        blob.createIfAbsent(GIB + 512, java.util.Map.of());
+        byte[] buffer = new byte[(int) CHUNK];
+        new java.util.Random(VOLUMES.get()).nextBytes(buffer);
+        byte[] chunk = buffer.clone();
+        long offset = 3 * CHUNK;
+
+        StagingBlob.PagesWhileFilled put = blob.putPagesWhileFilled(offset, buffer, buffer.length);
+        // The buffer fills as a download would fill it.
+        for (int filled = 48 * 1024; filled < buffer.length; filled += 48 * 1024) {
+            put.filled(filled);
+        }
+        put.filled(buffer.length);
+        put.awaitRelease();
+        // The worker's next chunk goes into the buffer while the answer is still to come.
+        java.util.Arrays.fill(buffer, (byte) 0x5a);
+        put.await();
+
+        assertThat(blob.read(offset, (int) CHUNK)).isEqualTo(chunk);
+        assertThat(blob.pageRanges()).containsExactly(ByteRange.ofLength(offset, CHUNK));
+    }
+
     @ParameterizedTest
     @EnumSource(CopyEngineKind.class)
     void anInterruptedCopyResumesWithoutCopyingFinishedChunksAgain(CopyEngineKind engine) {
