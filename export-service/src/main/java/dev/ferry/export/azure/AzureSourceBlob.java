@@ -8,6 +8,7 @@ import com.azure.storage.blob.specialized.PageBlobClient;
 import dev.ferry.export.ByteRange;
 import dev.ferry.export.SasUrl;
 import dev.ferry.export.SourceBlob;
+import dev.ferry.export.StorageCallFailed;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -72,7 +73,7 @@ final class AzureSourceBlob implements SourceBlob {
             sink.close();
         }
         if (sink.written() != length) {
-            throw new dev.ferry.export.StorageCallFailed("Get Blob", 0, "ShortRead", null, null);
+            throw new StorageCallFailed("Get Blob", 0, "ShortRead", null, null);
         }
     }
 

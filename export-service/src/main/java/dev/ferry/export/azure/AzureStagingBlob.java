@@ -15,6 +15,7 @@ import com.azure.storage.blob.specialized.PageBlobClient;
 import dev.ferry.export.ByteRange;
 import dev.ferry.export.SasUrl;
 import dev.ferry.export.StagingBlob;
+import dev.ferry.export.StorageCallFailed;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -122,6 +123,7 @@ final class AzureStagingBlob implements StagingBlob {
         private int available;
         private int taken;
         private boolean abandoned;
+        private boolean requestEnded;
         private boolean draining;
         private boolean drainAgain;
 
@@ -131,7 +133,13 @@ final class AzureStagingBlob implements StagingBlob {
             Flux<ByteBuffer> slices = Flux.create(this::bodySubscribed);
             // toFuture() starts the request now; it is awaited (or abandoned) later, and cancelling the future cancels it.
             this.result = asyncClient.uploadPagesWithResponse(new PageRange().setStart(offset).setEnd(offset + length - 1),
-                    slices, null, null).doFinally(signal -> released.complete(null)).toFuture();
+                    slices, null, null).doFinally(signal -> ended()).toFuture();
+        }
+
+        /** The request has ended (answered, failed or cancelled): nothing more is copied for it. */
+        private synchronized void ended() {
+            requestEnded = true;
+            released.complete(null);
         }
 
         private synchronized void bodySubscribed(FluxSink<ByteBuffer> sink) {
@@ -157,7 +165,7 @@ final class AzureStagingBlob implements StagingBlob {
          * this thread: that call only notes it, and the loop goes on.
          */
         private synchronized void drain() {
-            if (body == null || abandoned) {
+            if (body == null || abandoned || requestEnded) {
                 return;
             }
             if (draining) {
@@ -234,7 +242,8 @@ final class AzureStagingBlob implements StagingBlob {
                 throw AzureStorageFailures.translate("Put Page", e.getCause() instanceof RuntimeException cause ? cause
                         : new IllegalStateException(e.getCause()));
             } catch (CancellationException e) {
-                throw AzureStorageFailures.translate("Put Page", new IllegalStateException("the Put Page was abandoned", e));
+                // given up (a read or a hand-over that did not finish in time): nothing was written, it may be tried again
+                throw new StorageCallFailed("Put Page", 0, "Abandoned", null, null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 result.cancel(true);

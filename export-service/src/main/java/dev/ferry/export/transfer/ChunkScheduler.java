@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -84,6 +85,8 @@ public final class ChunkScheduler {
     }
 
     private static final AtomicInteger POOLS = new AtomicInteger();
+    /** How long stopped workers may take to end: longer than any single storage call's timeout. */
+    private static final Duration WORKERS_STOP = Duration.ofMinutes(3);
 
     private final RetryPolicy retry;
     private final Duration progressInterval;
@@ -152,17 +155,21 @@ public final class ChunkScheduler {
                                 done.accept(chunk);
                             }
                         }
-                        if (waiting != null) {
+                        if (waiting != null && failure.get() == null) {
                             ByteRange finished = waiting;
                             waiting = null;
                             end.await();
                             done.accept(finished);
                         }
+                        release(waiting, end); // another worker failed: no retries for this one
                     } catch (TransferCancelledException e) {
                         release(waiting, end);
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, e);
                         release(waiting, end);
+                    } catch (Error e) {
+                        release(waiting, end);
+                        throw e;
                     }
                 }));
             }
@@ -176,6 +183,7 @@ public final class ChunkScheduler {
             failure.compareAndSet(null, new IllegalStateException("a copy worker failed", e.getCause()));
         } finally {
             executor.shutdownNow();
+            awaitWorkers(executor);
         }
         progress.report(job.bytesBefore() + copied.get(), job.bytesTotal(), true);
         if (failure.get() != null) {
@@ -186,6 +194,30 @@ public final class ChunkScheduler {
             throw new IllegalStateException("the copy stopped with " + (chunks.size() - copiedChunks.get()) + " chunks left");
         }
         return new CopyResult(copied.get(), 0, copiedChunks.get(), calls.retries.get());
+    }
+
+    /**
+     * Waits until the (interrupted) workers have ended, so that no request of the copy outlives it; also
+     * when the caller is interrupted, whose interrupt is kept. Their calls end at their timeouts at the latest.
+     */
+    private static void awaitWorkers(ExecutorService executor) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    if (executor.awaitTermination(WORKERS_STOP.toSeconds(), TimeUnit.SECONDS)) {
+                        return;
+                    }
+                    throw new IllegalStateException("copy workers still run " + WORKERS_STOP + " after they were stopped");
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** A worker stops with {@code chunk} (if any) still waiting for its end: let its request end, quietly. */

@@ -43,16 +43,15 @@ public final class StreamingCopyEngine implements CopyEngine {
         int bufferBytes = (int) job.chunks().stream().mapToLong(ByteRange::length).max().orElse(0);
         byte[][] buffers = new byte[workers][];
         AtomicLong read = new AtomicLong();
-        try {
-            return copy(job, bufferBytes, buffers, read);
-        } finally {
-            // Every request of the copy has ended or let go of its buffer (Put Page takes copies of it).
-            for (byte[] buffer : buffers) {
-                if (buffer != null && buffer.length == PageRangePlanner.MAX_CHUNK_BYTES && spare.size() < SPARE_BUFFERS) {
-                    spare.push(buffer);
-                }
+        CopyResult result = copy(job, bufferBytes, buffers, read);
+        // Kept only after a copy that ended normally: every worker has finished, every read has ended and every
+        // Put Page has taken its copies. After a failure the buffers are left to the garbage collector.
+        for (byte[] buffer : buffers) {
+            if (buffer != null && buffer.length == PageRangePlanner.MAX_CHUNK_BYTES && spare.size() < SPARE_BUFFERS) {
+                spare.push(buffer);
             }
         }
+        return result;
     }
 
     private CopyResult copy(CopyJob job, int bufferBytes, byte[][] buffers, AtomicLong read) {

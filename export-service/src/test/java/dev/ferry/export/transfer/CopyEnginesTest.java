@@ -10,7 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -133,5 +137,45 @@ class CopyEnginesTest {
         assertThat(reports.get(0)).containsExactly(0, total);
         assertThat(reports.get(reports.size() - 1)).containsExactly(total, total);
         assertThat(reports.size()).isLessThanOrEqualTo(2 + chunks.size() / 5 + 1).isLessThan(chunks.size());
+    }
+
+    @Test
+    void aCopyWhoseCallerIsInterruptedReturnsOnlyOnceEveryWorkerHasEnded() throws Exception {
+        ChunkScheduler scheduler = new ChunkScheduler(FAST, Duration.ZERO, clock::get);
+        List<ByteRange> chunks = List.of(ByteRange.ofLength(0, 512), ByteRange.ofLength(512, 512));
+        AtomicInteger running = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(2);
+        ChunkScheduler.ChunkAction slowToStop = (chunk, worker, calls) -> {
+            running.incrementAndGet();
+            started.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                // A call that notices the interrupt a moment late, as a blocking storage call does.
+                long until = System.nanoTime() + 300_000_000L;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            }
+            running.decrementAndGet();
+            return ChunkScheduler.Pending.DONE;
+        };
+        AtomicInteger runningWhenReturned = new AtomicInteger(-1);
+        Thread caller = new Thread(() -> {
+            try {
+                scheduler.run(job(chunks, 2, null, new Cancellation()), slowToStop);
+            } catch (RuntimeException expected) {
+                // cancelled
+            }
+            runningWhenReturned.set(running.get());
+        });
+        caller.start();
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        caller.interrupt();
+        caller.join(10_000);
+
+        assertThat(caller.isAlive()).isFalse();
+        // Nothing of the copy runs on after it returned: its buffers may go to the next copy.
+        assertThat(runningWhenReturned.get()).isZero();
     }
 }
