@@ -43,7 +43,7 @@ public final class StreamingCopyEngine implements CopyEngine {
         int bufferBytes = (int) job.chunks().stream().mapToLong(ByteRange::length).max().orElse(0);
         byte[][] buffers = new byte[workers][];
         AtomicLong read = new AtomicLong();
-        CopyResult result = copy(job, bufferBytes, buffers, read);
+        CopyResult result = scheduler.run(job, chunkCopy(job, bufferBytes, buffers, read));
         // Kept only after a copy that ended normally: every worker has finished, every read has ended and every
         // Put Page has taken its copies. After a failure the buffers are left to the garbage collector.
         for (byte[] buffer : buffers) {
@@ -51,11 +51,12 @@ public final class StreamingCopyEngine implements CopyEngine {
                 spare.push(buffer);
             }
         }
-        return result;
+        return new CopyResult(result.bytesCopied(), read.get(), result.chunksCopied(), result.retries());
     }
 
-    private CopyResult copy(CopyJob job, int bufferBytes, byte[][] buffers, AtomicLong read) {
-        CopyResult result = scheduler.run(job, (chunk, worker, calls) -> {
+    /** What a worker does with one chunk, in {@code buffers[worker]}; counts the bytes it reads in {@code read}. */
+    private ChunkScheduler.ChunkAction chunkCopy(CopyJob job, int bufferBytes, byte[][] buffers, AtomicLong read) {
+        return (chunk, worker, calls) -> {
             if (buffers[worker] == null) {
                 byte[] reused = bufferBytes == PageRangePlanner.MAX_CHUNK_BYTES ? spare.poll() : null;
                 buffers[worker] = reused != null ? reused : new byte[bufferBytes];
@@ -111,7 +112,6 @@ public final class StreamingCopyEngine implements CopyEngine {
                     overlapped.abandon();
                 }
             };
-        });
-        return new CopyResult(result.bytesCopied(), read.get(), result.chunksCopied(), result.retries());
+        };
     }
 }
