@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.ferry.events.json.EventJson;
 import dev.ferry.events.validation.InvalidEventException;
+import dev.ferry.events.validation.Violations;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The Java validation names the offending field by its full path and never echoes a secret. */
@@ -64,13 +66,28 @@ class EventValidationTest {
     void neverEchoesASasInTheMessage() {
         VhdBlob vhd = new VhdBlob("https://acct.blob.core.windows.net/vhds/a.vhd?sv=2022-11-02&sig=SECRETSIGNATURE",
                 TestEvents.STAGING, "vhds", "a.vhd", (1L << 30) + VhdBlob.FOOTER_BYTES);
-        TransferStats transfer = new TransferStats("streaming", 10, 1L << 30, 5, Instant.EPOCH, Instant.EPOCH.plusMillis(5));
+        TransferStats transfer = TransferStats.full("streaming", 10, 10, 1L << 30, 5, Instant.EPOCH, Instant.EPOCH.plusMillis(5));
         VhdExported event = new VhdExported(1, "b-1", "corr-1", volume(), vhd, transfer);
 
         InvalidEventException e = catchThrowableOfType(InvalidEventException.class, event::validate);
 
         assertThat(e.fields()).containsExactly("vhd.url");
         assertThat(e.getMessage()).doesNotContain("SECRETSIGNATURE").doesNotContain("sig=");
+    }
+
+    @Test
+    void aDiffNamesItsBaseAndAFullCopyHasNone() {
+        Instant now = Instant.EPOCH;
+        TransferStats diffWithoutBase = new TransferStats("streaming", "diff", null, 10L, 10, 1L << 30, 5, now, now, null);
+        TransferStats fullWithBase = new TransferStats("streaming", "full", TestEvents.SNAPSHOT, 10L, 10, 1L << 30, 5, now,
+                now, "no-replica");
+        TransferStats unknownReason = new TransferStats("streaming", "full", null, 10L, 10, 1L << 30, 5, now, now, "felt-like-it");
+
+        assertThat(violations(diffWithoutBase)).anyMatch(v -> v.startsWith("baseSnapshotId"));
+        assertThat(violations(fullWithBase)).anyMatch(v -> v.startsWith("baseSnapshotId"));
+        assertThat(violations(unknownReason)).anyMatch(v -> v.startsWith("fullCopyReason"));
+        assertThat(violations(new TransferStats("streaming", "diff", TestEvents.SNAPSHOT, 10L, 10, 1L << 30, 5, now, now,
+                null))).isEmpty();
     }
 
     @Test
@@ -124,5 +141,11 @@ class EventValidationTest {
         assertThat(event.kafkaKey()).isEqualTo(TestEvents.DISK.toString().toLowerCase());
         assertThat(event.subject()).isEqualTo("shop/orders-db");
         assertThat(event.eventType()).isEqualTo(EventType.SNAPSHOT_TAKEN);
+    }
+
+    private static List<String> violations(dev.ferry.events.validation.Validatable part) {
+        Violations v = new Violations();
+        part.validate(v);
+        return v.list().stream().map(violation -> violation.field()).toList();
     }
 }

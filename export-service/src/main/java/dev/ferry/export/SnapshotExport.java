@@ -2,8 +2,10 @@ package dev.ferry.export;
 
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotTaken;
+import dev.ferry.events.SourceSnapshot;
 import dev.ferry.events.TransferProgressed;
 import dev.ferry.events.TransferStats;
+import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.VhdBlob;
 import dev.ferry.events.VhdExported;
 import dev.ferry.events.VolumeBackup;
@@ -13,10 +15,12 @@ import dev.ferry.export.transfer.Cancellation;
 import dev.ferry.export.transfer.CopyEngineKind;
 import dev.ferry.support.step.StepRefused;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Exports the snapshot of one {@code SnapshotTaken}: checks it against the allow-lists before any
@@ -26,13 +30,14 @@ import java.util.function.Function;
 public final class SnapshotExport {
 
     private final ExportConfig config;
-    private final Function<String, ExportStep> stepsByAccount;
+    private final Function<String, List<ExportStep>> stepsByAccount;
     private final Clock clock;
 
     /**
-     * @param stepsByAccount the vhd-full step writing into the staging account of that configured name
+     * @param stepsByAccount the steps (one per strategy this service runs) writing into the staging account of that
+     *                       configured name
      */
-    public SnapshotExport(ExportConfig config, Function<String, ExportStep> stepsByAccount, Clock clock) {
+    public SnapshotExport(ExportConfig config, Function<String, List<ExportStep>> stepsByAccount, Clock clock) {
         this.config = config;
         this.stepsByAccount = stepsByAccount;
         this.clock = clock;
@@ -48,34 +53,41 @@ public final class SnapshotExport {
     public VhdExported export(SnapshotTaken taken, Consumer<TransferProgressed> progress, Cancellation cancellation) {
         VolumeBackup volume = taken.volume();
         String account = admit(volume);
-        ExportStep step = stepsByAccount.apply(account);
-        if (step.strategy() != volume.strategy()) {
-            throw new StepRefused("StrategyNotSupported", "Transfer strategy " + volume.strategy().wireName()
-                    + " is not available in this export service; it runs " + step.strategy().wireName() + ".");
-        }
+        List<ExportStep> steps = stepsByAccount.apply(account);
+        ExportStep step = steps.stream().filter(s -> s.strategy() == volume.strategy()).findFirst()
+                .orElseThrow(() -> new StepRefused("StrategyNotSupported", "Transfer strategy " + volume.strategy().wireName()
+                        + " is not available in this export service; it runs "
+                        + steps.stream().map(s -> s.strategy().wireName()).collect(Collectors.joining(", ")) + "."));
         CopyEngineKind engine = CopyEngineKind.fromWireName(config.transfer().engine());
-        ExportRequest request = new ExportRequest(volume.strategy(), taken.backupId(), volume.pvc().uid(), volume.source().snapshotId(),
-                volume.source().sizeBytes(), engine, config.transfer().parallelism(), config.transfer().sasDuration());
+        SourceSnapshot source = volume.source();
+        ExportRequest request = new ExportRequest(volume.strategy(), taken.backupId(), volume.pvc().uid(), source.snapshotId(),
+                source.sizeBytes(), engine, config.transfer().parallelism(), config.transfer().sasDuration(), source.diskId(),
+                source.previousSnapshotId(), source.incremental());
         ExportOutcome outcome = step.export(request, (done, total) -> progress.accept(new TransferProgressed(FerryEvent.SCHEMA_VERSION,
                 taken.backupId(), taken.correlationId(), volume.namespace(), volume.pvc().name(), volume.source().diskId(),
                 volume.source().snapshotId(), engine.wireName(), done, total, clock.instant())), cancellation);
         ExportConfig.StagingAccount staging = config.stagingAccounts().get(account);
         VhdBlob vhd = new VhdBlob(outcome.vhdUrl(), ArmResourceId.parse(staging.id()), outcome.blobName().container(),
                 outcome.blobName().blobName(), outcome.bytesTotal() + dev.ferry.export.transfer.VhdFooter.SIZE);
-        TransferStats stats = new TransferStats(engine.wireName(), outcome.bytesMoved(), outcome.bytesTotal(),
-                outcome.duration().toMillis(), outcome.startedAt(), outcome.completedAt());
+        ExportOutcome.Delta delta = outcome.delta();
+        TransferStats stats = new TransferStats(engine.wireName(), delta.mode(), delta.baseSnapshotId(), delta.bytesChanged(),
+                outcome.bytesMoved(), outcome.bytesTotal(), outcome.duration().toMillis(), outcome.startedAt(),
+                outcome.completedAt(), delta.fullCopyReason());
         return new VhdExported(FerryEvent.SCHEMA_VERSION, taken.backupId(), taken.correlationId(), volume, vhd, stats);
     }
 
-    /** Checks the source resource group and the staging account; returns the account's configured name. */
+    /**
+     * Checks the source resource groups (of the snapshot and, for an incremental transfer, of its disk and
+     * its base) and the staging account; returns the account's configured name.
+     */
     String admit(VolumeBackup volume) {
-        ArmResourceId snapshot = volume.source().snapshotId();
-        String group = snapshot.resourceGroupId().toLowerCase(Locale.ROOT);
-        boolean sourceAllowed = config.sourceResourceGroups().stream()
-                .anyMatch(g -> g.replaceAll("/+$", "").toLowerCase(Locale.ROOT).equals(group));
-        if (!sourceAllowed) {
-            throw new StepRefused("SourceResourceGroupNotAllowed", "Snapshots of resource group " + snapshot.resourceGroup()
-                    + " in subscription " + snapshot.subscriptionId() + " may not be exported by this service.");
+        SourceSnapshot source = volume.source();
+        allowedSource(source.snapshotId(), "Snapshots");
+        if (volume.strategy() == TransferStrategy.VHD_INCREMENTAL) {
+            allowedSource(source.diskId(), "Disks");
+            if (source.previousSnapshotId() != null) {
+                allowedSource(source.previousSnapshotId(), "Base snapshots");
+            }
         }
         ArmResourceId accountId = volume.target().stagingStorageAccountId();
         Map.Entry<String, ExportConfig.StagingAccount> account = config.stagingAccounts().entrySet().stream()
@@ -88,5 +100,15 @@ public final class SnapshotExport {
                     + account.getValue().region() + ", not in the target region " + volume.target().region() + ".");
         }
         return account.getKey();
+    }
+
+    private void allowedSource(ArmResourceId id, String what) {
+        String group = id.resourceGroupId().toLowerCase(Locale.ROOT);
+        boolean allowed = config.sourceResourceGroups().stream()
+                .anyMatch(g -> g.replaceAll("/+$", "").toLowerCase(Locale.ROOT).equals(group));
+        if (!allowed) {
+            throw new StepRefused("SourceResourceGroupNotAllowed", what + " of resource group " + id.resourceGroup()
+                    + " in subscription " + id.subscriptionId() + " may not be exported by this service.");
+        }
     }
 }

@@ -19,6 +19,13 @@ public interface SourceBlob {
     /** The written (non-empty) page ranges within {@code within}, in order; follows every continuation marker. */
     List<ByteRange> pageRanges(ByteRange within);
 
+    /**
+     * The managed-disk page diff within {@code within}: Get Page Ranges with {@code x-ms-previous-snapshot-url}
+     * set to {@code previous}, the SAS of an older incremental snapshot of the same disk. Large disks are
+     * asked in windows, as one answer carries no continuation marker.
+     */
+    PageDiff pageDiff(SasUrl previous, ByteRange within);
+
     /** Reads exactly {@code length} bytes from {@code offset} into {@code buffer[0..length)}. */
     void read(long offset, byte[] buffer, int length);
 

@@ -9,6 +9,16 @@ import java.util.Map;
  */
 public interface StagingBlob {
 
+    /**
+     * The metadata that mirrors a blob's tags: metadata names must be C# identifiers and travel as
+     * case-insensitive headers, so the tags' dots become underscores and the names are lower case.
+     */
+    static Map<String, String> metadataOf(Map<String, String> tags) {
+        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        tags.forEach((key, value) -> metadata.put(key.replace('.', '_').toLowerCase(java.util.Locale.ROOT), value));
+        return metadata;
+    }
+
     /** What {@link #createIfAbsent} found. */
     enum Creation { CREATED, REUSED }
 
@@ -110,4 +120,34 @@ public interface StagingBlob {
 
     /** Deletes the blob; true if it existed. */
     boolean delete();
+
+    /**
+     * The blob's length, metadata and last copy, or empty when it does not exist.
+     *
+     * @param copyStatus the state of the last Copy Blob into it ({@code pending}, {@code success}, {@code aborted},
+     *                   {@code failed}), or null when it was never a copy's destination
+     */
+    record Properties(long length, Map<String, String> metadata, String copyStatus) {
+        public Properties {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    java.util.Optional<Properties> properties();
+
+    /** Replaces the blob's metadata (names are lower-case C# identifiers; values ASCII). */
+    void setMetadata(Map<String, String> metadata);
+
+    /** Clear Pages: the range (512-aligned) reads as zeros and is no longer a written range. */
+    void clearPages(ByteRange range);
+
+    /**
+     * Copy Blob from {@code source}, a blob of the same account, into this blob (replacing it), with these
+     * metadata and then these tags; returns once the copy has succeeded, polling its status every
+     * {@code poll}. The storage service copies the source's written pages within the account.
+     *
+     * @throws StorageCallFailed if the copy fails, is aborted, or is still pending after {@code timeout}
+     */
+    void copyFrom(StagingBlob source, Map<String, String> metadata, Map<String, String> tags, java.time.Duration poll,
+                  java.time.Duration timeout);
 }

@@ -1,5 +1,7 @@
 package dev.ferry.export;
 
+import dev.ferry.events.arm.ArmResourceId;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -10,6 +12,8 @@ public record StagingBlobName(String container, String blobName) {
 
     /** The container of every VHD Ferry stages. */
     public static final String VHD_CONTAINER = "vhds";
+    /** The container of the replicas: one page blob per source disk that incremental transfers keep up to date. */
+    public static final String REPLICA_CONTAINER = "replicas";
 
     public StagingBlobName {
         Objects.requireNonNull(container, "container");
@@ -25,6 +29,20 @@ public record StagingBlobName(String container, String blobName) {
             throw new IllegalArgumentException("pvcUid must be a non-empty name without '/'");
         }
         return new StagingBlobName(VHD_CONTAINER, backupId + "/" + pvcUid + ".vhd");
+    }
+
+    /**
+     * {@code replicas/<subscription>/<resource group>/<disk>.vhd}, in lower case: one name per source disk
+     * whatever the case of the id it arrives with. ARM names (at most 90 + 80 characters, no {@code /})
+     * keep it far below the 1,024 characters and 254 path segments a blob name may have.
+     */
+    public static StagingBlobName replicaOf(ArmResourceId diskId) {
+        if (!diskId.isOfType("Microsoft.Compute", "disks")) {
+            throw new IllegalArgumentException("a replica belongs to a Microsoft.Compute/disks id");
+        }
+        String name = (diskId.subscriptionId() + "/" + diskId.resourceGroup() + "/" + diskId.name() + ".vhd")
+                .toLowerCase(Locale.ROOT);
+        return new StagingBlobName(REPLICA_CONTAINER, name);
     }
 
     @Override

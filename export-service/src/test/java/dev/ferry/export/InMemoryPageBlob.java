@@ -186,4 +186,32 @@ public final class InMemoryPageBlob implements SourceBlob, StagingBlob {
         pages.clear();
         return existed;
     }
+
+    private Map<String, String> metadata = Map.of();
+
+    @Override
+    public synchronized java.util.Optional<Properties> properties() {
+        return exists ? java.util.Optional.of(new Properties(length, metadata, null)) : java.util.Optional.empty();
+    }
+
+    @Override
+    public synchronized void setMetadata(Map<String, String> metadata) {
+        this.metadata = Map.copyOf(metadata);
+    }
+
+    @Override
+    public synchronized void clearPages(ByteRange range) {
+        pages.subMap(range.start(), range.end()).clear();
+    }
+
+    @Override
+    public PageDiff pageDiff(SasUrl previous, ByteRange within) {
+        throw new UnsupportedOperationException("an in-memory blob has no earlier snapshots to diff against");
+    }
+
+    @Override
+    public void copyFrom(StagingBlob source, Map<String, String> metadata, Map<String, String> tags,
+                         java.time.Duration poll, java.time.Duration timeout) {
+        throw new UnsupportedOperationException("an in-memory blob copies from no account");
+    }
 }

@@ -28,6 +28,11 @@ public record ObservedSourceBlob(SourceBlob delegate, ReadObserver observer) imp
     }
 
     @Override
+    public PageDiff pageDiff(SasUrl previous, ByteRange within) {
+        return delegate.pageDiff(previous, within);
+    }
+
+    @Override
     public void read(long offset, byte[] buffer, int length) {
         long started = System.nanoTime();
         delegate.read(offset, buffer, length);

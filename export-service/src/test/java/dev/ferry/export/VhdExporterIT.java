@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.resourcemanager.compute.models.DiskState;
-import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.export.ExportOutcome.FooterAction;
 import dev.ferry.export.transfer.Cancellation;
@@ -100,7 +99,7 @@ class VhdExporterIT {
     }
 
     private static ExportRequest request(Snapshot snapshot, CopyEngineKind engine, int parallelism) {
-        return new ExportRequest(TransferStrategy.VHD_FULL, "backup-" + snapshot.key().name(), "uid-" + snapshot.key().name(),
+        return ExportRequest.full("backup-" + snapshot.key().name(), "uid-" + snapshot.key().name(),
                 ExportTestBed.id(snapshot), snapshot.sizeBytes(), engine, parallelism, Duration.ofHours(1));
     }
 

@@ -3,7 +3,6 @@ package dev.ferry.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.export.ExportOutcome.FooterAction;
 import dev.ferry.export.transfer.Cancellation;
@@ -56,7 +55,7 @@ class VhdExporterTest {
     }
 
     private static ExportRequest request(CopyEngineKind engine) {
-        return new ExportRequest(TransferStrategy.VHD_FULL, "backup-1", "pvc-uid-1", SNAPSHOT, DISK, engine, 2,
+        return ExportRequest.full("backup-1", "pvc-uid-1", SNAPSHOT, DISK, engine, 2,
                 Duration.ofHours(1));
     }
 
@@ -121,7 +120,7 @@ class VhdExporterTest {
                 cancellation.cancel("test");
             }
         };
-        ExportRequest oneAtATime = new ExportRequest(TransferStrategy.VHD_FULL, "backup-1", "pvc-uid-1", SNAPSHOT, DISK,
+        ExportRequest oneAtATime = ExportRequest.full("backup-1", "pvc-uid-1", SNAPSHOT, DISK,
                 CopyEngineKind.STREAMING, 1, Duration.ofHours(1));
         assertThatThrownBy(() -> exporter.export(oneAtATime, cancelAfterOneChunk, cancellation))
                 .isInstanceOf(TransferCancelledException.class);

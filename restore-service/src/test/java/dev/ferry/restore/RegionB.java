@@ -65,7 +65,7 @@ final class RegionB {
                 takenAt);
         Instant transferred = takenAt.plusSeconds(30);
         return new SnapshotRecreated(FerryEvent.SCHEMA_VERSION, backupId, "corr-" + backupId, volume, snapshotId, DISK_BYTES, "import",
-                new TransferStats("streaming", 256 * 1024, DISK_BYTES, 1000, takenAt.plusSeconds(1), transferred), 900L,
+                TransferStats.full("streaming", 256 * 1024, 256 * 1024, DISK_BYTES, 1000, takenAt.plusSeconds(1), transferred), 900L,
                 transferred.plusSeconds(1));
     }
 }

@@ -419,7 +419,7 @@ class BackupIT {
 
     private static TransferStats transfer(VolumeBackup volume) {
         Instant now = Instant.now();
-        return new TransferStats("streaming", 4096, volume.source().sizeBytes(), 100, now.minusMillis(100), now);
+        return TransferStats.full("streaming", 4096, 4096, volume.source().sizeBytes(), 100, now.minusMillis(100), now);
     }
 
     private static void send(FerryEvent event) {

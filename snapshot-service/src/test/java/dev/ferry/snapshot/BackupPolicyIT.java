@@ -327,7 +327,7 @@ class BackupPolicyIT {
         Instant now = Instant.now();
         return new SnapshotRecreated(FerryEvent.SCHEMA_VERSION, taken.backupId(), taken.correlationId(), volume,
                 volume.target().snapshotId(SnapshotNames.volumeSnapshot(taken.backupId(), volume.pvc().uid())), volume.source().sizeBytes(),
-                "import", new TransferStats("streaming", 4096, volume.source().sizeBytes(), 100, now.minusMillis(100), now), 1200L, now);
+                "import", TransferStats.full("streaming", 4096, 4096, volume.source().sizeBytes(), 100, now.minusMillis(100), now), 1200L, now);
     }
 
     private static void send(FerryEvent event) {

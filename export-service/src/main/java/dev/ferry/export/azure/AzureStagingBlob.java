@@ -3,7 +3,15 @@ package dev.ferry.export.azure;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.core.util.polling.LongRunningOperationStatus;
+import com.azure.core.util.polling.PollResponse;
+import com.azure.core.util.polling.SyncPoller;
+import com.azure.storage.blob.models.BlobCopyInfo;
 import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.CopyStatusType;
+import com.azure.storage.blob.options.BlobBeginCopyOptions;
+import com.azure.storage.blob.options.BlobSetTagsOptions;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobType;
 import com.azure.storage.blob.models.DownloadRetryOptions;
@@ -20,9 +28,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -59,7 +67,7 @@ final class AzureStagingBlob implements StagingBlob {
         try {
             container.createIfNotExists();
             Response<PageBlobItem> created = client.createIfNotExistsWithResponse(new PageBlobCreateOptions(length)
-                    .setTags(tags).setMetadata(metadata(tags)), timeout, Context.NONE);
+                    .setTags(tags).setMetadata(StagingBlob.metadataOf(tags)), timeout, Context.NONE);
             if (created.getStatusCode() == 201) {
                 return Creation.CREATED;
             }
@@ -74,16 +82,6 @@ final class AzureStagingBlob implements StagingBlob {
         } catch (RuntimeException e) {
             throw AzureStorageFailures.translate("Create Page Blob", e);
         }
-    }
-
-    /**
-     * Metadata names must be C# identifiers and travel as case-insensitive headers, so the tags' dots
-     * become underscores and the names are lower case there.
-     */
-    private static Map<String, String> metadata(Map<String, String> tags) {
-        Map<String, String> metadata = new LinkedHashMap<>();
-        tags.forEach((key, value) -> metadata.put(key.replace('.', '_').toLowerCase(java.util.Locale.ROOT), value));
-        return metadata;
     }
 
     @Override
@@ -275,6 +273,63 @@ final class AzureStagingBlob implements StagingBlob {
             throw AzureStorageFailures.translate("Get Blob", e);
         }
         return out.toByteArray();
+    }
+
+    @Override
+    public Optional<Properties> properties() {
+        try {
+            BlobProperties properties = client.getPropertiesWithResponse(null, timeout, Context.NONE).getValue();
+            CopyStatusType copy = properties.getCopyStatus();
+            return Optional.of(new Properties(properties.getBlobSize(),
+                    properties.getMetadata() == null ? Map.of() : properties.getMetadata(),
+                    copy == null ? null : copy.toString()));
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw AzureStorageFailures.translate("Get Blob Properties", e);
+        } catch (RuntimeException e) {
+            throw AzureStorageFailures.translate("Get Blob Properties", e);
+        }
+    }
+
+    @Override
+    public void setMetadata(Map<String, String> metadata) {
+        try {
+            client.setMetadataWithResponse(metadata, null, timeout, Context.NONE);
+        } catch (RuntimeException e) {
+            throw AzureStorageFailures.translate("Set Blob Metadata", e);
+        }
+    }
+
+    @Override
+    public void clearPages(ByteRange range) {
+        try {
+            client.clearPagesWithResponse(new PageRange().setStart(range.start()).setEnd(range.end() - 1), null, timeout,
+                    Context.NONE);
+        } catch (RuntimeException e) {
+            throw AzureStorageFailures.translate("Clear Pages", e);
+        }
+    }
+
+    @Override
+    public void copyFrom(StagingBlob source, Map<String, String> metadata, Map<String, String> tags, Duration poll,
+                         Duration copyTimeout) {
+        try {
+            container.createIfNotExists();
+            SyncPoller<BlobCopyInfo, Void> copy = client.beginCopy(new BlobBeginCopyOptions(source.url())
+                    .setMetadata(metadata).setPollInterval(poll));
+            PollResponse<BlobCopyInfo> last = copy.waitForCompletion(copyTimeout);
+            if (last.getStatus() != LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
+                CopyStatusType status = last.getValue() == null ? null : last.getValue().getCopyStatus();
+                throw new StorageCallFailed("Copy Blob", 0, "Copy" + (status == null ? "NotFinished" : status), null, null);
+            }
+            client.setTagsWithResponse(new BlobSetTagsOptions(tags), timeout, Context.NONE);
+        } catch (StorageCallFailed e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw AzureStorageFailures.translate("Copy Blob", e);
+        }
     }
 
     @Override

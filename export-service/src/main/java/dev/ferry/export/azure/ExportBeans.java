@@ -3,6 +3,7 @@ package dev.ferry.export.azure;
 import com.azure.core.credential.TokenCredential;
 import com.azure.resourcemanager.compute.ComputeManager;
 import dev.ferry.export.ExportStep;
+import dev.ferry.export.IncrementalExporter;
 import dev.ferry.export.SnapshotExport;
 import dev.ferry.export.StagingAccount;
 import dev.ferry.export.VhdExporter;
@@ -28,6 +29,8 @@ public class ExportBeans {
 
     /** How often a running copy reports progress: DESIGN asks for at most every few seconds. */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(3);
+    /** How often the copy of a replica to a backup's VHD (within the staging account) is polled. */
+    static final Duration STAGE_POLL = Duration.ofMillis(500);
 
     @Produces
     @Singleton
@@ -47,14 +50,18 @@ public class ExportBeans {
         BlobClients clients = BlobClients.standard();
         ChunkScheduler scheduler = new ChunkScheduler(RetryPolicy.DEFAULT, PROGRESS_INTERVAL, System::nanoTime);
         List<dev.ferry.export.transfer.CopyEngine> engines = List.of(new StreamingCopyEngine(scheduler), new ServerSideCopyEngine(scheduler));
-        Map<String, ExportStep> steps = new ConcurrentHashMap<>();
+        Map<String, List<ExportStep>> steps = new ConcurrentHashMap<>();
         return new SnapshotExport(config, name -> steps.computeIfAbsent(name, account -> {
             ExportConfig.StagingAccount settings = config.stagingAccounts().get(account);
             StagingAccount staging = settings.connectionString().isPresent()
                     ? AzureStagingAccount.fromConnectionString(settings.connectionString().get(), clients)
                     : AzureStagingAccount.fromEndpoint(settings.blobEndpoint(), credential, clients);
-            return new VhdExporter(new AzureSnapshotAccess(compute), new AzureSourceDisk(clients), staging, engines,
-                    new PageRangePlanner(PageRangePlanner.MAX_CHUNK_BYTES), RetryPolicy.DEFAULT, clock);
+            AzureSnapshotAccess access = new AzureSnapshotAccess(compute);
+            AzureSourceDisk sourceDisk = new AzureSourceDisk(clients);
+            PageRangePlanner planner = new PageRangePlanner(PageRangePlanner.MAX_CHUNK_BYTES);
+            return List.of(new VhdExporter(access, sourceDisk, staging, engines, planner, RetryPolicy.DEFAULT, clock),
+                    new IncrementalExporter(access, sourceDisk, new AzureSourceSnapshots(compute), staging, engines, planner,
+                            RetryPolicy.DEFAULT, STAGE_POLL, config.transfer().sasDuration(), clock));
         }), clock);
     }
 }

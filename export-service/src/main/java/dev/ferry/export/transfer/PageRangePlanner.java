@@ -101,6 +101,38 @@ public final class PageRangePlanner {
         return new ChunkPlan(chunks, written, planned, skipped, skippedBytes);
     }
 
+    /**
+     * Plans a diff: exactly the changed ranges within the disk, touching ones merged, cut where they cross
+     * a cell boundary (so each request is at most {@code chunkBytes} at offsets every attempt repeats). A
+     * small change stays small: nothing is rounded out to its cell. The plan's written bytes are the
+     * changed bytes; nothing is skipped, as a replica already holds data everywhere (a repeated diff
+     * writes the same bytes again).
+     */
+    public ChunkPlan planDiff(long diskBytes, Collection<ByteRange> changed) {
+        if (diskBytes <= 0 || diskBytes % PAGE_BYTES != 0) {
+            throw new IllegalArgumentException("the disk size must be a positive multiple of 512 bytes, not " + diskBytes);
+        }
+        List<ByteRange> ranges = merge(clip(changed, diskBytes, true));
+        List<ByteRange> chunks = new ArrayList<>();
+        long bytes = 0;
+        for (ByteRange range : ranges) {
+            bytes += range.length();
+            long position = range.start();
+            while (position < range.end()) {
+                long cellEnd = (position / chunkBytes + 1) * chunkBytes;
+                long end = Math.min(range.end(), cellEnd);
+                chunks.add(new ByteRange(position, end));
+                position = end;
+            }
+        }
+        return new ChunkPlan(chunks, bytes, bytes, 0, 0);
+    }
+
+    /** The ranges within the disk, merged; 512-aligned as page ranges are. */
+    public static List<ByteRange> withinDisk(long diskBytes, Collection<ByteRange> ranges) {
+        return merge(clip(ranges, diskBytes, true));
+    }
+
     private static List<ByteRange> clip(Collection<ByteRange> ranges, long diskBytes, boolean requireAlignment) {
         List<ByteRange> clipped = new ArrayList<>(ranges.size());
         for (ByteRange range : ranges) {

@@ -1,6 +1,5 @@
 package dev.ferry.export.bench;
 
-import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.export.ByteRange;
 import dev.ferry.export.ExportOutcome;
@@ -330,6 +329,28 @@ public final class TransferBenchmark {
             }
 
             @Override
+            public java.util.Optional<Properties> properties() {
+                return delegate.properties();
+            }
+
+            @Override
+            public void setMetadata(Map<String, String> metadata) {
+                delegate.setMetadata(metadata);
+            }
+
+            @Override
+            public void clearPages(ByteRange range) {
+                delegate.clearPages(range);
+            }
+
+            @Override
+            public void copyFrom(StagingBlob source, Map<String, String> metadata, Map<String, String> tags,
+                                 java.time.Duration poll, java.time.Duration timeout) {
+                delegate.copyFrom(source instanceof TimedStaging timed ? timed.delegate() : source, metadata, tags, poll,
+                        timeout);
+            }
+
+            @Override
             public boolean delete() {
                 return delegate.delete();
             }
@@ -388,7 +409,7 @@ public final class TransferBenchmark {
                     }
                     copyPhase[1] = now;
                 };
-                ExportOutcome outcome = exporter.export(new ExportRequest(TransferStrategy.VHD_FULL, backupId, "pvc", snapshotId,
+                ExportOutcome outcome = exporter.export(ExportRequest.full(backupId, "pvc", snapshotId,
                         diskBytes, engine, parallelism, Duration.ofHours(1)), phase, new Cancellation());
                 copyNanos = copyPhase[1] - copyPhase[0];
                 written = outcome.bytesMoved();

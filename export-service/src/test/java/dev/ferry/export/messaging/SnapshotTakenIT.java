@@ -107,6 +107,51 @@ class SnapshotTakenIT {
     }
 
     @Test
+    void anIncrementalEventWhoseBaseIsOutsideTheAllowedResourceGroupsIsRefusedBeforeAnyAzureCall() {
+        Snapshot source = sourceSnapshot(24, LocalCloud.SOURCE_NODE_GROUP);
+        SnapshotTaken honest = taken(source, TransferStrategy.VHD_INCREMENTAL);
+        SourceSnapshot own = honest.volume().source();
+        // A base in another team's resource group: a diff against it would read that team's disk.
+        ArmResourceId foreignBase = ArmResourceId.parse("/subscriptions/" + LocalCloud.SUBSCRIPTION_ID
+                + "/resourceGroups/other-team-eastus/providers/Microsoft.Compute/snapshots/their-snapshot");
+        VolumeBackup hostileVolume = new VolumeBackup("manual", "aks-source", "shop", honest.volume().pvc(), 0, 1,
+                new SourceSnapshot(own.snapshotId(), own.diskId(), own.region(), own.sizeBytes(), true, foreignBase),
+                honest.volume().target(), TransferStrategy.VHD_INCREMENTAL, Instant.now());
+        SnapshotTaken hostile = new SnapshotTaken(FerryEvent.SCHEMA_VERSION, honest.backupId(), honest.correlationId(),
+                hostileVolume);
+        Faults faults = cloud().azure().faults();
+        int before = faults.served(Faults.Kind.ARM_READ) + faults.served(Faults.Kind.ARM_WRITE) + faults.served(Faults.Kind.GRANT_ACCESS);
+        faults.inject(Faults.Kind.ARM_READ, Faults.Fault.latency(Duration.ofMillis(1)), 100)
+                .inject(Faults.Kind.ARM_WRITE, Faults.Fault.latency(Duration.ofMillis(1)), 100)
+                .inject(Faults.Kind.GRANT_ACCESS, Faults.Fault.latency(Duration.ofMillis(1)), 100);
+        try {
+            send(hostile);
+
+            StepFailed failed = EventJson.read(await(Topics.STEP_FAILED, hostile.backupId()).value(), StepFailed.class);
+
+            assertThat(failed.errorCode()).isEqualTo("SourceResourceGroupNotAllowed");
+            assertThat(failed.reason()).contains("Base snapshots");
+            assertThat(faults.served(Faults.Kind.ARM_READ) + faults.served(Faults.Kind.ARM_WRITE)
+                    + faults.served(Faults.Kind.GRANT_ACCESS)).isEqualTo(before);
+        } finally {
+            faults.clear();
+        }
+    }
+
+    @Test
+    void anIncrementalSnapshotBecomesAVhdInRegionBAndVhdExportedSaysItWasAFullCopyAndWhy() {
+        SnapshotTaken taken = taken(sourceSnapshot(25, LocalCloud.SOURCE_NODE_GROUP), TransferStrategy.VHD_INCREMENTAL);
+        send(taken);
+
+        VhdExported exported = EventJson.read(await(Topics.VHD_EXPORTED, taken.backupId()).value(), VhdExported.class);
+
+        assertThat(exported.transfer().mode()).isEqualTo("full");
+        assertThat(exported.transfer().fullCopyReason()).isEqualTo("no-previous-snapshot");
+        assertThat(exported.transfer().bytesChanged()).isPositive();
+        assertThat(exported.vhd().blobName()).isEqualTo(taken.backupId() + "/" + taken.volume().pvc().uid() + ".vhd");
+    }
+
+    @Test
     void aStrategyNotBuiltYetIsAStepFailureNotACrash() {
         SnapshotTaken taken = taken(sourceSnapshot(23, LocalCloud.SOURCE_NODE_GROUP), TransferStrategy.COPY_START);
         send(taken);

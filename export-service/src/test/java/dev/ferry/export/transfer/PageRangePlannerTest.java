@@ -150,6 +150,37 @@ class PageRangePlannerTest {
         }
     }
 
+    @Test
+    void aDiffOfAHundredScatteredKibibytesMovesAHundredKibibytesNotAHundredCells() {
+        List<ByteRange> changed = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            changed.add(ByteRange.ofLength(i * 10L * MIB, 1024));
+        }
+
+        ChunkPlan plan = planner.planDiff(DISK, changed);
+
+        assertThat(plan.plannedBytes()).isEqualTo(100 * 1024);
+        assertThat(plan.chunks()).hasSize(100).allSatisfy(chunk -> assertThat(chunk.length()).isEqualTo(1024));
+    }
+
+    @Test
+    void aDiffMergesTouchingRangesAndCutsThemAtCellBoundaries() {
+        ChunkPlan plan = planner.planDiff(DISK, List.of(r(CHUNK - 8192, CHUNK - 4096), r(CHUNK - 4096, CHUNK + 4096),
+                r(3L * CHUNK, 5L * CHUNK + 512)));
+
+        assertThat(plan.chunks()).containsExactly(r(CHUNK - 8192, CHUNK), r(CHUNK, CHUNK + 4096), r(3L * CHUNK, 4L * CHUNK),
+                r(4L * CHUNK, 5L * CHUNK), r(5L * CHUNK, 5L * CHUNK + 512));
+        assertThat(plan.plannedBytes()).isEqualTo(plan.writtenBytes()).isEqualTo(8192 + 4096 + 2L * CHUNK + 512);
+        assertThat(plan.skippedChunks()).isZero();
+    }
+
+    @Test
+    void aDiffIgnoresWhatLiesBeyondTheDisk() {
+        ChunkPlan plan = planner.planDiff(DISK, List.of(r(DISK - 512, DISK + 512)));
+
+        assertThat(plan.chunks()).containsExactly(r(DISK - 512, DISK));
+    }
+
     private static List<ByteRange> randomRanges(Random random, boolean[] pages, int pageCount) {
         List<ByteRange> ranges = new ArrayList<>();
         int count = random.nextInt(12);

@@ -125,6 +125,22 @@ final class AzuriteUpstream {
                 authorization.trim().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * {@code source} (a blob of {@code account} in this Azurite, named by its path) with a read SAS of a few
+     * minutes signed by the account's key, so that a copy can read it as the account itself would.
+     */
+    URI withReadSas(String account, URI source) {
+        String[] parts = source.getRawPath().substring(1).split("/", 3);
+        String container = java.net.URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
+        String blob = java.net.URLDecoder.decode(parts[2], StandardCharsets.UTF_8);
+        String sas = new com.azure.storage.blob.BlobClientBuilder().endpoint(uri("/" + account).toString())
+                .credential(credential(account)).containerName(container).blobName(blob).buildClient()
+                .generateSas(new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(
+                        java.time.OffsetDateTime.now().plusMinutes(15),
+                        new com.azure.storage.blob.sas.BlobSasPermission().setReadPermission(true)));
+        return URI.create(source.getScheme() + "://" + source.getRawAuthority() + source.getRawPath() + "?" + sas);
+    }
+
     private StorageSharedKeyCredential credential(String account) {
         StorageSharedKeyCredential credential = credentials.get(account);
         if (credential == null) {

@@ -175,6 +175,12 @@ public final class StorageFront implements AutoCloseable {
             } else if (ours && comp == null && copySource != null && !"true".equalsIgnoreCase(
                     exchange.header("x-ms-requires-sync")) && isExternal(CopySource.parse(copySource))) {
                 copyBlob(call, CopySource.parse(copySource));
+            } else if (ours && comp == null && copySource != null && !"true".equalsIgnoreCase(
+                    exchange.header("x-ms-requires-sync")) && pageBlobOfThisAccount(call, CopySource.parse(copySource))) {
+                // Azurite's own copy of a page blob shares the source's page list, so later writes to the source
+                // show in the copy; on Azure the copy is a blob of its own. The front copies it, reading the
+                // source as the account (the request's own Shared Key authorizes a same-account source).
+                copyBlob(call, upstream.withReadSas(call.account(), CopySource.parse(copySource)));
             } else if (ours && "copy".equals(comp) && "abort".equalsIgnoreCase(exchange.header("x-ms-copy-action"))
                     && copies.of(call.blob()).isPresent()) {
                 authenticate(call);
@@ -213,6 +219,17 @@ public final class StorageFront implements AutoCloseable {
         // A blob has an account, a container and a non-empty name.
         String blob = segments.length == 4 && !segments[3].isEmpty() ? exchange.path() : null;
         return new Call(raw, exchange, account, blob, rawPath);
+    }
+
+    /** A source without a SAS in the destination's own account that Azurite holds as a page blob. */
+    private boolean pageBlobOfThisAccount(Call call, URI source) throws IOException, InterruptedException {
+        String path = source.getRawPath();
+        if (isExternal(source) || source.getRawQuery() != null || path == null
+                || !path.startsWith("/" + call.account() + "/")) {
+            return false;
+        }
+        HttpResponse<byte[]> head = upstream.signed(call.account(), "HEAD", path, Map.of(), null);
+        return head.statusCode() == 200 && "PageBlob".equalsIgnoreCase(head.headers().firstValue("x-ms-blob-type").orElse(""));
     }
 
     private boolean isExternal(URI source) {
