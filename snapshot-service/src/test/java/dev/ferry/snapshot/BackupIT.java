@@ -123,7 +123,8 @@ class BackupIT {
             assertThat(volume.target().region()).isEqualTo(LocalCloud.DR_REGION);
             assertThat(volume.target().resourceGroup()).isEqualTo(LocalCloud.DR_GROUP);
             assertThat(volume.target().stagingStorageAccountId()).isEqualTo(ArmResourceId.parse(cloud().drStagingAccount().id()));
-            assertThat(volume.strategy()).isEqualTo(TransferStrategy.VHD_FULL);
+            // The request names no strategy: ferry.transfer.strategy's default.
+            assertThat(volume.strategy()).isEqualTo(TransferStrategy.VHD_INCREMENTAL);
             assertThat(volume.takenAt()).isNotNull();
         }
         awaitState(first, "TRANSFERRING");

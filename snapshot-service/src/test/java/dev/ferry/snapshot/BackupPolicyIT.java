@@ -89,7 +89,7 @@ class BackupPolicyIT {
         Map<String, Object> selector = Map.of("matchLabels", Map.of("app", "shop"),
                 "matchExpressions", List.of(Map.of("key", "tier", "operator", "In", "values", List.of("db", "cache"))));
 
-        Instant slot = createDuePolicy(namespace, "nightly", Map.of("selector", selector, "keep", 3, "strategy", "vhd-incremental"));
+        Instant slot = createDuePolicy(namespace, "nightly", Map.of("selector", selector, "keep", 3, "strategy", "vhd-full"));
 
         GenericKubernetesResource policy = awaitPolicy(namespace, "nightly", p -> p.get("status", "lastBackupId") != null);
         String backupId = policy.get("status", "lastBackupId");
@@ -103,7 +103,8 @@ class BackupPolicyIT {
         assertThat(taken).extracting(t -> t.volume().pvc().name()).containsExactlyInAnyOrder("orders-db", "cart-cache");
         assertThat(taken).allSatisfy(t -> {
             assertThat(t.volume().policy()).isEqualTo("nightly");
-            assertThat(t.volume().strategy().wireName()).isEqualTo("vhd-incremental");
+            // Not the default (vhd-incremental): the policy's own strategy.
+            assertThat(t.volume().strategy().wireName()).isEqualTo("vhd-full");
             assertThat(t.volume().target().region()).isEqualTo(LocalCloud.DR_REGION);
             assertThat(t.correlationId()).isEqualTo(backupId);
         });

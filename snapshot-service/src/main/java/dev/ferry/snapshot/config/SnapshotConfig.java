@@ -91,8 +91,11 @@ public interface SnapshotConfig {
     /** How snapshots travel to region B. */
     interface Transfer {
 
-        /** The transfer strategy when a request names none: vhd-full, vhd-incremental or copy-start. Default vhd-full. */
-        @WithDefault("vhd-full")
+        /**
+         * The transfer strategy when a request names none: vhd-full, vhd-incremental or copy-start.
+         * Default vhd-incremental (each backup moves only what changed since the disk's previous one).
+         */
+        @WithDefault("vhd-incremental")
         String strategy();
     }
 

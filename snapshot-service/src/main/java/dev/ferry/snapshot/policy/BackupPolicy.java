@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *
  * @param namespace the namespace whose PVCs are backed up
  * @param schedule  the parsed schedule; null when {@code problems} is not empty
- * @param strategy  the transfer strategy; {@code vhd-full} when the spec names none
+ * @param strategy  the transfer strategy; {@code vhd-incremental} when the spec names none (as the CRD's default)
  * @param target    the DR target as written (fields may be null), or null
  */
 public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, String namespace, PolicySelector selector,
@@ -80,7 +80,7 @@ public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, St
             problems.add("keep must be a whole number of at least 1 but is '" + keepValue + "'");
         }
 
-        TransferStrategy strategy = TransferStrategy.VHD_FULL;
+        TransferStrategy strategy = TransferStrategy.VHD_INCREMENTAL;
         String strategyText = text(s, "strategy", problems);
         if (strategyText != null) {
             try {

@@ -24,8 +24,9 @@ import org.jboss.logging.MDC;
  * A policy's retention, after each of its runs: per PVC of the run, keeps the policy's newest
  * {@code keep} VolumeSnapshots and deletes the older ones ({@link RetentionPlan} decides), never a
  * snapshot without Ferry's labels, never one of another policy (matched by namespace and name, see
- * {@link FerryLabels#POLICY_REF}) and never one a running export still needs. What the backup runs
- * know of each volume's downstream progress tells which exports still run.
+ * {@link FerryLabels#POLICY_REF}), never one a running export still needs, and never the PVC's newest
+ * ready snapshot, the base of its next incremental backup (what export-service's replica of the disk
+ * holds). What the backup runs know of each volume's downstream progress tells which exports still run.
  */
 @ApplicationScoped
 public class Retention {

@@ -7,17 +7,26 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Which of one PVC's Ferry VolumeSnapshots a policy keeps and which it deletes. The policy keeps
  * its newest {@code keep} ready snapshots and deletes its older ones (and its older failed ones),
- * except those an export still needs: a snapshot whose own export runs, and the base of a running
+ * except those an export still needs: a snapshot whose own export runs, the base of a running
  * incremental export (its {@code previousSnapshotId}, which may belong to another policy or to a
- * one-off backup). Snapshots still being taken are never touched, nor are those of other policies.
+ * one-off backup), and the PVC's newest ready snapshot of any policy or one-off backup, which is the
+ * base of the PVC's next incremental backup: the backup picks it as {@code previousSnapshotId}, and
+ * export-service's replica of the disk holds it as its generation (deleted, the next backup would be
+ * a full copy). Snapshots still being taken are never touched, nor are those of other policies.
+ *
+ * <p>With {@code keep >= 1} a policy's own newest ready snapshot is always among those it keeps, so
+ * the keep rule alone already spares the PVC's newest; the rule is stated on its own so that it holds
+ * whatever the keep rule becomes, and {@code protect} names it when it is what spares a snapshot.
  *
  * @param keep      the policy's snapshots that stay as its newest restore points, newest first
  * @param delete    the snapshots to delete, newest first
- * @param protect   snapshots that would have been deleted but an export needs, with the reason
+ * @param protect   snapshots that would have been deleted but a running export or the next incremental
+ *                  backup needs, with the reason
  */
 public record RetentionPlan(List<String> keep, List<String> delete, Map<String, String> protect) {
 
@@ -38,6 +47,9 @@ public record RetentionPlan(List<String> keep, List<String> delete, Map<String, 
     public record Entry(String name, String policy, Instant requestedAt, Readiness readiness, boolean exportRunning,
                         String previous) {
     }
+
+    /** Why the PVC's newest ready snapshot stays. */
+    static final String NEXT_BASE = "it is the base of the next incremental backup";
 
     private static final Comparator<Entry> NEWEST_FIRST = Comparator.comparing(Entry::requestedAt)
             .thenComparing(Entry::name).reversed();
@@ -64,6 +76,7 @@ public record RetentionPlan(List<String> keep, List<String> delete, Map<String, 
                 needed.putIfAbsent(base, "it is the base of the running export of " + entry.name());
             }
         }
+        nextIncrementalBase(sorted).ifPresent(next -> needed.putIfAbsent(next, NEXT_BASE));
         List<String> kept = new ArrayList<>();
         List<String> delete = new ArrayList<>();
         Map<String, String> protect = new LinkedHashMap<>();
@@ -84,6 +97,19 @@ public record RetentionPlan(List<String> keep, List<String> delete, Map<String, 
             }
         }
         return new RetentionPlan(List.copyOf(kept), List.copyOf(delete), Collections.unmodifiableMap(protect));
+    }
+
+    /**
+     * The snapshot the PVC's next backup will diff against: its newest ready one, of whatever policy
+     * or one-off backup (as the backup picks its {@code previousSnapshotId}); empty without one.
+     *
+     * @param history every Ferry VolumeSnapshot of the PVC, except those being deleted
+     */
+    public static Optional<String> nextIncrementalBase(List<Entry> history) {
+        return history.stream()
+                .filter(e -> e.readiness() == Readiness.READY)
+                .min(NEWEST_FIRST)
+                .map(Entry::name);
     }
 
     /** Without a recorded base, the newest ready snapshot requested before the entry: what the backup picks first. */

@@ -13,7 +13,7 @@ class BackupPolicyTest {
 
     @Test
     void aFullSpecIsRead() {
-        BackupPolicy policy = read(Map.of("namespace", "shop", "schedule", "0 2 * * *", "keep", 7, "strategy", "vhd-incremental",
+        BackupPolicy policy = read(Map.of("namespace", "shop", "schedule", "0 2 * * *", "keep", 7, "strategy", "vhd-full",
                 "suspend", true,
                 "selector", Map.of("matchLabels", Map.of("app", "shop"),
                         "matchExpressions", List.of(Map.of("key", "tier", "operator", "In", "values", List.of("db", "cache")))),
@@ -23,7 +23,7 @@ class BackupPolicyTest {
         assertThat(policy.namespace()).isEqualTo("shop");
         assertThat(policy.schedule().expression()).isEqualTo("0 2 * * *");
         assertThat(policy.keep()).isEqualTo(7);
-        assertThat(policy.strategy()).isEqualTo(TransferStrategy.VHD_INCREMENTAL);
+        assertThat(policy.strategy()).isEqualTo(TransferStrategy.VHD_FULL);
         assertThat(policy.suspend()).isTrue();
         assertThat(policy.target().region()).isEqualTo("westus");
         assertThat(policy.selector().matches(Map.of("app", "shop", "tier", "db"))).isTrue();
@@ -39,12 +39,12 @@ class BackupPolicyTest {
     }
 
     @Test
-    void defaultsAreThePolicysNamespaceEveryPvcAndVhdFull() {
+    void defaultsAreThePolicysNamespaceEveryPvcAndVhdIncremental() {
         BackupPolicy policy = read(Map.of("schedule", "*/15 * * * *", "keep", 1));
         assertThat(policy.isValid()).isTrue();
         assertThat(policy.namespace()).isEqualTo("ops");
         assertThat(policy.selector().asEquality()).contains(Map.of());
-        assertThat(policy.strategy()).isEqualTo(TransferStrategy.VHD_FULL);
+        assertThat(policy.strategy()).isEqualTo(TransferStrategy.VHD_INCREMENTAL);
         assertThat(policy.target()).isNull();
         assertThat(policy.suspend()).isFalse();
     }

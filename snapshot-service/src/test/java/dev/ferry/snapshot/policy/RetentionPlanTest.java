@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.snapshot.policy.RetentionPlan.Entry;
 import dev.ferry.snapshot.policy.RetentionPlan.Readiness;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RetentionPlanTest {
@@ -76,6 +79,44 @@ class RetentionPlanTest {
         RetentionPlan plan = RetentionPlan.plan(history, "nightly", 1);
         assertThat(plan.keep()).containsExactly("b");
         assertThat(plan.delete()).containsExactly("a", "x");
+    }
+
+    @Test
+    void theNextIncrementalBaseIsThePvcsNewestReadySnapshotWhicheverPolicyOrManualBackupMadeIt() {
+        Entry manual = new Entry("m", "shop/manual", T0.plusSeconds(3), Readiness.READY, false, null);
+        Entry inProgress = new Entry("p", "nightly", T0.plusSeconds(5), Readiness.IN_PROGRESS, false, null);
+        List<Entry> history = List.of(done("a", 1), done("b", 2), manual, failed("y", 4), inProgress);
+
+        assertThat(RetentionPlan.nextIncrementalBase(history)).contains("m");
+        assertThat(RetentionPlan.nextIncrementalBase(List.of(failed("x", 1)))).isEmpty();
+        RetentionPlan plan = RetentionPlan.plan(history, "nightly", 1);
+        assertThat(plan.keep()).containsExactly("b");
+        assertThat(plan.delete()).containsExactly("a").doesNotContain("m");
+    }
+
+    @Test
+    void thePvcsNewestReadySnapshotIsNeverDeletedWhateverTheHistoryAndKeep() {
+        Random random = new Random(20260301);
+        List<String> policies = List.of("nightly", "hourly", "shop/manual");
+        List<Readiness> readiness = List.of(Readiness.READY, Readiness.READY, Readiness.FAILED, Readiness.IN_PROGRESS);
+        for (int round = 0; round < 5_000; round++) {
+            List<Entry> history = new ArrayList<>();
+            int size = 1 + random.nextInt(8);
+            for (int i = 0; i < size; i++) {
+                String previous = i > 0 && random.nextBoolean() ? "s" + random.nextInt(i) : null;
+                history.add(new Entry("s" + i, policies.get(random.nextInt(policies.size())), T0.plusSeconds(random.nextInt(6)),
+                        readiness.get(random.nextInt(readiness.size())), random.nextInt(4) == 0, previous));
+            }
+            int keep = 1 + random.nextInt(3);
+
+            RetentionPlan plan = RetentionPlan.plan(history, "nightly", keep);
+
+            Optional<String> next = RetentionPlan.nextIncrementalBase(history);
+            next.ifPresent(name -> assertThat(plan.delete()).as("history %s, keep %d", history, keep).doesNotContain(name));
+            assertThat(plan.delete()).as("history %s", history)
+                    .allSatisfy(name -> assertThat(history).filteredOn(e -> e.name().equals(name))
+                            .allSatisfy(e -> assertThat(e.policy()).isEqualTo("nightly")));
+        }
     }
 
     @Test
