@@ -9,6 +9,8 @@ import dev.ferry.events.validation.Violations;
  * A fixed-VHD page blob in the DR region's staging account.
  *
  * @param url       the blob's URL, never with a SAS or any query
+ * @param container {@code vhds} for a VHD made for this backup (deleted after its import), {@code replicas} for the
+ *                  disk's replica of the {@code vhd-incremental} transfer (imported in place and kept)
  * @param sizeBytes the blob's length: the disk size plus the 512-byte VHD footer
  */
 public record VhdBlob(

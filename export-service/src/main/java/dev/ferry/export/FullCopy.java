@@ -56,9 +56,9 @@ final class FullCopy {
         List<ByteRange> present = creation == StagingBlob.Creation.CREATED ? List.of()
                 : retry.call(blob::pageRanges, cancellation, countRetry);
         ChunkPlan plan = planner.plan(disk, written, present);
-        LOG.infof("export %s/%s: full copy into %s blob %s; %d bytes written on the source, %d chunks (%d bytes) to copy, "
+        LOG.infof("export %s/%s: %s staging blob %s; %d bytes written on the source, %d chunks (%d bytes) to copy, "
                         + "%d chunks (%d bytes) already present; engine %s, parallelism %d",
-                request.backupId(), request.pvcUid(), creation == StagingBlob.Creation.CREATED ? "new" : "reused",
+                request.backupId(), request.pvcUid(), creation == StagingBlob.Creation.CREATED ? "created" : "reusing",
                 blob.url(), plan.writtenBytes(), plan.chunks().size(), plan.plannedBytes(), plan.skippedChunks(),
                 plan.skippedBytes(), engine.kind().wireName(), request.parallelism());
         CopyResult copied = engine.copy(new CopyJob(source, blob, plan.chunks(), request.parallelism(),

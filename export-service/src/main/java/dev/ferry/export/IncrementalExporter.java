@@ -1,5 +1,6 @@
 package dev.ferry.export;
 
+import dev.ferry.events.ReplicaMetadata;
 import dev.ferry.events.TransferStats;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.arm.ArmResourceId;
@@ -33,28 +34,31 @@ import org.jboss.logging.Logger;
  * The {@code vhd-incremental} export (DESIGN section 4, ADR 001): one replica page blob per source
  * disk in the staging account is brought to the new snapshot's data, by the managed-disk page diff
  * against the snapshot it holds (its generation) or, when that diff cannot be trusted, by a sparse
- * full copy; then the replica is copied, within the staging account, to the backup's own VHD, which
- * import-service imports and deletes as for {@code vhd-full}. So each backup's VHD holds exactly one
- * generation while the replica goes on to the next.
+ * full copy. {@code VhdExported} names the replica itself; import-service imports that generation
+ * from it, keeps it, and marks it imported. The next write into a replica waits for that mark, so an
+ * import always reads exactly one generation.
  *
  * <p>The replica's metadata is its state: {@code ferry_generation} names the snapshot whose data it
- * holds entirely; {@code ferry_pending} the snapshot being written into it now (with the mode and,
- * for a full copy, the reason). The generation moves only once the whole diff or copy is written, so a
- * crash leaves the old one and the next attempt repeats the diff (writing the same bytes again), or
- * resumes the full copy. One disk's exports run one at a time in this process; across replicas the
- * Kafka partition of the disk's key has one consumer.
+ * holds entirely (with the figures of the transfer that brought it); {@code ferry_imported} the
+ * generation import-service has imported; {@code ferry_pending} the snapshot being written into it
+ * now (with the mode and, for a full copy, the reason). The generation moves only once the whole diff
+ * or copy is written, so a crash leaves the old one and the next attempt repeats the diff (writing the
+ * same bytes again), or resumes the full copy. One disk's exports run one at a time in this process;
+ * across replicas the Kafka partition of the disk's key has one consumer.
  */
 public final class IncrementalExporter implements ExportStep {
 
     /** Metadata of the replica. */
-    static final String META_KIND = "ferry_kind";
-    static final String KIND_REPLICA = "replica";
-    static final String META_SOURCE_DISK = "ferry_sourcedisk";
-    static final String META_GENERATION = "ferry_generation";
-    static final String META_PENDING = "ferry_pending";
+    static final String META_KIND = ReplicaMetadata.KIND;
+    static final String KIND_REPLICA = ReplicaMetadata.KIND_REPLICA;
+    static final String META_SOURCE_DISK = ReplicaMetadata.SOURCE_DISK;
+    static final String META_GENERATION = ReplicaMetadata.GENERATION;
+    static final String META_PENDING = ReplicaMetadata.PENDING;
     static final String META_PENDING_MODE = "ferry_pendingmode";
     static final String META_PENDING_REASON = "ferry_pendingreason";
-    /** Metadata of a backup's VHD staged from the replica: the figures of the transfer that filled it. */
+    /** Set by import-service once it has imported the generation it names. */
+    public static final String META_IMPORTED = ReplicaMetadata.IMPORTED;
+    /** The figures of the transfer that brought the generation. */
     static final String META_MODE = "ferry_mode";
     static final String META_BASE = "ferry_base";
     static final String META_CHANGED = "ferry_changedbytes";
@@ -72,18 +76,18 @@ public final class IncrementalExporter implements ExportStep {
     private final PageRangePlanner planner;
     private final FullCopy fullCopy;
     private final RetryPolicy retry;
-    private final Duration stagePoll;
-    private final Duration stageTimeout;
+    private final Duration importPoll;
+    private final Duration importWait;
     private final Clock clock;
     private final Map<String, ReentrantLock> diskLocks = new ConcurrentHashMap<>();
 
     /**
-     * @param stagePoll    how often the copy of the replica to the backup's VHD is polled
-     * @param stageTimeout how long that copy may take
+     * @param importPoll how often a replica whose generation is not imported yet is looked at again
+     * @param importWait how long the next write into a replica waits for the import of its generation
      */
     public IncrementalExporter(SnapshotAccess access, SourceDisk sourceDisk, SourceSnapshots snapshots, StagingAccount staging,
-                               List<CopyEngine> engines, PageRangePlanner planner, RetryPolicy retry, Duration stagePoll,
-                               Duration stageTimeout, Clock clock) {
+                               List<CopyEngine> engines, PageRangePlanner planner, RetryPolicy retry, Duration importPoll,
+                               Duration importWait, Clock clock) {
         this.access = access;
         this.sourceDisk = sourceDisk;
         this.snapshots = snapshots;
@@ -93,8 +97,8 @@ public final class IncrementalExporter implements ExportStep {
         this.planner = planner;
         this.fullCopy = new FullCopy(planner, retry, clock);
         this.retry = retry;
-        this.stagePoll = stagePoll;
-        this.stageTimeout = stageTimeout;
+        this.importPoll = importPoll;
+        this.importWait = importWait;
         this.clock = clock;
     }
 
@@ -125,21 +129,7 @@ public final class IncrementalExporter implements ExportStep {
         Instant startedAt = clock.instant();
         AtomicInteger retries = new AtomicInteger();
         Runnable countRetry = retries::incrementAndGet;
-        long disk = request.diskSizeBytes();
-        String snapshot = request.sourceSnapshotId().canonical();
         StagingBlob replica = staging.blob(replicaName);
-        StagingBlobName vhdName = request.stagingBlobName();
-        StagingBlob vhd = staging.blob(vhdName);
-
-        Optional<StagingBlob.Properties> staged = retry.call(vhd::properties, cancellation, countRetry);
-        if (staged.isPresent() && "success".equals(staged.get().copyStatus())
-                && snapshot.equals(staged.get().metadata().get(META_GENERATION))) {
-            // A redelivery after the VHD was staged: nothing moves again.
-            LOG.infof("export %s/%s: the VHD %s already holds snapshot %s; nothing to copy", request.backupId(),
-                    request.pvcUid(), vhdName, request.sourceSnapshotId().name());
-            return outcome(request, engine, deltaOf(staged.get().metadata()), vhd, vhdName, 0, 0, 0, 0,
-                    ExportOutcome.FooterAction.ALREADY_PRESENT, retries.get(), startedAt);
-        }
 
         SourceSnapshots.Facts facts = retry.call(() -> snapshots.find(request.sourceSnapshotId()), cancellation, countRetry)
                 .orElseThrow(() -> new StepRefused("SourceSnapshotNotFound", "Snapshot " + request.sourceSnapshotId().name()
@@ -153,33 +143,54 @@ public final class IncrementalExporter implements ExportStep {
 
         Moved moved;
         if (choice.mode() == Mode.HELD) {
-            LOG.infof("export %s/%s: the replica %s already holds snapshot %s", request.backupId(), request.pvcUid(),
-                    replicaName, request.sourceSnapshotId().name());
+            // A redelivery: the replica already holds this snapshot, and its import reads it as it is.
+            LOG.infof("export %s/%s: the replica %s already holds snapshot %s; nothing to copy", request.backupId(),
+                    request.pvcUid(), replicaName, request.sourceSnapshotId().name());
             moved = new Moved(deltaOf(present.get().metadata()), 0, 0, 0, 0, ExportOutcome.FooterAction.ALREADY_PRESENT);
-        } else if (choice.mode() == Mode.DIFF) {
-            moved = diff(request, engine, replica, progress, cancellation, countRetry);
         } else {
-            moved = full(request, engine, replica, present, choice, progress, cancellation, countRetry);
+            Duration waited = awaitImportOfGeneration(request, replica, present, choice, cancellation, countRetry);
+            if (!waited.isZero()) {
+                LOG.infof("export %s/%s: waited %d ms for the import of the replica's generation", request.backupId(),
+                        request.pvcUid(), waited.toMillis());
+            }
+            moved = choice.mode() == Mode.DIFF ? diff(request, engine, replica, progress, cancellation, countRetry)
+                    : full(request, engine, replica, present, choice, progress, cancellation, countRetry);
         }
+        return outcome(request, engine, moved.delta(), replica, replicaName, moved.bytesMoved(), moved.bytesRead(),
+                moved.chunks(), moved.copyRetries(), moved.footer(), retries.get(), startedAt);
+    }
 
-        Map<String, String> vhdTags = Map.of(VhdExporter.TAG_BACKUP_ID, request.backupId(), VhdExporter.TAG_PVC_UID,
-                request.pvcUid(), VhdExporter.TAG_CREATED_BY, VhdExporter.CREATED_BY);
-        Map<String, String> vhdMetadata = new LinkedHashMap<>(StagingBlob.metadataOf(vhdTags));
-        vhdMetadata.put(META_GENERATION, snapshot);
-        vhdMetadata.putAll(metadataOf(moved.delta()));
-        if (staged.isPresent()) {
-            // An interrupted or failed earlier copy: a new Copy Blob would find it pending.
-            retry.call(vhd::delete, cancellation, countRetry);
+    /**
+     * Waits until import-service has imported the generation the replica holds, before anything changes
+     * it: an import reading a replica while a diff writes it would mix two generations. A replica with no
+     * generation (new, or a full copy under way) has nothing to wait for.
+     *
+     * @throws StorageCallFailed (code {@code ReplicaImportPending}, transient) when the wait is longer than allowed
+     */
+    private Duration awaitImportOfGeneration(ExportRequest request, StagingBlob replica, Optional<StagingBlob.Properties> present,
+                                             Choice choice, Cancellation cancellation, Runnable countRetry) {
+        if (present.isEmpty() || choice.resume()) {
+            return Duration.ZERO;
         }
-        Instant stageStart = clock.instant();
-        retry.call(() -> {
-            vhd.copyFrom(replica, vhdMetadata, vhdTags, stagePoll, stageTimeout);
-            return null;
-        }, cancellation, countRetry);
-        LOG.infof("export %s/%s: replica copied to the backup's VHD %s in %d ms", request.backupId(), request.pvcUid(), vhdName,
-                Duration.between(stageStart, clock.instant()).toMillis());
-        return outcome(request, engine, moved.delta(), vhd, vhdName, moved.bytesMoved(), moved.bytesRead(), moved.chunks(),
-                moved.copyRetries(), moved.footer(), retries.get(), startedAt);
+        Instant start = clock.instant();
+        Map<String, String> metadata = present.get().metadata();
+        while (metadata.get(META_GENERATION) != null && !metadata.get(META_GENERATION).equals(metadata.get(META_IMPORTED))) {
+            if (Duration.between(start, clock.instant()).compareTo(importWait) >= 0) {
+                throw new StorageCallFailed("Await the import of the replica's generation", 0, "ReplicaImportPending",
+                        null, null);
+            }
+            try {
+                if (cancellation.awaitCancellation(importPoll)) {
+                    cancellation.throwIfCancelled();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransferCancelledException("interrupted while waiting for the import of the replica's generation");
+            }
+            metadata = retry.call(replica::properties, cancellation, countRetry).map(StagingBlob.Properties::metadata)
+                    .orElse(Map.of());
+        }
+        return Duration.between(start, clock.instant());
     }
 
     /** How the replica is brought to the new snapshot. */
@@ -237,8 +248,11 @@ public final class IncrementalExporter implements ExportStep {
         ArmResourceId base = request.previousSnapshotId();
         long disk = request.diskSizeBytes();
         retry.call(() -> {
-            replica.setMetadata(replicaMetadata(request, base.canonical(), request.sourceSnapshotId().canonical(),
-                    TransferStats.MODE_DIFF, null));
+            Map<String, String> metadata = replicaMetadata(request, base.canonical(), request.sourceSnapshotId().canonical(),
+                    TransferStats.MODE_DIFF, null);
+            // The base is imported (the wait made sure): a resumed diff must not wait for it again.
+            metadata.put(META_IMPORTED, base.canonical());
+            replica.setMetadata(metadata);
             return null;
         }, cancellation, countRetry);
         RuntimeException failure = null;
@@ -264,9 +278,10 @@ public final class IncrementalExporter implements ExportStep {
                     engine.kind().wireName(), request.parallelism());
             CopyResult copied = engine.copy(new CopyJob(source, replica, plan.chunks(), request.parallelism(), 0,
                     plan.plannedBytes(), progress, cancellation));
-            moveGeneration(request, replica, cancellation, countRetry);
-            return new Moved(ExportOutcome.Delta.diff(base, plan.writtenBytes() + clearedBytes), copied.bytesCopied(),
-                    copied.bytesRead(), copied.chunksCopied(), copied.retries(), ExportOutcome.FooterAction.ALREADY_PRESENT);
+            ExportOutcome.Delta delta = ExportOutcome.Delta.diff(base, plan.writtenBytes() + clearedBytes);
+            moveGeneration(request, replica, delta, cancellation, countRetry);
+            return new Moved(delta, copied.bytesCopied(), copied.bytesRead(), copied.chunksCopied(), copied.retries(),
+                    ExportOutcome.FooterAction.ALREADY_PRESENT);
         } catch (RuntimeException e) {
             failure = e;
             throw e;
@@ -300,9 +315,10 @@ public final class IncrementalExporter implements ExportStep {
             SasUrl sas = access.grantRead(request.sourceSnapshotId(), request.sasDuration());
             SourceBlob source = sourceDisk.open(sas);
             FullCopy.Result copy = fullCopy.run(request, engine, source, replica, creation, progress, cancellation, countRetry);
-            moveGeneration(request, replica, cancellation, countRetry);
-            return new Moved(ExportOutcome.Delta.full(copy.plan().writtenBytes(), choice.reason()), copy.copied().bytesCopied(),
-                    copy.copied().bytesRead(), copy.copied().chunksCopied(), copy.copied().retries(), copy.footer());
+            ExportOutcome.Delta delta = ExportOutcome.Delta.full(copy.plan().writtenBytes(), choice.reason());
+            moveGeneration(request, replica, delta, cancellation, countRetry);
+            return new Moved(delta, copy.copied().bytesCopied(), copy.copied().bytesRead(), copy.copied().chunksCopied(),
+                    copy.copied().retries(), copy.footer());
         } catch (RuntimeException e) {
             failure = e;
             throw e;
@@ -311,10 +327,13 @@ public final class IncrementalExporter implements ExportStep {
         }
     }
 
-    /** The replica now holds the new snapshot entirely. */
-    private void moveGeneration(ExportRequest request, StagingBlob replica, Cancellation cancellation, Runnable countRetry) {
+    /** The replica now holds the new snapshot entirely; the figures of how it got there go with it. */
+    private void moveGeneration(ExportRequest request, StagingBlob replica, ExportOutcome.Delta delta, Cancellation cancellation,
+                                Runnable countRetry) {
+        Map<String, String> metadata = replicaMetadata(request, request.sourceSnapshotId().canonical(), null, null, null);
+        metadata.putAll(metadataOf(delta));
         retry.call(() -> {
-            replica.setMetadata(replicaMetadata(request, request.sourceSnapshotId().canonical(), null, null, null));
+            replica.setMetadata(metadata);
             return null;
         }, cancellation, countRetry);
     }
@@ -351,7 +370,7 @@ public final class IncrementalExporter implements ExportStep {
         return metadata;
     }
 
-    /** The figures a staged VHD (or a replica's last transfer) records; a full copy when they are missing. */
+    /** The figures of the transfer that brought the replica's generation; a full copy when they are missing. */
     private static ExportOutcome.Delta deltaOf(Map<String, String> metadata) {
         long changed = parseOrZero(metadata.get(META_CHANGED));
         if (TransferStats.MODE_DIFF.equals(metadata.get(META_MODE)) && metadata.get(META_BASE) != null) {
@@ -373,7 +392,7 @@ public final class IncrementalExporter implements ExportStep {
                                   StagingBlobName vhdName, long bytesMoved, long bytesRead, int chunks, int copyRetries,
                                   ExportOutcome.FooterAction footer, int retries, Instant startedAt) {
         ExportOutcome outcome = new ExportOutcome(TransferStrategy.VHD_INCREMENTAL, engine.kind(), delta, vhd.url(), vhdName,
-                StagingBlob.Creation.CREATED, bytesMoved, bytesRead, request.diskSizeBytes(), delta.bytesChanged(), chunks, 0,
+                StagingBlob.Creation.REUSED, bytesMoved, bytesRead, request.diskSizeBytes(), delta.bytesChanged(), chunks, 0,
                 0, retries + copyRetries, footer, startedAt, clock.instant());
         LOG.infof("export %s/%s: %s transfer moved %d bytes (%d changed) in %d ms (%d retries)", request.backupId(),
                 request.pvcUid(), delta.mode(), bytesMoved, delta.bytesChanged(), outcome.duration().toMillis(),

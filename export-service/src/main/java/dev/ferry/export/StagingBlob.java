@@ -122,12 +122,9 @@ public interface StagingBlob {
     boolean delete();
 
     /**
-     * The blob's length, metadata and last copy, or empty when it does not exist.
-     *
-     * @param copyStatus the state of the last Copy Blob into it ({@code pending}, {@code success}, {@code aborted},
-     *                   {@code failed}), or null when it was never a copy's destination
+     * The blob's length and metadata, or empty when it does not exist.
      */
-    record Properties(long length, Map<String, String> metadata, String copyStatus) {
+    record Properties(long length, Map<String, String> metadata) {
         public Properties {
             metadata = Map.copyOf(metadata);
         }
@@ -140,14 +137,4 @@ public interface StagingBlob {
 
     /** Clear Pages: the range (512-aligned) reads as zeros and is no longer a written range. */
     void clearPages(ByteRange range);
-
-    /**
-     * Copy Blob from {@code source}, a blob of the same account, into this blob (replacing it), with these
-     * metadata and then these tags; returns once the copy has succeeded, polling its status every
-     * {@code poll}. The storage service copies the source's written pages within the account.
-     *
-     * @throws StorageCallFailed if the copy fails, is aborted, or is still pending after {@code timeout}
-     */
-    void copyFrom(StagingBlob source, Map<String, String> metadata, Map<String, String> tags, java.time.Duration poll,
-                  java.time.Duration timeout);
 }

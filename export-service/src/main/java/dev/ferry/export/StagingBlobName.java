@@ -13,7 +13,7 @@ public record StagingBlobName(String container, String blobName) {
     /** The container of every VHD Ferry stages. */
     public static final String VHD_CONTAINER = "vhds";
     /** The container of the replicas: one page blob per source disk that incremental transfers keep up to date. */
-    public static final String REPLICA_CONTAINER = "replicas";
+    public static final String REPLICA_CONTAINER = dev.ferry.events.ReplicaMetadata.CONTAINER;
 
     public StagingBlobName {
         Objects.requireNonNull(container, "container");

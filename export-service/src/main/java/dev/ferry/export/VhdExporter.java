@@ -89,8 +89,8 @@ public final class VhdExporter implements ExportStep {
             ExportOutcome outcome = new ExportOutcome(TransferStrategy.VHD_FULL, engine.kind(),
                     ExportOutcome.Delta.full(plan.writtenBytes(), null), blob.url(), name, creation,
                     copied.bytesCopied(), copied.bytesRead(), disk, plan.writtenBytes(), copied.chunksCopied(),
-                    plan.skippedChunks(), plan.skippedBytes(), retries.get() + copied.retries(), copy.footer(), startedAt,
-                    completedAt);
+                    plan.skippedChunks(), plan.skippedBytes(), retries.get() + copied.retries(), copy.footer(),
+                    startedAt, completedAt);
             LOG.infof("export %s/%s: moved %d bytes in %d ms (%d retries), footer %s", request.backupId(), request.pvcUid(),
                     outcome.bytesMoved(), outcome.duration().toMillis(), outcome.retries(), copy.footer());
             return outcome;

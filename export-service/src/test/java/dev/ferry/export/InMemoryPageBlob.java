@@ -191,7 +191,7 @@ public final class InMemoryPageBlob implements SourceBlob, StagingBlob {
 
     @Override
     public synchronized java.util.Optional<Properties> properties() {
-        return exists ? java.util.Optional.of(new Properties(length, metadata, null)) : java.util.Optional.empty();
+        return exists ? java.util.Optional.of(new Properties(length, metadata)) : java.util.Optional.empty();
     }
 
     @Override
@@ -207,11 +207,5 @@ public final class InMemoryPageBlob implements SourceBlob, StagingBlob {
     @Override
     public PageDiff pageDiff(SasUrl previous, ByteRange within) {
         throw new UnsupportedOperationException("an in-memory blob has no earlier snapshots to diff against");
-    }
-
-    @Override
-    public void copyFrom(StagingBlob source, Map<String, String> metadata, Map<String, String> tags,
-                         java.time.Duration poll, java.time.Duration timeout) {
-        throw new UnsupportedOperationException("an in-memory blob copies from no account");
     }
 }

@@ -92,10 +92,12 @@ class IncrementalExporterIT {
         assertThat(full.delta().mode()).isEqualTo("full");
         assertThat(full.delta().fullCopyReason()).isEqualTo("no-previous-snapshot");
         assertThat(full.bytesMoved()).isGreaterThanOrEqualTo(first.content().writtenBytes());
-        assertExactCopy(vhdOf(volume, first, engine), first);
+        assertThat(full.vhdUrl()).isEqualTo(replicaOf(volume).url());
+        assertExactCopy(replicaOf(volume), first);
         assertThat(replicaOf(volume).properties().orElseThrow().metadata())
                 .containsEntry(IncrementalExporter.META_GENERATION, ExportTestBed.id(first).canonical())
                 .doesNotContainKey(IncrementalExporter.META_PENDING);
+        imported(volume);
 
         volume.change(100, 1024, 3);
         Snapshot second = volume.snapshot();
@@ -108,30 +110,66 @@ class IncrementalExporterIT {
         assertThat(diff.delta().mode()).isEqualTo("diff");
         assertThat(diff.delta().baseSnapshotId()).isEqualTo(ExportTestBed.id(first));
         assertThat(diff.bytesMoved()).isEqualTo(changed).isLessThanOrEqualTo(110L * 1024 * 11 / 10);
-        assertExactCopy(vhdOf(volume, second, engine), second);
-        // The first backup's VHD still holds the first generation, though the replica went on.
-        assertExactCopy(vhdOf(volume, first, engine), first);
+        assertExactCopy(replicaOf(volume), second);
         assertAllRevoked(first, second);
     }
 
     @Test
-    void dataChangedQuicklyBetweenBackupsNeverMixesTwoGenerationsInABackupsVhd() {
+    void theNextWriteWaitsUntilTheImportHasReadTheGenerationSoNoImportSeesTwoGenerations() throws Exception {
         Volume volume = new Volume(16 * MIB, 8);
-        List<Snapshot> snapshots = new ArrayList<>();
-        snapshots.add(volume.snapshot());
-        exporter().export(volume.request(snapshots.get(0), null, CopyEngineKind.STREAMING), ProgressListener.NONE,
+        Snapshot first = volume.snapshot();
+        exporter().export(volume.request(first, null, CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation());
+        // The data changes quickly: the next backup comes before the first one's import has run.
+        volume.change(20, 4096, 1);
+        Snapshot second = volume.snapshot();
+
+        CompletableFuture<ExportOutcome> next = CompletableFuture.supplyAsync(() -> exporter().export(
+                volume.request(second, first, CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation()));
+        Thread.sleep(1500);
+
+        assertThat(next).as("the diff waits for the first generation's import").isNotDone();
+        assertExactCopy(replicaOf(volume), first);
+        imported(volume);
+        ExportOutcome outcome = next.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(outcome.delta().mode()).isEqualTo("diff");
+        assertExactCopy(replicaOf(volume), second);
+    }
+
+    @Test
+    void aWriteThatWaitedTooLongForTheImportFailsAsTransientAndChangesNothing() {
+        Volume volume = new Volume(8 * MIB, 4);
+        Snapshot first = volume.snapshot();
+        exporter().export(volume.request(first, null, CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation());
+        volume.change(10, 1024, 1);
+        Snapshot second = volume.snapshot();
+        granted.clear();
+
+        assertThatThrownBy(() -> exporter(Duration.ofMillis(300)).export(volume.request(second, first,
+                CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation()))
+                .isInstanceOf(StorageCallFailed.class)
+                .satisfies(e -> assertThat(((StorageCallFailed) e).errorCode()).contains("ReplicaImportPending"));
+
+        assertThat(granted).isEmpty();
+        assertExactCopy(replicaOf(volume), first);
+    }
+
+    @Test
+    void aRedeliveredEventFindsItsGenerationInTheReplicaAndMovesNothing() {
+        Volume volume = new Volume(8 * MIB, 4);
+        Snapshot first = volume.snapshot();
+        exporter().export(volume.request(first, null, CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation());
+        imported(volume);
+        volume.change(10, 1024, 1);
+        Snapshot second = volume.snapshot();
+        ExportOutcome diff = exporter().export(volume.request(second, first, CopyEngineKind.STREAMING), ProgressListener.NONE,
                 new Cancellation());
-        for (int backup = 1; backup <= 3; backup++) {
-            // The same extents rewritten every time: each generation differs from the last at the same places.
-            volume.change(20, 4096, 1);
-            snapshots.add(volume.snapshot());
-            ExportOutcome outcome = exporter().export(volume.request(snapshots.get(backup), snapshots.get(backup - 1),
-                    CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation());
-            assertThat(outcome.delta().mode()).isEqualTo("diff");
-        }
-        for (Snapshot snapshot : snapshots) {
-            assertExactCopy(vhdOf(volume, snapshot, CopyEngineKind.STREAMING), snapshot);
-        }
+
+        ExportOutcome again = exporter().export(volume.request(second, first, CopyEngineKind.STREAMING), ProgressListener.NONE,
+                new Cancellation());
+
+        assertThat(again.bytesMoved()).isZero();
+        assertThat(again.delta()).isEqualTo(diff.delta());
+        assertExactCopy(replicaOf(volume), second);
     }
 
     @Test
@@ -139,6 +177,7 @@ class IncrementalExporterIT {
         Volume volume = new Volume(8 * MIB, 4);
         Snapshot first = volume.snapshot();
         exporter().export(volume.request(first, null, CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation());
+        imported(volume);
         volume.change(10, 1024, 1);
         Snapshot second = volume.snapshot();
         assertThat(cloud.azure().compute().deleteSnapshot(first.key())).isTrue();
@@ -148,7 +187,7 @@ class IncrementalExporterIT {
 
         assertThat(outcome.delta().mode()).isEqualTo("full");
         assertThat(outcome.delta().fullCopyReason()).isEqualTo("base-snapshot-gone");
-        assertExactCopy(vhdOf(volume, second, CopyEngineKind.STREAMING), second);
+        assertExactCopy(replicaOf(volume), second);
     }
 
     @Test
@@ -156,6 +195,7 @@ class IncrementalExporterIT {
         Volume volume = new Volume(8 * MIB, 4);
         Snapshot first = volume.snapshot();
         exporter().export(volume.request(first, null, CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation());
+        imported(volume);
         volume.change(10, 1024, 1);
         Snapshot skipped = volume.snapshot();
         volume.change(10, 1024, 1);
@@ -166,7 +206,7 @@ class IncrementalExporterIT {
                 ProgressListener.NONE, new Cancellation());
 
         assertThat(outcome.delta().fullCopyReason()).isEqualTo("generation-mismatch");
-        assertExactCopy(vhdOf(volume, third, CopyEngineKind.SERVER_SIDE), third);
+        assertExactCopy(replicaOf(volume), third);
     }
 
     @Test
@@ -178,14 +218,15 @@ class IncrementalExporterIT {
         // As if the disk had been half the size when the replica was made from the first snapshot.
         StagingBlob replica = replicaOf(volume);
         replica.createIfAbsent(GIB / 2 + 512, Map.of());
-        replica.setMetadata(Map.of(IncrementalExporter.META_GENERATION, ExportTestBed.id(first).canonical()));
+        replica.setMetadata(Map.of(IncrementalExporter.META_GENERATION, ExportTestBed.id(first).canonical(),
+                IncrementalExporter.META_IMPORTED, ExportTestBed.id(first).canonical()));
 
         ExportOutcome outcome = exporter().export(volume.request(second, first, CopyEngineKind.STREAMING),
                 ProgressListener.NONE, new Cancellation());
 
         assertThat(outcome.delta().fullCopyReason()).isEqualTo("disk-resized");
         assertThat(replica.properties().orElseThrow().length()).isEqualTo(GIB + 512);
-        assertExactCopy(vhdOf(volume, second, CopyEngineKind.STREAMING), second);
+        assertExactCopy(replica, second);
     }
 
     @Test
@@ -193,6 +234,7 @@ class IncrementalExporterIT {
         Volume volume = new Volume(32 * MIB, 16);
         Snapshot first = volume.snapshot();
         exporter().export(volume.request(first, null, CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation());
+        imported(volume);
         volume.change(12, 3 * (int) MIB, 0);
         Snapshot second = volume.snapshot();
         Cancellation cancellation = new Cancellation();
@@ -215,7 +257,7 @@ class IncrementalExporterIT {
         ExportOutcome again = exporter().export(request, ProgressListener.NONE, new Cancellation());
 
         assertThat(again.delta().mode()).isEqualTo("diff");
-        assertExactCopy(vhdOf(volume, second, CopyEngineKind.STREAMING), second);
+        assertExactCopy(replicaOf(volume), second);
     }
 
     @Test
@@ -223,6 +265,7 @@ class IncrementalExporterIT {
         Volume volume = new Volume(8 * MIB, 4);
         Snapshot first = volume.snapshot();
         exporter().export(volume.request(first, null, CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation());
+        imported(volume);
         volume.change(10, 1024, 1);
         Snapshot second = volume.snapshot();
         granted.clear();
@@ -249,6 +292,8 @@ class IncrementalExporterIT {
                         ProgressListener.NONE, new Cancellation())),
                 CompletableFuture.runAsync(() -> exporter.export(b.request(b1, null, CopyEngineKind.SERVER_SIDE),
                         ProgressListener.NONE, new Cancellation()))).join();
+        imported(a);
+        imported(b);
         a.change(30, 2048, 2);
         b.change(30, 2048, 2);
         Snapshot a2 = a.snapshot();
@@ -262,8 +307,8 @@ class IncrementalExporterIT {
                         ProgressListener.NONE, new Cancellation())))).join();
 
         assertThat(outcomes).extracting(o -> o.delta().mode()).containsExactly("diff", "diff");
-        assertExactCopy(vhdOf(a, a2, CopyEngineKind.STREAMING), a2);
-        assertExactCopy(vhdOf(b, b2, CopyEngineKind.SERVER_SIDE), b2);
+        assertExactCopy(replicaOf(a), a2);
+        assertExactCopy(replicaOf(b), b2);
     }
 
     @Test
@@ -344,6 +389,10 @@ class IncrementalExporterIT {
     }
 
     private IncrementalExporter exporter() {
+        return exporter(Duration.ofMinutes(2));
+    }
+
+    private IncrementalExporter exporter(Duration importWait) {
         SnapshotAccess access = bed.snapshotAccess();
         SnapshotAccess recording = new SnapshotAccess() {
             @Override
@@ -361,7 +410,7 @@ class IncrementalExporterIT {
         ChunkScheduler scheduler = new ChunkScheduler(QUICK, Duration.ZERO, System::nanoTime);
         return new IncrementalExporter(recording, bed.sourceDisk(), new AzureSourceSnapshots(bed.compute()), bed.staging(),
                 List.of(new StreamingCopyEngine(scheduler), new ServerSideCopyEngine(scheduler)),
-                new PageRangePlanner(PageRangePlanner.MAX_CHUNK_BYTES), QUICK, Duration.ofMillis(50), Duration.ofMinutes(2),
+                new PageRangePlanner(PageRangePlanner.MAX_CHUNK_BYTES), QUICK, Duration.ofMillis(50), importWait,
                 Clock.systemUTC());
     }
 
@@ -369,10 +418,12 @@ class IncrementalExporterIT {
         return bed.staging().blob(StagingBlobName.replicaOf(ArmResourceId.parse(volume.disk.id())));
     }
 
-    private StagingBlob vhdOf(Volume volume, Snapshot snapshot, CopyEngineKind engine) {
-        StagingBlob vhd = bed.staging().blob(volume.request(snapshot, null, engine).stagingBlobName());
-        blobsToDelete.add(vhd);
-        return vhd;
+    /** What import-service does once it has imported the replica's generation. */
+    private void imported(Volume volume) {
+        StagingBlob replica = replicaOf(volume);
+        Map<String, String> metadata = new java.util.HashMap<>(replica.properties().orElseThrow().metadata());
+        metadata.put(IncrementalExporter.META_IMPORTED, metadata.get(IncrementalExporter.META_GENERATION));
+        replica.setMetadata(metadata);
     }
 
     /**

@@ -18,6 +18,6 @@ public class ScheduledSweep {
 
     @Scheduled(every = "${ferry.sweeper.every:6h}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
-        sweeper.sweep(config.sweeper().minAge(), config.sweeper().delete());
+        sweeper.sweep(config.sweeper().minAge(), config.sweeper().replicaGrace(), config.sweeper().delete());
     }
 }

@@ -5,6 +5,7 @@ import dev.ferry.support.step.StepRefused;
 import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;
+import dev.ferry.events.ReplicaMetadata;
 import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.VhdExported;
 import dev.ferry.events.VolumeBackup;
@@ -21,8 +22,12 @@ import org.jboss.logging.Logger;
 
 /**
  * The import step: an exported VHD in a region-B staging account becomes a managed snapshot in the
- * DR resource group, then the VHD is deleted. Idempotent: a redelivered event finds the snapshot
- * it made (by its derived name and tags) and only finishes what is left.
+ * DR resource group, then the VHD is deleted. A disk's replica (container {@code replicas}, the
+ * {@code vhd-incremental} transfer, ADR 001) is imported in place and kept: it must hold the
+ * event's snapshot as its generation before and after the import, and is then marked imported
+ * ({@code ferry_imported}), which lets export-service write the next generation into it.
+ * Idempotent: a redelivered event finds the snapshot it made (by its derived name and tags) and
+ * only finishes what is left.
  */
 @ApplicationScoped
 public class VhdImporter {
@@ -33,6 +38,12 @@ public class VhdImporter {
     public static final String TAG_PVC = "ferry.pvc";
     public static final String TAG_CREATED_BY = "ferry.createdBy";
     private static final String SERVICE = "import-service";
+    /** The container of export-service's replicas, one per source disk. */
+    public static final String REPLICA_CONTAINER = ReplicaMetadata.CONTAINER;
+    /** A replica's metadata: the snapshot whose data it holds, one being written into it, the generation imported. */
+    static final String META_GENERATION = ReplicaMetadata.GENERATION;
+    static final String META_PENDING = ReplicaMetadata.PENDING;
+    static final String META_IMPORTED = ReplicaMetadata.IMPORTED;
     private static final Logger LOG = Logger.getLogger(VhdImporter.class);
 
     /** What the step did. */
@@ -70,6 +81,8 @@ public class VhdImporter {
         VolumeBackup volume = exported.volume();
         DrTarget target = volume.target();
         String accountName = admit(exported);
+        boolean replica = REPLICA_CONTAINER.equals(exported.vhd().container());
+        String generation = volume.source().snapshotId().canonical();
         String name = SnapshotNames.of(exported.backupId(), volume.pvc().uid());
         Optional<RegionSnapshot> existing = snapshots.find(target.subscriptionId(), target.resourceGroup(), name);
         Result result;
@@ -85,15 +98,30 @@ public class VhdImporter {
             result = Result.ALREADY_IMPORTED;
             LOG.infof("region-B snapshot %s already exists; finishing the import", snapshot.id());
         } else {
+            StagingBlobs.ListedBlob before = replica ? holdingGeneration(accountName, exported, generation) : null;
             long started = clock.millis();
             snapshot = snapshots.importVhd(new ImportRequest(target.subscriptionId(), target.resourceGroup(), name,
                     target.region(), exported.vhd().url(), exported.vhd().storageAccountId().toString(), config.snapshot().sku(),
                     tags(exported)));
             importMillis = clock.millis() - started;
             result = Result.IMPORTED;
+            if (replica) {
+                StagingBlobs.ListedBlob after = blobs.properties(accountName, exported.vhd().url()).orElse(null);
+                if (after == null || !before.etag().equals(after.etag())) {
+                    // Written during the import: the snapshot may hold parts of two generations.
+                    snapshots.delete(snapshot.id());
+                    throw new StepRefused("ReplicaChangedDuringImport", "The replica of this volume was written while "
+                            + "it was imported; the imported snapshot was deleted.");
+                }
+            }
             LOG.infof("imported region-B snapshot %s in %d ms", snapshot.id(), importMillis);
         }
-        boolean deleted = blobs.delete(accountName, exported.vhd().url());
+        boolean deleted = false;
+        if (replica) {
+            markImported(accountName, exported, generation);
+        } else {
+            deleted = blobs.delete(accountName, exported.vhd().url());
+        }
         SnapshotRecreated event = new SnapshotRecreated(FerryEvent.SCHEMA_VERSION, exported.backupId(), exported.correlationId(),
                 volume, ArmResourceId.parse(snapshot.id()), snapshot.sizeBytes(), "import", exported.transfer(), importMillis,
                 clock.instant());
@@ -128,6 +156,39 @@ public class VhdImporter {
                     + " of subscription " + target.subscriptionId() + " is not a configured target resource group.");
         }
         return account.getKey();
+    }
+
+    /** The replica as it is before the import: it must hold the event's snapshot, and nothing be written into it. */
+    private StagingBlobs.ListedBlob holdingGeneration(String accountName, VhdExported exported, String generation) {
+        StagingBlobs.ListedBlob blob = blobs.properties(accountName, exported.vhd().url())
+                .orElseThrow(() -> new StepRefused("ReplicaNotFound", "The replica named by the event does not exist."));
+        Map<String, String> metadata = blob.metadata();
+        if (!generation.equals(metadata.get(META_GENERATION)) || metadata.get(META_PENDING) != null) {
+            throw new StepRefused("ReplicaMovedOn", "The replica of this volume no longer holds snapshot "
+                    + exported.volume().source().snapshotId().name() + " alone; it cannot be imported for this backup.");
+        }
+        return blob;
+    }
+
+    /**
+     * Marks the replica's generation imported (keeping its other metadata), so export-service may write the
+     * next one; a replica that has moved on since was marked before.
+     */
+    private void markImported(String accountName, VhdExported exported, String generation) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<StagingBlobs.ListedBlob> blob = blobs.properties(accountName, exported.vhd().url());
+            if (blob.isEmpty() || !generation.equals(blob.get().metadata().get(META_GENERATION))
+                    || generation.equals(blob.get().metadata().get(META_IMPORTED))) {
+                return;
+            }
+            Map<String, String> metadata = new java.util.LinkedHashMap<>(blob.get().metadata());
+            metadata.put(META_IMPORTED, generation);
+            if (blobs.setMetadataIfUnchanged(accountName, exported.vhd().url(), metadata, blob.get().etag())) {
+                LOG.infof("marked the replica's generation %s imported", exported.volume().source().snapshotId().name());
+                return;
+            }
+        }
+        throw new AzureCallFailed("ReplicaBusy", 412, "The replica's metadata kept changing while it was marked imported.", null);
     }
 
     private static void requireOurs(RegionSnapshot snapshot, VhdExported exported) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.PageRange;
+import com.azure.storage.blob.options.PageBlobCreateOptions;
 import com.azure.storage.blob.specialized.PageBlobClient;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.EventType;
@@ -23,6 +24,7 @@ import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.cloudevents.EventEnvelope;
 import dev.ferry.events.cloudevents.EventSource;
 import dev.ferry.events.json.EventJson;
+import dev.ferry.importer.config.ImportConfig;
 import dev.ferry.localcloud.LocalCloud;
 import dev.ferry.localcloud.LocalCloudTestResource;
 import dev.ferry.localcloud.azure.Faults;
@@ -30,16 +32,19 @@ import dev.ferry.localcloud.azure.compute.ResourceKey;
 import dev.ferry.localcloud.azure.compute.SparseContent;
 import dev.ferry.localcloud.azure.compute.VhdFooter;
 import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.localcloud.kafka.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -51,7 +56,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The import service against a real broker, the Azure fake and Azurite behind the storage front:
  * VhdExported in, a region-B snapshot with the same bytes and SnapshotRecreated out. The sweep
- * test runs last: with a minimum age of zero it deletes what the other tests made.
+ * tests run last: the replica sweep stops the service's clock one replica grace after a replica's last
+ * write, and the final sweep, with a minimum age of zero, deletes what the other tests made.
  */
 @QuarkusTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -61,6 +67,12 @@ class VhdImportIT {
     private static final long DISK_BYTES = 1L << 30;
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final EventSource EXPORTER = new EventSource("export-service", "aks-source");
+
+    @Inject
+    TestClock clock;
+
+    @Inject
+    ImportConfig config;
 
 
     @Test
@@ -105,6 +117,35 @@ class VhdImportIT {
                 .filteredOn(s -> s.key().name().equals(name)).hasSize(1);
         SnapshotRecreated second = EventJson.read(both.get(1).value(), SnapshotRecreated.class);
         assertThat(second.importDurationMillis()).isZero();
+    }
+
+    @Test
+    void aReplicaHoldingTheEventsSnapshotIsImportedInPlaceKeptAndMarkedImported() {
+        Volume volume = exportVolume(11, VhdFooter.forDisk(DISK_BYTES), TestTargets.drTarget(), VhdImporter.REPLICA_CONTAINER,
+                event -> Map.of("ferry_kind", "replica", "ferry_generation", event.volume().source().snapshotId().canonical()));
+        String generation = volume.event().volume().source().snapshotId().canonical();
+
+        SnapshotRecreated recreated = awaitRecreated(volume.event().backupId());
+
+        var snapshot = cloud().azure().compute().snapshot(ResourceKey.parse(recreated.targetSnapshotId().toString())).orElseThrow();
+        assertThat(snapshot.content().writtenRanges(0, DISK_BYTES)).isEqualTo(volume.source().writtenRanges(0, DISK_BYTES));
+        assertThat(volume.blob().exists()).as("a replica stays for the next diff").isTrue();
+        assertThat(volume.blob().getProperties().getMetadata()).containsEntry("ferry_imported", generation)
+                .containsEntry("ferry_generation", generation).containsEntry("ferry_kind", "replica");
+    }
+
+    @Test
+    void aReplicaThatHoldsAnotherGenerationIsNotImported() {
+        Volume volume = exportVolume(12, VhdFooter.forDisk(DISK_BYTES), TestTargets.drTarget(), VhdImporter.REPLICA_CONTAINER,
+                event -> Map.of("ferry_kind", "replica", "ferry_generation", "/subscriptions/other/snapshot"));
+
+        StepFailed failed = awaitFailed(volume.event().backupId());
+
+        assertThat(failed.errorCode()).isEqualTo("ReplicaMovedOn");
+        String name = SnapshotNames.of(volume.event().backupId(), volume.event().volume().pvc().uid());
+        assertThat(cloud().azure().compute().snapshots(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP))
+                .noneMatch(s -> s.key().name().equals(name));
+        assertThat(volume.blob().getProperties().getMetadata()).doesNotContainKey("ferry_imported");
     }
 
     @Test
@@ -212,7 +253,69 @@ class VhdImportIT {
                 .body("detail", org.hamcrest.Matchers.containsString("ISO-8601"));
     }
 
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void theSweeperDeletesAReplicaUnwrittenForLongerThanTheGraceAndKeepsAFreshOneAndBlobsOfNoReplicaKind() {
+        BlobContainerClient replicas = stagingContainer("replicas");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        // In the container, written first (so the oldest), but not a replica: never the sweeper's.
+        PageBlobClient noKind = replicas.getBlobClient("not-a-replica-" + run + ".vhd").getPageBlobClient();
+        noKind.createWithResponse(new PageBlobCreateOptions(512).setMetadata(Map.of("ferry_createdby", "export-service")),
+                null, com.azure.core.util.Context.NONE);
+        PageBlobClient stale = replica(replicas, "pvc-stale-" + run);
+        PageBlobClient fresh = replica(replicas, "pvc-fresh-" + run);
+        // Last-Modified has whole seconds: rewrite the fresh one's metadata, as each backup does, until it is the later.
+        Instant staleWritten = stale.getProperties().getLastModified().toInstant();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            fresh.setMetadata(replicaMetadata("pvc-fresh-" + run));
+            return fresh.getProperties().getLastModified().toInstant().isAfter(staleWritten);
+        });
+        Instant freshWritten = fresh.getProperties().getLastModified().toInstant();
+        // Now is one grace after the fresh replica's last write: the stale one was written before that, the fresh one at it.
+        clock.stopAt(freshWritten.plus(config.sweeper().replicaGrace()));
+        try {
+            // A minimum age of a century: the other tests' VHDs and snapshots are not this test's business.
+            var report = io.restassured.RestAssured.given().contentType("application/json").body("{\"minAge\":\"P36500D\"}")
+                    .post("/api/v1/sweeps").then().statusCode(200).extract().jsonPath();
+            assertThat(report.getList("leftovers.findAll { it.kind == 'replica' }.id", String.class))
+                    .contains(stale.getBlobUrl()).doesNotContain(fresh.getBlobUrl(), noKind.getBlobUrl());
+            assertThat(report.getList("leftovers.deleted", Boolean.class)).containsOnly(false);
+            assertThat(report.getString("leftovers.find { it.id == '" + stale.getBlobUrl() + "' }.reason"))
+                    .contains("replica grace").contains("pvc-stale-" + run);
+            assertThat(stale.exists()).isTrue();
+
+            var deleting = io.restassured.RestAssured.given().contentType("application/json")
+                    .body("{\"minAge\":\"P36500D\",\"delete\":true}")
+                    .post("/api/v1/sweeps").then().statusCode(200).extract().jsonPath();
+
+            assertThat(deleting.getBoolean("leftovers.find { it.id == '" + stale.getBlobUrl() + "' }.deleted")).isTrue();
+            assertThat(stale.exists()).isFalse();
+            assertThat(fresh.exists()).isTrue();
+            assertThat(noKind.exists()).isTrue();
+        } finally {
+            clock.resume();
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
+
+    /** A replica as export-service keeps one per source disk: {@code replicas/<subscription>/<resource group>/<disk>.vhd}. */
+    private static PageBlobClient replica(BlobContainerClient replicas, String disk) {
+        String name = (LocalCloud.SUBSCRIPTION_ID + "/" + LocalCloud.SOURCE_NODE_GROUP + "/" + disk + ".vhd").toLowerCase(Locale.ROOT);
+        PageBlobClient blob = replicas.getBlobClient(name).getPageBlobClient();
+        blob.createWithResponse(new PageBlobCreateOptions(DISK_BYTES + 512)
+                        .setTags(Map.of("ferry.createdBy", "export-service", "ferry.kind", "replica"))
+                        .setMetadata(replicaMetadata(disk)), null, com.azure.core.util.Context.NONE);
+        return blob;
+    }
+
+    private static Map<String, String> replicaMetadata(String disk) {
+        ArmResourceId diskId = ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP, "Microsoft.Compute", "disks", disk);
+        ArmResourceId generation = ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP, "Microsoft.Compute",
+                "snapshots", "snapshot-" + disk);
+        return Map.of("ferry_createdby", "export-service", "ferry_kind", "replica", "ferry_sourcedisk", diskId.canonical(),
+                "ferry_generation", generation.canonical());
+    }
 
     private static BlobContainerClient stagingContainer(String name) {
         BlobContainerClient container = new BlobServiceClientBuilder()
@@ -245,8 +348,16 @@ class VhdImportIT {
         return exportVolume(seed, VhdFooter.forDisk(DISK_BYTES), TestTargets.drTarget());
     }
 
-    /** Writes a sparse source, uploads it as a VHD page blob into the staging account (what the exporter does), sends VhdExported. */
     private static Volume exportVolume(long seed, byte[] footer, DrTarget target) {
+        return exportVolume(seed, footer, target, "vhds", event -> Map.of());
+    }
+
+    /**
+     * Writes a sparse source, uploads it as a VHD page blob into a container of the staging account (what the
+     * exporter does: a VHD of the backup, or a disk's replica with its metadata), sends VhdExported.
+     */
+    private static Volume exportVolume(long seed, byte[] footer, DrTarget target, String containerName,
+                                       java.util.function.Function<VhdExported, Map<String, String>> metadata) {
         String backupId = UUID.randomUUID().toString();
         SparseContent source = new SparseContent(DISK_BYTES);
         Random random = new Random(seed);
@@ -258,7 +369,7 @@ class VhdImportIT {
         String blobName = backupId + "/" + UUID.randomUUID() + ".vhd";
         BlobContainerClient container = new BlobServiceClientBuilder()
                 .connectionString(cloud().storage().connectionString(LocalCloud.DR_STAGING_ACCOUNT)).buildClient()
-                .getBlobContainerClient("vhds");
+                .getBlobContainerClient(containerName);
         container.createIfNotExists();
         PageBlobClient blob = container.getBlobClient(blobName).getPageBlobClient();
         blob.create(DISK_BYTES + 512, true);
@@ -268,7 +379,10 @@ class VhdImportIT {
         }
         blob.uploadPages(new PageRange().setStart(DISK_BYTES).setEnd(DISK_BYTES + 511), new ByteArrayInputStream(footer));
         VhdExported event = TestTargets.exported(backupId, target, new VhdBlob(blob.getBlobUrl(), ArmResourceId.parse(cloud().drStagingAccount().id()),
-                "vhds", blobName, DISK_BYTES + 512), DISK_BYTES);
+                containerName, blobName, DISK_BYTES + 512), DISK_BYTES);
+        if (!metadata.apply(event).isEmpty()) {
+            blob.setMetadata(metadata.apply(event));
+        }
         send(event);
         return new Volume(event, source, blob);
     }

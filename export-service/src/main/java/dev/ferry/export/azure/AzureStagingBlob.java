@@ -3,15 +3,8 @@ package dev.ferry.export.azure;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.core.util.polling.LongRunningOperationStatus;
-import com.azure.core.util.polling.PollResponse;
-import com.azure.core.util.polling.SyncPoller;
-import com.azure.storage.blob.models.BlobCopyInfo;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.blob.models.CopyStatusType;
-import com.azure.storage.blob.options.BlobBeginCopyOptions;
-import com.azure.storage.blob.options.BlobSetTagsOptions;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobType;
 import com.azure.storage.blob.models.DownloadRetryOptions;
@@ -279,10 +272,8 @@ final class AzureStagingBlob implements StagingBlob {
     public Optional<Properties> properties() {
         try {
             BlobProperties properties = client.getPropertiesWithResponse(null, timeout, Context.NONE).getValue();
-            CopyStatusType copy = properties.getCopyStatus();
             return Optional.of(new Properties(properties.getBlobSize(),
-                    properties.getMetadata() == null ? Map.of() : properties.getMetadata(),
-                    copy == null ? null : copy.toString()));
+                    properties.getMetadata() == null ? Map.of() : properties.getMetadata()));
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 404) {
                 return Optional.empty();
@@ -309,26 +300,6 @@ final class AzureStagingBlob implements StagingBlob {
                     Context.NONE);
         } catch (RuntimeException e) {
             throw AzureStorageFailures.translate("Clear Pages", e);
-        }
-    }
-
-    @Override
-    public void copyFrom(StagingBlob source, Map<String, String> metadata, Map<String, String> tags, Duration poll,
-                         Duration copyTimeout) {
-        try {
-            container.createIfNotExists();
-            SyncPoller<BlobCopyInfo, Void> copy = client.beginCopy(new BlobBeginCopyOptions(source.url())
-                    .setMetadata(metadata).setPollInterval(poll));
-            PollResponse<BlobCopyInfo> last = copy.waitForCompletion(copyTimeout);
-            if (last.getStatus() != LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
-                CopyStatusType status = last.getValue() == null ? null : last.getValue().getCopyStatus();
-                throw new StorageCallFailed("Copy Blob", 0, "Copy" + (status == null ? "NotFinished" : status), null, null);
-            }
-            client.setTagsWithResponse(new BlobSetTagsOptions(tags), timeout, Context.NONE);
-        } catch (StorageCallFailed e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw AzureStorageFailures.translate("Copy Blob", e);
         }
     }
 

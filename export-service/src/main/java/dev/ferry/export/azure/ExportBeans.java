@@ -29,8 +29,8 @@ public class ExportBeans {
 
     /** How often a running copy reports progress: DESIGN asks for at most every few seconds. */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(3);
-    /** How often the copy of a replica to a backup's VHD (within the staging account) is polled. */
-    static final Duration STAGE_POLL = Duration.ofMillis(500);
+    /** How often a replica whose generation awaits its import is looked at again. */
+    static final Duration IMPORT_POLL = Duration.ofMillis(500);
 
     @Produces
     @Singleton
@@ -61,7 +61,7 @@ public class ExportBeans {
             PageRangePlanner planner = new PageRangePlanner(PageRangePlanner.MAX_CHUNK_BYTES);
             return List.of(new VhdExporter(access, sourceDisk, staging, engines, planner, RetryPolicy.DEFAULT, clock),
                     new IncrementalExporter(access, sourceDisk, new AzureSourceSnapshots(compute), staging, engines, planner,
-                            RetryPolicy.DEFAULT, STAGE_POLL, config.transfer().sasDuration(), clock));
+                            RetryPolicy.DEFAULT, IMPORT_POLL, config.transfer().importWait(), clock));
         }), clock);
     }
 }

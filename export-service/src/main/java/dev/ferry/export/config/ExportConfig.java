@@ -62,6 +62,13 @@ public interface ExportConfig {
         /** How long the read SAS on a source snapshot lasts: longer than the largest copy. Default 6h. */
         @WithDefault("6h")
         Duration sasDuration();
+
+        /**
+         * vhd-incremental: how long the next write into a disk's replica waits for import-service to have
+         * imported the generation it holds (after that the attempt fails and is retried). Default 30m.
+         */
+        @WithDefault("30m")
+        Duration importWait();
     }
 
     /** How often a step is tried before it gives up with {@code step.failed}. */

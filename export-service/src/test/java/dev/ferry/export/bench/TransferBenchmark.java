@@ -344,13 +344,6 @@ public final class TransferBenchmark {
             }
 
             @Override
-            public void copyFrom(StagingBlob source, Map<String, String> metadata, Map<String, String> tags,
-                                 java.time.Duration poll, java.time.Duration timeout) {
-                delegate.copyFrom(source instanceof TimedStaging timed ? timed.delegate() : source, metadata, tags, poll,
-                        timeout);
-            }
-
-            @Override
             public boolean delete() {
                 return delegate.delete();
             }

@@ -5,6 +5,10 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.BlobUrlParts;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.models.BlobListDetails;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import dev.ferry.support.azure.AzureCallFailed;
@@ -13,9 +17,10 @@ import dev.ferry.importer.config.ImportConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** VHD blobs in the staging accounts through the Blob SDK: Entra credentials, or an account key for the local stand-ins. */
+/** VHD blobs, replicas and catalog entries in the staging accounts through the Blob SDK: Entra credentials, or an account key for the local stand-ins. */
 @ApplicationScoped
 public class AzureStagingBlobs implements StagingBlobs {
 
@@ -41,19 +46,73 @@ public class AzureStagingBlobs implements StagingBlobs {
     }
 
     @Override
+    public Deletion deleteIfUnchanged(String accountName, String blobUrl, String etag) {
+        BlobUrlParts parts = BlobUrlParts.parse(blobUrl);
+        try {
+            client(accountName).getBlobContainerClient(parts.getBlobContainerName()).getBlobClient(parts.getBlobName())
+                    .deleteWithResponse(null, new BlobRequestConditions().setIfMatch(etag), null, Context.NONE);
+            return Deletion.DELETED;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Deletion.ALREADY_GONE;
+            }
+            if (e.getStatusCode() == 412) {
+                return Deletion.CHANGED;
+            }
+            throw new AzureCallFailed(e.getErrorCode() == null ? "StorageError" : e.getErrorCode().toString(), e.getStatusCode(),
+                    "Deleting the blob " + parts.getBlobContainerName() + "/" + parts.getBlobName() + " failed.", e);
+        }
+    }
+
+    @Override
     public List<ListedBlob> list(String accountName, String container, String prefix) {
         BlobContainerClient containerClient = client(accountName).getBlobContainerClient(container);
         try {
             if (!containerClient.exists()) {
                 return List.of();
             }
-            return containerClient.listBlobs(new ListBlobsOptions().setPrefix(prefix), null).stream()
+            ListBlobsOptions options = new ListBlobsOptions().setPrefix(prefix)
+                    .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+            return containerClient.listBlobs(options, null).stream()
                     .map(item -> new ListedBlob(containerClient.getBlobClient(item.getName()).getBlobUrl(), item.getName(),
-                            item.getProperties().getLastModified().toInstant()))
+                            item.getProperties().getLastModified().toInstant(), item.getProperties().getETag(), item.getMetadata()))
                     .toList();
         } catch (BlobStorageException e) {
             throw new AzureCallFailed(e.getErrorCode() == null ? "StorageError" : e.getErrorCode().toString(), e.getStatusCode(),
                     "Listing " + container + " of " + accountName + " failed.", e);
+        }
+    }
+
+    @Override
+    public Optional<ListedBlob> properties(String accountName, String blobUrl) {
+        BlobUrlParts parts = BlobUrlParts.parse(blobUrl);
+        try {
+            BlobProperties properties = client(accountName).getBlobContainerClient(parts.getBlobContainerName())
+                    .getBlobClient(parts.getBlobName()).getProperties();
+            return Optional.of(new ListedBlob(blobUrl, parts.getBlobName(), properties.getLastModified().toInstant(),
+                    properties.getETag(), properties.getMetadata()));
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new AzureCallFailed(e.getErrorCode() == null ? "StorageError" : e.getErrorCode().toString(), e.getStatusCode(),
+                    "Reading the properties of " + parts.getBlobContainerName() + "/" + parts.getBlobName() + " failed.", e);
+        }
+    }
+
+    @Override
+    public boolean setMetadataIfUnchanged(String accountName, String blobUrl, Map<String, String> metadata, String etag) {
+        BlobUrlParts parts = BlobUrlParts.parse(blobUrl);
+        try {
+            client(accountName).getBlobContainerClient(parts.getBlobContainerName()).getBlobClient(parts.getBlobName())
+                    .setMetadataWithResponse(metadata, new BlobRequestConditions().setIfMatch(etag), null, Context.NONE);
+            return true;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404 || e.getStatusCode() == 412) {
+                return false;
+            }
+            throw new AzureCallFailed(e.getErrorCode() == null ? "StorageError" : e.getErrorCode().toString(), e.getStatusCode(),
+                    "Writing the metadata of " + parts.getBlobContainerName() + "/" + parts.getBlobName() + " failed.", e);
         }
     }
 

@@ -61,7 +61,10 @@ public interface ImportConfig {
         String sku();
     }
 
-    /** The sweeper of leftovers: VHDs never imported or never deleted, Ferry snapshots whose backup is not in the catalog. */
+    /**
+     * The sweeper of leftovers: VHDs never imported or never deleted, replicas of disks that have no
+     * backups any more, Ferry snapshots whose backup is not in the catalog.
+     */
     interface Sweeper {
 
         /** How often the scheduled sweep runs, as a Quarkus scheduler period, or {@code off}. Default {@code 6h}. */
@@ -75,6 +78,16 @@ public interface ImportConfig {
         /** A VHD or a snapshot younger than this is never a leftover: its backup may still be running. Default 24h. */
         @WithDefault("24h")
         Duration minAge();
+
+        /**
+         * How long export-service's replica of a disk (container {@code replicas}) may go unwritten before
+         * the sweeper counts it as a leftover: every backup of the disk rewrites the replica's metadata,
+         * so one older than this belongs to a disk whose backups stopped (retention removed them or the
+         * PVC was deleted). Set it above the longest interval between two backups of a disk; a replica
+         * removed too early only costs a full copy at the disk's next backup. Default 14d.
+         */
+        @WithDefault("14d")
+        Duration replicaGrace();
 
         /** The staging account (by name) whose container {@code ferry-catalog} holds the restore-point catalog. */
         Optional<String> catalogAccount();

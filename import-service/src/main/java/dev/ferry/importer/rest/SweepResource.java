@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** {@code POST /api/v1/sweeps}: a sweep on demand, reporting (and with {@code delete: true} deleting) leftovers. */
+/**
+ * {@code POST /api/v1/sweeps}: a sweep on demand, reporting (and with {@code delete: true} deleting)
+ * leftovers. Replicas count as left over after the configured {@code ferry.sweeper.replica-grace}.
+ */
 @Path("/api/v1/sweeps")
 public class SweepResource {
 
@@ -29,7 +32,7 @@ public class SweepResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Find (and optionally delete) VHDs and Ferry snapshots left behind in region B")
+    @Operation(summary = "Find (and optionally delete) VHDs, replicas of disks without backups and Ferry snapshots left behind in region B")
     public Sweeper.Report sweep(SweepRequest request) {
         Duration minAge = config.sweeper().minAge();
         boolean delete = false;
@@ -47,6 +50,6 @@ public class SweepResource {
             }
             delete = Boolean.TRUE.equals(request.delete());
         }
-        return sweeper.sweep(minAge, delete);
+        return sweeper.sweep(minAge, config.sweeper().replicaGrace(), delete);
     }
 }

@@ -289,6 +289,23 @@ class StorageFrontIT {
     }
 
     @Test
+    void aCopyOfAPageBlobOfTheSameAccountIsABlobOfItsOwnThatLaterWritesToTheSourceLeaveAlone() {
+        PageBlobClient source = pageBlob("same-account-source", 2 * MIB);
+        byte[] before = random((int) (64 * KIB), 11);
+        source.uploadPages(new PageRange().setStart(MIB).setEnd(MIB + before.length - 1), new ByteArrayInputStream(before));
+        BlobClient destination = container.getBlobClient("same-account-copy");
+
+        assertThat(destination.beginCopy(source.getBlobUrl(), Duration.ofMillis(100)).waitForCompletion(DEADLINE).getStatus())
+                .isEqualTo(LongRunningOperationStatus.SUCCESSFULLY_COMPLETED);
+        byte[] after = random((int) (64 * KIB), 12);
+        source.uploadPages(new PageRange().setStart(MIB).setEnd(MIB + after.length - 1), new ByteArrayInputStream(after));
+        source.clearPages(new PageRange().setStart(MIB).setEnd(MIB + 4 * KIB - 1));
+
+        assertThat(download(destination.getPageBlobClient(), MIB, before.length)).isEqualTo(before);
+        assertThat(writtenRanges(destination.getPageBlobClient())).containsExactly(new long[] {MIB, MIB + before.length - 1});
+    }
+
+    @Test
     void abortsAnExternalCopy() {
         FAULTS.blobBandwidth(128 * KIB);
         BlobClient destination = container.getBlobClient("aborted");
