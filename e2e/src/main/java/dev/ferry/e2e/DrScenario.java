@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.Topics;
+import dev.ferry.events.TransferStats;
 import dev.ferry.events.VhdExported;
 import dev.ferry.events.json.EventJson;
 import dev.ferry.localcloud.azure.compute.ResourceKey;
@@ -29,18 +30,28 @@ final class DrScenario {
 
     private static final Duration POLL = Duration.ofMillis(250);
 
-    /** What one volume's trip to region B measured. */
-    record VolumeFigures(String pvc, long bytesWritten, long bytesMoved, long bytesTotal, long exportMillis, long importMillis,
-                         String engine) {
+    /**
+     * What one volume's trip to region B measured, from its {@code VhdExported} and {@code SnapshotRecreated}.
+     *
+     * @param bytesChanged   what the transfer had to bring up to date (a diff's changed and cleared bytes, a
+     *                       full copy's written bytes); null when export-service did not say
+     * @param mode           {@code full} or {@code diff}
+     * @param fullCopyReason why an incremental strategy copied in full; null for a diff and for vhd-full
+     */
+    record VolumeFigures(String pvc, long bytesWritten, Long bytesChanged, long bytesMoved, long bytesTotal, long exportMillis,
+                         long importMillis, String engine, String mode, String fullCopyReason, LagSplit.Span exportSpan,
+                         LagSplit.Span importSpan) {
     }
 
     /**
      * A backup that reached region B.
      *
+     * @param strategy         the transfer strategy snapshot-service used
      * @param recoveryPointLag from the source snapshots being taken to the restore point being complete in region B
+     * @param split            the time from the request to the last volume's snapshot in region B, by step
      */
-    record Backup(String backupId, DemoApp.Contents contents, List<VolumeFigures> volumes, Instant takenAt, Duration recoveryPointLag,
-                  Duration wallTime) {
+    record Backup(String backupId, String strategy, DemoApp.Contents contents, List<VolumeFigures> volumes, Instant takenAt,
+                  Duration recoveryPointLag, LagSplit split, Duration wallTime) {
     }
 
     /** A restore that completed on the DR cluster. */
@@ -57,15 +68,30 @@ final class DrScenario {
         this.timeout = timeout;
     }
 
-    /** Backs up the application's namespace through snapshot-service and waits for its complete restore point in region B. */
+    /** Backs up the application's namespace with snapshot-service's configured strategy; see {@link #backup(DemoApp, String)}. */
     Backup backup(DemoApp app) {
+        return backup(app, null);
+    }
+
+    /**
+     * Backs up the application's namespace through snapshot-service with the transfer strategy given
+     * ({@code vhd-full}, {@code vhd-incremental}; null for the service's configured one) and waits for
+     * its complete restore point in region B.
+     */
+    Backup backup(DemoApp app, String strategy) {
         long started = System.nanoTime();
         DemoApp.Contents contents = app.contents();
         Api snapshots = stack.snapshotService();
-        JsonNode accepted = snapshots.expect(202, snapshots.post("/api/v1/backups", Map.of("namespace", app.namespace())),
-                "POST /api/v1/backups");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("namespace", app.namespace());
+        if (strategy != null) {
+            body.put("strategy", strategy);
+        }
+        Instant requested = Instant.now();
+        JsonNode accepted = snapshots.expect(202, snapshots.post("/api/v1/backups", body), "POST /api/v1/backups");
         String backupId = accepted.path("backupId").asText();
-        progress.accept("backup " + backupId + " of namespace " + app.namespace() + " requested");
+        progress.accept("backup " + backupId + " of namespace " + app.namespace() + " requested"
+                + (strategy == null ? "" : " (" + strategy + ")"));
         Map<String, String> shown = new HashMap<>();
         JsonNode run;
         try (ProgressFollower follower = new ProgressFollower(stack.bootstrapServers(), backupId, progress)) {
@@ -100,17 +126,28 @@ final class DrScenario {
         }
         List<VolumeFigures> figures = new ArrayList<>();
         Instant takenAt = null;
+        Instant lastTaken = null;
         for (VhdExported vhd : exported) {
             String pvc = vhd.volume().pvc().name();
             SnapshotRecreated region = recreated.stream().filter(r -> r.volume().pvc().name().equals(pvc)).findFirst().orElseThrow();
-            figures.add(new VolumeFigures(pvc, contents.writtenBytes(pvc), vhd.transfer().bytesMoved(), vhd.transfer().bytesTotal(),
-                    vhd.transfer().durationMillis(), Objects.requireNonNullElse(region.importDurationMillis(), 0L), vhd.transfer().engine()));
-            takenAt = takenAt == null || vhd.volume().takenAt().isBefore(takenAt) ? vhd.volume().takenAt() : takenAt;
+            TransferStats transfer = vhd.transfer();
+            long importMillis = Objects.requireNonNullElse(region.importDurationMillis(), 0L);
+            figures.add(new VolumeFigures(pvc, contents.writtenBytes(pvc), transfer.bytesChanged(), transfer.bytesMoved(),
+                    transfer.bytesTotal(), transfer.durationMillis(), importMillis, transfer.engine(), transfer.mode(),
+                    transfer.fullCopyReason(), new LagSplit.Span(transfer.startedAt(), transfer.completedAt()),
+                    new LagSplit.Span(region.recreatedAt().minusMillis(importMillis), region.recreatedAt())));
+            Instant taken = vhd.volume().takenAt();
+            takenAt = takenAt == null || taken.isBefore(takenAt) ? taken : takenAt;
+            lastTaken = lastTaken == null || taken.isAfter(lastTaken) ? taken : lastTaken;
         }
         figures.sort(java.util.Comparator.comparing(VolumeFigures::pvc));
         Instant lastRecreated = recreated.stream().map(SnapshotRecreated::recreatedAt).max(Instant::compareTo).orElse(complete);
+        LagSplit split = LagSplit.of(run.hasNonNull("requestedAt") ? Instant.parse(run.path("requestedAt").asText()) : requested, lastTaken,
+                figures.stream().map(VolumeFigures::exportSpan).toList(), figures.stream().map(VolumeFigures::importSpan).toList(),
+                lastRecreated);
         progress.accept("restore point " + backupId + " complete in region B");
-        return new Backup(backupId, contents, figures, takenAt, Duration.between(takenAt, lastRecreated), wall);
+        return new Backup(backupId, run.path("strategy").asText(null), contents, figures, takenAt,
+                Duration.between(takenAt, lastRecreated), split, wall);
     }
 
     /** Restores a restore point on the DR cluster through restore-service, and waits until it completes. */
@@ -182,7 +219,8 @@ final class DrScenario {
                     + mib(volume.path("sizeBytes").asLong()) + " disk";
             case "EXPORTED" -> events(Topics.VHD_EXPORTED, 1, VhdExported.class, backupId, volume.path("pvcUid").asText()).stream()
                     .findFirst()
-                    .map(e -> mib(e.transfer().bytesMoved()) + " moved in " + e.transfer().durationMillis() + " ms (" + e.transfer().engine() + ")")
+                    .map(e -> mib(e.transfer().bytesMoved()) + " moved in " + e.transfer().durationMillis() + " ms (" + e.transfer().engine()
+                            + (e.transfer().mode() == null ? "" : ", " + e.transfer().mode()) + ")")
                     .orElse("VHD in region B");
             case "RECREATED" -> "snapshot " + volume.path("targetSnapshotId").asText().replaceAll(".*/", "") + " in region B";
             case "FAILED" -> volume.path("failedStep").asText() + ": " + volume.path("error").asText();

@@ -60,6 +60,9 @@ final class FerryStack implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, Api> apis = new LinkedHashMap<>();
     private final Map<String, ManagedProcess> services = new LinkedHashMap<>();
+    /** What each service process was started with, so that a killed one can start again the same way. */
+    private final Map<String, Map<String, String>> configurations = new LinkedHashMap<>();
+    private Layout layout;
     private LocalCloud cloud;
     private TopicProbe kafka;
     private String bootstrapServers;
@@ -105,6 +108,7 @@ final class FerryStack implements AutoCloseable {
     }
 
     private void startEach(Layout layout, String faults, Options options, Consumer<String> progress) {
+        this.layout = layout;
         if (System.getProperty(Azurite.NODE_MODULES_PROPERTY) == null) {
             System.setProperty(Azurite.NODE_MODULES_PROPERTY, layout.azuriteModules().toString());
         }
@@ -138,6 +142,7 @@ final class FerryStack implements AutoCloseable {
                         runDirectory.resolve(name), logs().resolve(name + ".log"), cloud.azure().tls()));
                 synchronized (services) {
                     services.put(name, process);
+                    configurations.put(name, config);
                 }
                 apis.put(name, new Api("http://127.0.0.1:" + port));
             }
@@ -234,6 +239,25 @@ final class FerryStack implements AutoCloseable {
      */
     int kill(String name) {
         return process(name).kill(KILL_TIMEOUT);
+    }
+
+    /**
+     * Starts a killed service process again with the same settings, as Kubernetes restarts a pod's container,
+     * and waits until it is ready; its log is a new file ({@code <name>-restart-<nanos>.log}).
+     */
+    void restart(String name) {
+        ManagedProcess old = process(name);
+        if (old.alive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        String service = name.replaceAll("-\\d+$", "");
+        Path log = logs().resolve(name + "-restart-" + System.nanoTime() + ".log");
+        ManagedProcess process = remember(ServiceLauncher.start(layout, service, configurations.get(name),
+                runDirectory.resolve(name), log, cloud.azure().tls()));
+        synchronized (services) {
+            services.put(name, process);
+        }
+        ServiceLauncher.awaitReady(process, apis.get(name), START_TIMEOUT);
     }
 
     Path logs() {

@@ -1,34 +1,117 @@
 package dev.ferry.e2e;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.ToLongFunction;
 
-/** The local DR run's report: per volume what was written, moved and how long each step took; the run's RPO lag and restore time. */
-record RunReport(DrScenario.Backup backup, DrScenario.Restore restore, List<String> problems, Duration wallTime, Path logs) {
+/**
+ * The local DR run's report: per volume and backup what was written, changed, moved and how long
+ * each step took; per backup the recovery-point lag and where the time went; the restore time. Also
+ * as JSON ({@link #writeJson}).
+ */
+record RunReport(List<DrScenario.Backup> backups, DrScenario.Restore restore, List<String> problems, Duration wallTime, Path logs) {
+
+    /** The report as {@code --report-json} writes it. */
+    record JsonReport(List<JsonBackup> backups, JsonRestore restore, String dataCheck) {
+    }
+
+    /** One backup in the JSON report. */
+    record JsonBackup(String backupId, String strategy, long recoveryPointLagMillis, List<JsonVolume> volumes) {
+    }
+
+    /** One volume of one backup in the JSON report; {@code changedBytes} is null when export-service did not say. */
+    record JsonVolume(String pvc, long diskBytes, long writtenBytes, Long changedBytes, long movedBytes, long exportMillis,
+                      long importMillis, String mode) {
+    }
+
+    /** The restore in the JSON report: its time and the restored PVCs with their phase. */
+    record JsonRestore(long restoreMillis, List<String> pvcs) {
+    }
+
+    private static final String VOLUME_ROW = "%-14s %10s %6s %10s %10s %10s %8s %8s  %s";
+    private static final String LAG_ROW = "%-6s  %18s  %19s  %9s %9s %9s %9s";
 
     void print(PrintStream out) {
+        DrScenario.Backup restored = backups.get(backups.size() - 1);
         out.println();
-        out.println("Ferry local DR run: backup " + backup.backupId() + ", restore " + restore.restoreId());
-        out.println(String.format("%-14s %12s %12s %12s %10s %10s %10s", "volume", "disk", "written", "moved", "export", "import",
-                "engine"));
-        for (DrScenario.VolumeFigures v : backup.volumes()) {
-            out.println(String.format("%-14s %12s %12s %12s %8d ms %7d ms %10s", v.pvc(), DrScenario.mib(v.bytesTotal()),
-                    DrScenario.mib(v.bytesWritten()), DrScenario.mib(v.bytesMoved()), v.exportMillis(), v.importMillis(), v.engine()));
+        out.println("Ferry local DR run: " + backups.size() + (backups.size() == 1 ? " backup" : " backups") + ", restore "
+                + restore.restoreId() + " of backup " + backups.size());
+        for (int i = 0; i < backups.size(); i++) {
+            DrScenario.Backup backup = backups.get(i);
+            out.println(String.format("  backup %d: %s, strategy %s, engine %s", i + 1, backup.backupId(), backup.strategy(),
+                    String.join("/", backup.volumes().stream().map(DrScenario.VolumeFigures::engine).distinct().toList())));
         }
-        long written = backup.volumes().stream().mapToLong(DrScenario.VolumeFigures::bytesWritten).sum();
-        long moved = backup.volumes().stream().mapToLong(DrScenario.VolumeFigures::bytesMoved).sum();
-        long disks = backup.volumes().stream().mapToLong(DrScenario.VolumeFigures::bytesTotal).sum();
-        out.println(String.format("%-14s %12s %12s %12s", "total", DrScenario.mib(disks), DrScenario.mib(written), DrScenario.mib(moved)));
         out.println();
-        out.println("recovery-point lag (source snapshots taken -> restore point complete in region B): "
-                + seconds(backup.recoveryPointLag()));
-        out.println("backup wall time (request -> restore point complete):                          " + seconds(backup.wallTime()));
-        out.println("restore time (request -> every PVC Bound on the DR cluster):                    " + seconds(restore.restoreTime())
-                + "  " + restore.pvcs());
-        out.println("data check: " + (problems.isEmpty() ? "every restored disk holds exactly the written bytes" : "FAILED " + problems));
+        out.println(row(VOLUME_ROW, "volume", "disk", "backup", "written", "changed", "moved", "export", "import", "mode"));
+        for (DrScenario.VolumeFigures first : restored.volumes()) {
+            for (int i = 0; i < backups.size(); i++) {
+                DrScenario.VolumeFigures v = backups.get(i).volumes().stream().filter(f -> f.pvc().equals(first.pvc())).findFirst()
+                        .orElseThrow();
+                out.println(row(VOLUME_ROW, i == 0 ? v.pvc() : "", i == 0 ? DrScenario.mib(v.bytesTotal()) : "", i + 1,
+                        DrScenario.mib(v.bytesWritten()), v.bytesChanged() == null ? "-" : DrScenario.mib(v.bytesChanged()),
+                        DrScenario.mib(v.bytesMoved()), v.exportMillis() + " ms", v.importMillis() + " ms", mode(v)));
+            }
+        }
+        for (int i = 0; i < backups.size(); i++) {
+            DrScenario.Backup backup = backups.get(i);
+            out.println(row(VOLUME_ROW, i == 0 ? "total" : "",
+                    i == 0 ? DrScenario.mib(sum(backup, DrScenario.VolumeFigures::bytesTotal)) : "", i + 1,
+                    DrScenario.mib(sum(backup, DrScenario.VolumeFigures::bytesWritten)),
+                    DrScenario.mib(sum(backup, v -> Objects.requireNonNullElse(v.bytesChanged(), 0L))),
+                    DrScenario.mib(sum(backup, DrScenario.VolumeFigures::bytesMoved)), "", "", ""));
+        }
+        out.println();
+        out.println(String.format(LAG_ROW, "backup", "recovery-point lag", "request -> region B", "snapshot", "export", "import",
+                "between"));
+        for (int i = 0; i < backups.size(); i++) {
+            DrScenario.Backup backup = backups.get(i);
+            LagSplit split = backup.split();
+            out.println(String.format(LAG_ROW, i + 1, seconds(backup.recoveryPointLag()), seconds(split.total()), seconds(split.snapshot()),
+                    seconds(split.export()), seconds(split.imports()), seconds(split.between())));
+        }
+        out.println();
+        out.println("recovery-point lag: source snapshots taken -> last volume's snapshot in region B; request -> region B: backup");
+        out.println("request -> the same, each moment counted once: snapshot (until the last source snapshot was taken), export or");
+        out.println("import (some volume's step running), between (no step running)");
+        out.println("backup wall time (request -> restore point complete), per backup: "
+                + String.join(", ", backups.stream().map(b -> seconds(b.wallTime())).toList()));
+        out.println("restore time (request -> every PVC Bound on the DR cluster): " + seconds(restore.restoreTime()) + "  " + restore.pvcs());
+        out.println("data check: " + (problems.isEmpty() ? "every restored disk holds exactly the bytes of backup " + backups.size()
+                : "FAILED " + problems));
         out.println("whole run: " + seconds(wallTime) + "; logs of every process: " + logs);
+    }
+
+    /** Writes the figures to {@code file} as {@link JsonReport}. */
+    void writeJson(Path file) {
+        List<JsonBackup> json = backups.stream().map(b -> new JsonBackup(b.backupId(), b.strategy(), b.recoveryPointLag().toMillis(),
+                b.volumes().stream().map(v -> new JsonVolume(v.pvc(), v.bytesTotal(), v.bytesWritten(), v.bytesChanged(), v.bytesMoved(),
+                        v.exportMillis(), v.importMillis(), v.mode())).toList())).toList();
+        JsonReport report = new JsonReport(json, new JsonRestore(restore.restoreTime().toMillis(), restore.pvcs()),
+                problems.isEmpty() ? "exact" : "differs");
+        try {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the report to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String row(String format, Object... values) {
+        return String.format(format, values).stripTrailing();
+    }
+
+    private static String mode(DrScenario.VolumeFigures v) {
+        String mode = Objects.requireNonNullElse(v.mode(), "-");
+        return v.fullCopyReason() == null ? mode : mode + " (" + v.fullCopyReason() + ")";
+    }
+
+    private static long sum(DrScenario.Backup backup, ToLongFunction<DrScenario.VolumeFigures> figure) {
+        return backup.volumes().stream().mapToLong(figure).sum();
     }
 
     private static String seconds(Duration duration) {

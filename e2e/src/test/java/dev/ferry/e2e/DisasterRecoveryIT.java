@@ -57,7 +57,7 @@ class DisasterRecoveryIT {
                 .forEach(snapshot -> compute.deleteSnapshot(snapshot.key()));
         DrScenario.Restore restore = scenario.restore(backup.backupId(), null, null);
         List<String> problems = scenario.verify("shop", backup.contents());
-        new RunReport(backup, restore, problems, backup.wallTime().plus(restore.restoreTime()), stack.logs()).print(System.out);
+        new RunReport(List.of(backup), restore, problems, backup.wallTime().plus(restore.restoreTime()), stack.logs()).print(System.out);
 
         assertThat(problems).isEmpty();
         assertThat(restore.pvcs()).containsExactly("orders-db Bound", "orders-files Bound");
@@ -78,6 +78,16 @@ class DisasterRecoveryIT {
         app.write(stack.cloud().azure().compute(), 4 * MIB);
         DrScenario.Backup second = scenario.backup(app);
         assertThat(second.contents()).isNotEqualTo(first.contents());
+        // vhd-incremental, the default: the first backup copies all written data, the second only the change.
+        assertThat(first.volumes()).singleElement().satisfies(v -> {
+            assertThat(v.mode()).isEqualTo("full");
+            assertThat(v.fullCopyReason()).isEqualTo("no-previous-snapshot");
+        });
+        assertThat(second.volumes()).singleElement().satisfies(v -> {
+            assertThat(v.mode()).isEqualTo("diff");
+            assertThat(v.bytesMoved()).isPositive().isLessThanOrEqualTo(v.bytesChanged())
+                    .isLessThan(first.volumes().get(0).bytesMoved());
+        });
 
         JsonNode points = stack.restoreService().get("/api/v1/restore-points?namespace=ledger").body();
         List<String> ids = new ArrayList<>();

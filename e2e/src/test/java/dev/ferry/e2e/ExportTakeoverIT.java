@@ -38,7 +38,9 @@ import org.junit.jupiter.api.Timeout;
  * Crash safety of export-service (issue #5): two replicas in one consumer group; the one that is
  * copying a volume is killed with SIGKILL mid-copy; the other takes the record over after the
  * group rebalances, resumes the copy from what the staging blob already holds, revokes the SAS and
- * announces the VHD once, and the restore point restores byte for byte.
+ * announces the VHD once, and the restore point restores byte for byte. The same for a diff of the
+ * incremental transfer: the other replica repeats it into the disk's replica, leaves no grant open on
+ * either snapshot, and the restore point of the diff restores byte for byte.
  */
 class ExportTakeoverIT {
 
@@ -84,6 +86,7 @@ class ExportTakeoverIT {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aSecondReplicaTakesOverAnExportWhoseReplicaIsKilledMidCopy() throws Exception {
         List<String> replicas = stack.exportReplicas();
+        restartKilledReplicas(replicas);
         assertThat(replicas).containsExactly("export-service-1", "export-service-2");
         Faults faults = stack.cloud().azure().faults();
         faults.blobBandwidth(BLOB_BANDWIDTH);
@@ -92,13 +95,18 @@ class ExportTakeoverIT {
         faults.inject(Faults.Kind.PUT_PAGE_FROM_URL, Faults.Fault.latency(Duration.ZERO), 100_000);
         DemoApp app = DemoApp.create(stack.cloud(), "crashy", List.of(new DemoApp.Volume("data", 1, 1)));
         app.write(stack.cloud().azure().compute(), WRITTEN);
+        // Another test of this class may have left source snapshots of its own.
+        List<ResourceKey> earlier = stack.cloud().azure().compute().snapshots(LocalCloud.SUBSCRIPTION_ID,
+                LocalCloud.SOURCE_NODE_GROUP).stream().map(s -> s.key()).toList();
         long written = app.contents().writtenBytes("data");
         awaitExportGroup(2);
 
         ExecutorService background = Executors.newSingleThreadExecutor();
         try {
             long requested = System.nanoTime();
-            CompletableFuture<DrScenario.Backup> backup = CompletableFuture.supplyAsync(() -> scenario.backup(app), background);
+            // The takeover under test is VhdExporter's (its staging blob and log lines): vhd-full, whatever snapshot-service's default.
+            CompletableFuture<DrScenario.Backup> backup = CompletableFuture.supplyAsync(() -> scenario.backup(app, "vhd-full"),
+                    background);
 
             // The replica whose log says it started copying the volume is the one to kill.
             Copy first = awaitCopyLine(replicas, backup);
@@ -123,7 +131,7 @@ class ExportTakeoverIT {
             // The killed replica had no chance to revoke its read access on the snapshot.
             var compute = stack.cloud().azure().compute();
             List<ResourceKey> snapshots = compute.snapshots(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP).stream()
-                    .map(s -> s.key()).toList();
+                    .map(s -> s.key()).filter(k -> !earlier.contains(k)).toList();
             assertThat(snapshots).hasSize(1);
             ResourceKey snapshot = snapshots.get(0);
             assertThat(compute.activeGrant(snapshot)).as("SAS grant left open by the killed replica").isPresent();
@@ -178,24 +186,95 @@ class ExportTakeoverIT {
         }
     }
 
-    /** A replica's log line saying it starts (or resumes) copying a volume, and when this test saw it. */
-    private record Copy(String replica, String backupId, String pvcUid, String action, int chunksToCopy, long bytesToCopy,
-                        long bytesPresent, long seenAt) {
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aDiffWhoseReplicaIsKilledMidwayIsRepeatedByTheOtherReplicaAndRestoresExactly() throws Exception {
+        List<String> replicas = stack.exportReplicas();
+        restartKilledReplicas(replicas);
+        Faults faults = stack.cloud().azure().faults();
+        DemoApp app = DemoApp.create(stack.cloud(), "crashy-diff", List.of(new DemoApp.Volume("data", 1, 1)));
+        var compute = stack.cloud().azure().compute();
+        app.write(compute, 32 * MIB);
+        awaitExportGroup(2);
+        DrScenario.Backup first = scenario.backup(app, "vhd-incremental");
+        assertThat(first.volumes()).singleElement().satisfies(v -> assertThat(v.mode()).isEqualTo("full"));
+
+        // A change of every written extent, copied at 4 MiB/s into the disk's replica: about 8 s of diff.
+        app.change(compute, 1.0);
+        faults.blobBandwidth(4 * MIB);
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<DrScenario.Backup> backup = CompletableFuture.supplyAsync(
+                    () -> scenario.backup(app, "vhd-incremental"), background);
+            Diff started = awaitDiffLine(replicas, backup, null);
+            ManagedProcess.sleep(Duration.ofSeconds(2));
+            assertThat(backup).as("the backup must not finish before the kill").isNotDone();
+            int exitCode = stack.kill(started.replica());
+            assertThat(exitCode).isEqualTo(ManagedProcess.SIGKILL_EXIT_CODE);
+            say(String.format("killed %s (SIGKILL) 2 s into its diff of backup %s", started.replica(), started.backupId()));
+
+            String survivor = replicas.stream().filter(r -> !r.equals(started.replica())).findFirst().orElseThrow();
+            Diff repeated = awaitDiffLine(List.of(survivor), backup, started.backupId());
+            DrScenario.Backup done = backup.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            faults.blobBandwidth(0);
+
+            assertThat(repeated.backupId()).isEqualTo(done.backupId());
+            assertThat(done.volumes()).singleElement().satisfies(v -> {
+                assertThat(v.mode()).isEqualTo("diff");
+                assertThat(v.bytesMoved()).isPositive().isLessThanOrEqualTo(v.bytesChanged());
+            });
+            // Neither the killed replica's grants nor the survivor's stay open: both snapshots of the diff.
+            for (ResourceKey snapshot : compute.snapshots(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP).stream()
+                    .map(s -> s.key()).toList()) {
+                assertThat(compute.activeGrant(snapshot)).as("SAS grant on %s", snapshot.name()).isEmpty();
+            }
+            scenario.restore(done.backupId(), "crashy-diff-restored", null);
+            assertThat(scenario.verify("crashy-diff-restored", done.contents())).isEmpty();
+            say(String.format("%s repeated the diff; %s moved; restored byte for byte", survivor,
+                    DrScenario.mib(done.volumes().get(0).bytesMoved())));
+        } finally {
+            faults.blobBandwidth(0);
+            background.shutdownNow();
+        }
     }
 
-    private static Copy awaitCopyLine(List<String> replicas, CompletableFuture<?> backup) {
+    /** Each test begins with two replicas: one an earlier test killed starts again. */
+    private static void restartKilledReplicas(List<String> replicas) {
+        for (String replica : replicas) {
+            if (!stack.process(replica).alive()) {
+                say("restarting " + replica + ", killed by an earlier test");
+                stack.restart(replica);
+            }
+        }
+    }
+
+    /** A replica's log line saying it starts a diff of a volume's backup. */
+    private record Diff(String replica, String backupId) {
+    }
+
+    private static final Pattern DIFF_LINE = Pattern.compile("export ([a-z0-9-]+)/([a-z0-9-]+): diff against ");
+
+    private static Diff awaitDiffLine(List<String> replicas, CompletableFuture<?> backup, String backupId) {
+        LogLine line = awaitLogLine(replicas, backup, DIFF_LINE, m -> backupId == null || backupId.equals(m.group(1)), "a diff");
+        return new Diff(line.replica(), line.match().group(1));
+    }
+
+    /** The first line of a replica's log that matches, with the replica and when this test saw it. */
+    private record LogLine(String replica, java.util.regex.MatchResult match, long seenAt) {
+    }
+
+    private static LogLine awaitLogLine(List<String> replicas, CompletableFuture<?> backup, Pattern pattern,
+                                        java.util.function.Predicate<Matcher> wanted, String what) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             for (String replica : replicas) {
                 Path log = stack.process(replica).log();
                 try {
                     if (Files.exists(log)) {
-                        for (String line : Files.readAllLines(log)) {
-                            Matcher m = COPY_LINE.matcher(line);
-                            if (m.find()) {
-                                return new Copy(replica, m.group(1), m.group(2), m.group(3), Integer.parseInt(m.group(4)),
-                                        Long.parseLong(m.group(5)),
-                                        Long.parseLong(m.group(7)), System.nanoTime());
+                        for (String text : Files.readAllLines(log)) {
+                            Matcher m = pattern.matcher(text);
+                            if (m.find() && wanted.test(m)) {
+                                return new LogLine(replica, m.toMatchResult(), System.nanoTime());
                             }
                         }
                     }
@@ -205,11 +284,23 @@ class ExportTakeoverIT {
             }
             if (backup.isDone()) {
                 backup.join();
-                throw new IllegalStateException("the backup ended before " + replicas + " logged a copy");
+                throw new IllegalStateException("the backup ended before " + replicas + " logged " + what);
             }
             ManagedProcess.sleep(Duration.ofMillis(50));
         }
-        throw new IllegalStateException(replicas + " logged no copy within " + TIMEOUT);
+        throw new IllegalStateException(replicas + " logged no " + what + " within " + TIMEOUT);
+    }
+
+    /** A replica's log line saying it starts (or resumes) copying a volume, and when this test saw it. */
+    private record Copy(String replica, String backupId, String pvcUid, String action, int chunksToCopy, long bytesToCopy,
+                        long bytesPresent, long seenAt) {
+    }
+
+    private static Copy awaitCopyLine(List<String> replicas, CompletableFuture<?> backup) {
+        LogLine line = awaitLogLine(replicas, backup, COPY_LINE, m -> true, "a copy");
+        java.util.regex.MatchResult m = line.match();
+        return new Copy(line.replica(), m.group(1), m.group(2), m.group(3), Integer.parseInt(m.group(4)),
+                Long.parseLong(m.group(5)), Long.parseLong(m.group(7)), line.seenAt());
     }
 
     /** Waits until the export group is stable with this many members, each with partitions, so no rebalance moves the copy. */

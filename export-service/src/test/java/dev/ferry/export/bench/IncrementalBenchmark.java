@@ -7,6 +7,9 @@ import dev.ferry.export.ExportOutcome;
 import dev.ferry.export.ExportRequest;
 import dev.ferry.export.ExportTestBed;
 import dev.ferry.export.IncrementalExporter;
+import dev.ferry.export.SasUrl;
+import dev.ferry.export.SnapshotAccess;
+import dev.ferry.export.SourceSnapshots;
 import dev.ferry.export.StagingBlob;
 import dev.ferry.export.StagingBlobName;
 import dev.ferry.export.azure.AzureSourceSnapshots;
@@ -30,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The incremental benchmark (not a test): per parallelism, a 1 GiB disk with 256 MiB written is
@@ -47,6 +51,10 @@ public final class IncrementalBenchmark {
     private static final long MIB = 1L << 20;
     private static final long WRITTEN = 256 * MIB;
     private static final int EXTENTS = 96;
+    /** Time in the Azure calls around the copy, summed per export: grants, revokes, snapshot lookups. */
+    private static final AtomicLong GRANT_NANOS = new AtomicLong();
+    private static final AtomicLong REVOKE_NANOS = new AtomicLong();
+    private static final AtomicLong LOOKUP_NANOS = new AtomicLong();
 
     private IncrementalBenchmark() {
     }
@@ -60,8 +68,35 @@ public final class IncrementalBenchmark {
             ExportTestBed bed = new ExportTestBed(cloud);
             RetryPolicy retry = RetryPolicy.DEFAULT;
             ChunkScheduler scheduler = new ChunkScheduler(retry, Duration.ofSeconds(3), System::nanoTime);
-            IncrementalExporter exporter = new IncrementalExporter(bed.snapshotAccess(), bed.sourceDisk(),
-                    new AzureSourceSnapshots(bed.compute()), bed.staging(),
+            SnapshotAccess access = bed.snapshotAccess();
+            SnapshotAccess timedAccess = new SnapshotAccess() {
+                @Override
+                public SasUrl grantRead(ArmResourceId snapshotId, Duration duration) {
+                    long started = System.nanoTime();
+                    try {
+                        return access.grantRead(snapshotId, duration);
+                    } finally {
+                        GRANT_NANOS.addAndGet(System.nanoTime() - started);
+                    }
+                }
+
+                @Override
+                public void revoke(ArmResourceId snapshotId) {
+                    long started = System.nanoTime();
+                    access.revoke(snapshotId);
+                    REVOKE_NANOS.addAndGet(System.nanoTime() - started);
+                }
+            };
+            SourceSnapshots facts = new AzureSourceSnapshots(bed.compute());
+            SourceSnapshots timedFacts = id -> {
+                long started = System.nanoTime();
+                try {
+                    return facts.find(id);
+                } finally {
+                    LOOKUP_NANOS.addAndGet(System.nanoTime() - started);
+                }
+            };
+            IncrementalExporter exporter = new IncrementalExporter(timedAccess, bed.sourceDisk(), timedFacts, bed.staging(),
                     List.of(new StreamingCopyEngine(scheduler), new ServerSideCopyEngine(scheduler)),
                     new PageRangePlanner(PageRangePlanner.MAX_CHUNK_BYTES), retry, Duration.ofMillis(200),
                     Duration.ofMinutes(1), Clock.systemUTC());
@@ -75,8 +110,9 @@ public final class IncrementalBenchmark {
         }
         System.out.printf("%nengine %s; a 1 GiB disk with %d MiB written in %d extents%n", engine.wireName(), WRITTEN / MIB,
                 EXTENTS);
-        System.out.printf("%-22s %3s %12s %12s %12s %9s %10s %10s %s%n", "backup", "par", "changed", "moved", "full would",
-                "wall ms", "wall/full", "moved/chg", "replica");
+        System.out.printf("%-22s %3s %12s %12s %12s %9s %10s %10s %9s %s%n", "backup", "par", "changed", "moved", "full would",
+                "wall ms", "wall/full", "moved/chg", "g/r/l ms", "replica");
+        System.out.println("(g/r/l: time in GrantAccess, RevokeAccess and Snapshots_Get calls of the export)");
         rows.forEach(System.out::println);
     }
 
@@ -137,6 +173,9 @@ public final class IncrementalBenchmark {
 
         private long measure(IncrementalExporter exporter, ExportRequest request, String label, Snapshot snapshot,
                              Snapshot base, PageRangePlanner planner, int parallelism, long fullMillis, List<String> rows) {
+            GRANT_NANOS.set(0);
+            REVOKE_NANOS.set(0);
+            LOOKUP_NANOS.set(0);
             long started = System.nanoTime();
             ExportOutcome outcome = exporter.export(request, ProgressListener.NONE, new Cancellation());
             long millis = (System.nanoTime() - started) / 1_000_000;
@@ -148,10 +187,12 @@ public final class IncrementalBenchmark {
             String replica = identical(snapshot) ? "identical" : "DIFFERS";
             imported();
             if (rows != null) {
-                rows.add(String.format("%-22s %3d %12d %12d %12d %9d %10s %10s %s", label + " (" + outcome.delta().mode() + ")",
+                rows.add(String.format("%-22s %3d %12d %12d %12d %9d %10s %10s %9s %s", label + " (" + outcome.delta().mode() + ")",
                         parallelism, changed, outcome.bytesMoved(), fullWould, millis,
                         fullMillis < 0 ? "-" : String.format("%.3f", millis / (double) fullMillis),
-                        String.format("%.3f", outcome.bytesMoved() / (double) Math.max(1, changed)), replica));
+                        String.format("%.3f", outcome.bytesMoved() / (double) Math.max(1, changed)),
+                        GRANT_NANOS.get() / 1_000_000 + "/" + REVOKE_NANOS.get() / 1_000_000 + "/" + LOOKUP_NANOS.get() / 1_000_000,
+                        replica));
             }
             return millis;
         }
