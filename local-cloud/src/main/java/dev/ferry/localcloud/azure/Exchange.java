@@ -16,6 +16,14 @@ import java.util.Map;
 /** One HTTP request to a fake and its answer: the few things the fakes read and write, over the JDK's server. */
 public final class Exchange {
 
+    /**
+     * An HTTP date as Azure sends it (RFC 7231's IMF-fixdate, {@code Tue, 01 Dec 2026 21:00:00 GMT}): two-digit
+     * days. {@code DateTimeFormatter.RFC_1123_DATE_TIME} writes {@code 1 Dec}, which the Azure SDK logs as an
+     * invalid date at ERROR on every response.
+     */
+    public static final java.time.format.DateTimeFormatter HTTP_DATE = java.time.format.DateTimeFormatter
+            .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US).withZone(java.time.ZoneOffset.UTC);
+
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpExchange exchange;

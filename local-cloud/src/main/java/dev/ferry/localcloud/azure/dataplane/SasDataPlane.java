@@ -11,7 +11,6 @@ import dev.ferry.localcloud.azure.compute.VhdFooter;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +33,7 @@ public final class SasDataPlane {
     public static final String BLOB = "abcd";
     private static final String VERSION = "2026-02-06";
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HTTP_DATE = dev.ferry.localcloud.azure.Exchange.HTTP_DATE;
 
     private final ComputeState state;
     private final Faults faults;

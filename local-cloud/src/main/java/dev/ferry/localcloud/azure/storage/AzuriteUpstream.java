@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,7 +90,7 @@ final class AzuriteUpstream {
         URI uri = uri(rawPathAndQuery);
         HttpHeaders signedHeaders = new HttpHeaders();
         headers.forEach(signedHeaders::set);
-        signedHeaders.set("x-ms-date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        signedHeaders.set("x-ms-date", dev.ferry.localcloud.azure.Exchange.HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
         if (signedHeaders.getValue("x-ms-version") == null) {
             signedHeaders.set("x-ms-version", DEFAULT_VERSION);
         }

@@ -4,7 +4,6 @@ import java.lang.System.Logger.Level;
 import java.net.http.HttpResponse;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +74,7 @@ final class ExternalCopies implements AutoCloseable {
             headers.put("x-ms-copy-progress", copied + "/" + total);
             ZonedDateTime done = completed;
             if (done != null) {
-                headers.put("x-ms-copy-completion-time", DateTimeFormatter.RFC_1123_DATE_TIME.format(done));
+                headers.put("x-ms-copy-completion-time", dev.ferry.localcloud.azure.Exchange.HTTP_DATE.format(done));
             }
             String why = description;
             if (why != null) {
