@@ -174,6 +174,9 @@ public final class IncrementalExporter implements ExportStep {
         }
         Instant start = clock.instant();
         Map<String, String> metadata = present.get().metadata();
+        if (metadata.get(META_GENERATION) == null || metadata.get(META_GENERATION).equals(metadata.get(META_IMPORTED))) {
+            return Duration.ZERO;
+        }
         while (metadata.get(META_GENERATION) != null && !metadata.get(META_GENERATION).equals(metadata.get(META_IMPORTED))) {
             if (Duration.between(start, clock.instant()).compareTo(importWait) >= 0) {
                 throw new StorageCallFailed("Await the import of the replica's generation", 0, "ReplicaImportPending",
