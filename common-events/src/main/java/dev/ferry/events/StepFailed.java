@@ -70,6 +70,27 @@ public record StepFailed(
         return text.length() <= MAX_REASON ? text : text.substring(0, MAX_REASON - marker.length()) + marker;
     }
 
+    /** An error code that fits the contract: longer text is cut; none becomes {@code Unknown}. */
+    public static String code(String text) {
+        if (text == null || text.isBlank()) {
+            return "Unknown";
+        }
+        return text.length() <= MAX_REASON ? text : text.substring(0, MAX_REASON);
+    }
+
+    /**
+     * A step about one volume gave up: the failure of the event {@code cause}, read from a record with these
+     * CloudEvents headers, with its code and reason cut to what the contract takes, so that the failure
+     * itself is always a valid event.
+     */
+    public static StepFailed ofVolume(VolumeEvent cause, java.util.Map<String, String> headers, Step step, String code,
+                                      String reason, boolean retryable, int attempts, Instant failedAt) {
+        return new StepFailed(SCHEMA_VERSION, cause.backupId(), null, cause.correlationId(), step, code(code), reason(reason),
+                retryable, Math.max(1, attempts), cause.volume(),
+                headers.get(dev.ferry.events.cloudevents.CloudEventAttributes.HEADER_ID),
+                headers.get(dev.ferry.events.cloudevents.CloudEventAttributes.HEADER_TYPE), failedAt);
+    }
+
     /** The volume's key when the failure is about a volume, so it lands beside the volume's other events. */
     @Override
     public String kafkaKey() {

@@ -6,6 +6,9 @@ package dev.ferry.events;
  */
 public sealed interface VolumeEvent extends FerryEvent permits SnapshotTaken, VhdExported, SnapshotRecreated {
 
+    /** The backup the volume's event belongs to. */
+    String backupId();
+
     VolumeBackup volume();
 
     @Override

@@ -1,21 +1,18 @@
 package dev.ferry.export.messaging;
 
-import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotTaken;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.events.VhdExported;
-import dev.ferry.events.cloudevents.CloudEventAttributes;
-import dev.ferry.events.json.EventJson;
-import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.export.SnapshotExport;
 import dev.ferry.export.StorageCallFailed;
 import dev.ferry.export.config.ExportConfig;
 import dev.ferry.export.transfer.Cancellation;
 import dev.ferry.export.transfer.TransferCancelledException;
 import dev.ferry.support.azure.AzureCallFailed;
-import dev.ferry.support.messaging.KafkaCloudEvents;
-import dev.ferry.support.step.StepRefused;
+import dev.ferry.support.messaging.VolumeEventIntake;
+import dev.ferry.support.step.StepInterrupted;
+import dev.ferry.support.step.StepRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.annotation.PreDestroy;
@@ -24,13 +21,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
  * Consumes {@code ferry.snapshot.taken} on a bounded worker pool, off the event loop: an
@@ -61,70 +56,42 @@ public class SnapshotTakenConsumer {
     @Incoming(Channels.SNAPSHOT_TAKEN)
     @Blocking(value = "export-workers", ordered = false)
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        Map<String, String> headers = KafkaCloudEvents.headers(message);
-        SnapshotTaken taken;
-        try {
-            taken = EventJson.readRecord(headers, message.getPayload(), SnapshotTaken.class);
-        } catch (InvalidEventException e) {
-            LOG.warnf("dead-lettering an unreadable record: %s", e.getMessage());
-            metrics.counter("ferry.export.events", "outcome", "dead-lettered").increment();
-            return message.nack(e);
-        }
-        MDC.put("backupId", taken.backupId());
-        MDC.put("volume", taken.volume().subject());
-        try {
-            handle(taken, headers);
-            return message.ack();
-        } catch (TransferCancelledException e) {
-            // Shutting down: neither ack nor dead-letter. The record stays uncommitted, so another
-            // replica (or this one after restart) gets it again and resumes the copy.
-            LOG.infof("export stopped (%s); left for redelivery", e.getMessage());
-            return new CompletableFuture<>();
-        } finally {
-            MDC.remove("backupId");
-            MDC.remove("volume");
-        }
+        return VolumeEventIntake.take(message, SnapshotTaken.class, SnapshotTaken::backupId,
+                () -> metrics.counter("ferry.export.events", "outcome", "dead-lettered").increment(), this::handle);
     }
 
     private void handle(SnapshotTaken taken, Map<String, String> headers) {
-        Duration backoff = config.retry().initialBackoff();
-        int attempts = config.retry().maxAttempts();
         Cancellation cancellation = new Cancellation();
         running.add(cancellation);
         try {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    VhdExported exported = export.export(taken, this::progressed, cancellation);
-                    publisher.vhdExported(exported);
-                    metrics.counter("ferry.export.events", "outcome", "exported").increment();
-                    metrics.counter("ferry.export.bytes.moved").increment(exported.transfer().bytesMoved());
-                    metrics.timer("ferry.export.duration").record(Duration.ofMillis(exported.transfer().durationMillis()));
-                    LOG.infof("exported %d of %d bytes in %d ms", exported.transfer().bytesMoved(), exported.transfer().bytesTotal(),
-                            exported.transfer().durationMillis());
-                    return;
-                } catch (StepRefused e) {
-                    fail(taken, headers, e.code(), e.getMessage(), false, attempt);
-                    return;
-                } catch (AzureCallFailed e) {
-                    if (!e.retryable() || attempt >= attempts) {
-                        fail(taken, headers, e.code(), e.getMessage(), e.retryable(), attempt);
-                        return;
-                    }
-                    LOG.warnf("export attempt %d of %d failed (%s, HTTP %d); retrying in %s", attempt, attempts, e.code(), e.status(), backoff);
-                } catch (StorageCallFailed e) {
-                    if (attempt >= attempts) {
-                        fail(taken, headers, e.errorCode().orElse("StorageCallFailed"), e.getMessage(), true, attempt);
-                        return;
-                    }
-                    LOG.warnf("export attempt %d of %d failed (%s); retrying in %s", attempt, attempts, e.getMessage(), backoff);
-                }
-                if (pauseOrCancelled(cancellation, backoff)) {
-                    throw new TransferCancelledException("stopped while waiting to retry");
-                }
-                backoff = backoff.multipliedBy(2);
-            }
+            StepRetry.run("export", config.retry().maxAttempts(), config.retry().initialBackoff(),
+                    cancellation::awaitCancellation, attempt -> {
+                        VhdExported exported = exportOnce(taken, cancellation);
+                        publisher.vhdExported(exported);
+                        metrics.counter("ferry.export.events", "outcome", "exported").increment();
+                        metrics.counter("ferry.export.bytes.moved").increment(exported.transfer().bytesMoved());
+                        metrics.timer("ferry.export.duration").record(Duration.ofMillis(exported.transfer().durationMillis()));
+                        LOG.infof("exported %d of %d bytes in %d ms", exported.transfer().bytesMoved(),
+                                exported.transfer().bytesTotal(), exported.transfer().durationMillis());
+                    }, (code, reason, retryable, attempts) -> fail(taken, headers, code, reason, retryable, attempts));
         } finally {
             running.remove(cancellation);
+        }
+    }
+
+    /**
+     * One attempt of the export, its failures in the shared retry's terms: a storage failure is worth another
+     * attempt (which resumes the copy), whatever its status; a cancelled copy (shutdown) leaves the record for
+     * redelivery.
+     */
+    private VhdExported exportOnce(SnapshotTaken taken, Cancellation cancellation) {
+        try {
+            return export.export(taken, this::progressed, cancellation);
+        } catch (StorageCallFailed e) {
+            throw AzureCallFailed.worthAnotherAttempt(e.errorCode().orElse("StorageCallFailed"), e.status(), e.getMessage(), e);
+        } catch (TransferCancelledException e) {
+            LOG.infof("export stopped (%s); left for redelivery", e.getMessage());
+            throw new StepInterrupted();
         }
     }
 
@@ -138,20 +105,9 @@ public class SnapshotTakenConsumer {
     }
 
     private void fail(SnapshotTaken taken, Map<String, String> headers, String code, String reason, boolean retryable, int attempts) {
-        LOG.errorf("export gave up after %d attempt(s): %s: %s", attempts, code, reason);
+        LOG.errorf("export gave up after %d attempt(s): %s: %s", attempts, StepFailed.code(code), StepFailed.reason(reason));
         metrics.counter("ferry.export.events", "outcome", "failed").increment();
-        publisher.stepFailed(new StepFailed(FerryEvent.SCHEMA_VERSION, taken.backupId(), null, taken.correlationId(), Step.EXPORT,
-                code, reason, retryable, attempts, taken.volume(), headers.get(CloudEventAttributes.HEADER_ID),
-                headers.get(CloudEventAttributes.HEADER_TYPE), clock.instant()));
-    }
-
-    private static boolean pauseOrCancelled(Cancellation cancellation, Duration backoff) {
-        try {
-            return cancellation.awaitCancellation(backoff);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
+        publisher.stepFailed(StepFailed.ofVolume(taken, headers, Step.EXPORT, code, reason, retryable, attempts, clock.instant()));
     }
 
     /** On shutdown, running copies stop starting new ranges; their records stay uncommitted and resume elsewhere. */

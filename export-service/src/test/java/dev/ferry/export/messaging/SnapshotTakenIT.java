@@ -148,7 +148,32 @@ class SnapshotTakenIT {
         assertThat(exported.transfer().mode()).isEqualTo("full");
         assertThat(exported.transfer().fullCopyReason()).isEqualTo("no-previous-snapshot");
         assertThat(exported.transfer().bytesChanged()).isPositive();
-        assertThat(exported.vhd().blobName()).isEqualTo(taken.backupId() + "/" + taken.volume().pvc().uid() + ".vhd");
+        // The transfer fed the disk's replica, which import-service imports in place.
+        assertThat(exported.vhd().container()).isEqualTo("replicas");
+        assertThat(exported.vhd().blobName()).isEqualTo(
+                dev.ferry.export.StagingBlobName.replicaOf(taken.volume().source().diskId()).blobName());
+    }
+
+    @Test
+    void anAzureErrorLongerThanTheContractAllowsIsAStepFailureNotADeadLetter() {
+        Snapshot source = sourceSnapshot(26, LocalCloud.SOURCE_NODE_GROUP);
+        SnapshotTaken taken = taken(source, TransferStrategy.VHD_FULL);
+        // A refusal (409, not retried) whose error code alone is longer than a StepFailed may carry.
+        String longCode = "OperationNotAllowed" + "x".repeat(StepFailed.MAX_REASON + 100);
+        cloud().azure().faults().inject(Faults.Kind.GRANT_ACCESS, new Faults.Fault(409, longCode, null, Duration.ZERO), 10);
+        try {
+            send(taken);
+
+            StepFailed failed = EventJson.read(await(Topics.STEP_FAILED, taken.backupId()).value(), StepFailed.class);
+
+            assertThat(failed.errorCode()).startsWith("OperationNotAllowed").hasSizeLessThanOrEqualTo(StepFailed.MAX_REASON);
+            assertThat(failed.reason()).hasSizeLessThanOrEqualTo(StepFailed.MAX_REASON);
+            assertThat(failed.volume()).isEqualTo(taken.volume());
+            assertThat(kafka().read(Topics.dlq(Topics.SNAPSHOT_TAKEN), r -> r.text().contains(taken.backupId()), 1,
+                    Duration.ofSeconds(3))).as("the valid SnapshotTaken is not dead-lettered").isEmpty();
+        } finally {
+            cloud().azure().faults().clear();
+        }
     }
 
     @Test

@@ -1,11 +1,9 @@
 package dev.ferry.importer.messaging;
 
 
-import dev.ferry.events.FerryEvent;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.events.VhdExported;
-import dev.ferry.events.cloudevents.CloudEventAttributes;
 import dev.ferry.importer.VhdImporter;
 import dev.ferry.importer.config.ImportConfig;
 import dev.ferry.support.messaging.VolumeEventIntake;
@@ -63,8 +61,6 @@ public class VhdExportedConsumer {
     private void fail(VhdExported exported, Map<String, String> headers, String code, String reason, boolean retryable, int attempts) {
         LOG.errorf("import gave up after %d attempt(s): %s: %s", attempts, code, reason);
         metrics.counter("ferry.import.events", "outcome", "failed").increment();
-        publisher.stepFailed(new StepFailed(FerryEvent.SCHEMA_VERSION, exported.backupId(), null, exported.correlationId(), Step.IMPORT,
-                code, StepFailed.reason(reason), retryable, attempts, exported.volume(), headers.get(CloudEventAttributes.HEADER_ID),
-                headers.get(CloudEventAttributes.HEADER_TYPE), clock.instant()));
+        publisher.stepFailed(StepFailed.ofVolume(exported, headers, Step.IMPORT, code, reason, retryable, attempts, clock.instant()));
     }
 }

@@ -1,10 +1,8 @@
 package dev.ferry.restore.messaging;
 
-import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
-import dev.ferry.events.cloudevents.CloudEventAttributes;
 import dev.ferry.restore.catalog.Catalog;
 import dev.ferry.restore.catalog.Cataloger;
 import dev.ferry.restore.config.RestoreConfig;
@@ -86,8 +84,6 @@ public class SnapshotRecreatedConsumer {
     private void fail(SnapshotRecreated event, Map<String, String> headers, String code, String reason, boolean retryable, int attempts) {
         LOG.errorf("catalog step gave up after %d attempt(s): %s: %s", attempts, code, reason);
         metrics.counter("ferry.catalog.events", "outcome", "failed").increment();
-        publisher.stepFailed(new StepFailed(FerryEvent.SCHEMA_VERSION, event.backupId(), null, event.correlationId(), Step.CATALOG,
-                code, StepFailed.reason(reason), retryable, attempts, event.volume(), headers.get(CloudEventAttributes.HEADER_ID),
-                headers.get(CloudEventAttributes.HEADER_TYPE), clock.instant()));
+        publisher.stepFailed(StepFailed.ofVolume(event, headers, Step.CATALOG, code, reason, retryable, attempts, clock.instant()));
     }
 }

@@ -10,11 +10,25 @@ public final class AzureCallFailed extends RuntimeException {
 
     private final String code;
     private final int status;
+    private final boolean alwaysRetryable;
 
     public AzureCallFailed(String code, int status, String message, Throwable cause) {
+        this(code, status, message, cause, false);
+    }
+
+    private AzureCallFailed(String code, int status, String message, Throwable cause, boolean alwaysRetryable) {
         super(message, cause);
         this.code = code;
         this.status = status;
+        this.alwaysRetryable = alwaysRetryable;
+    }
+
+    /**
+     * A failure the whole step should be tried again after, whatever its status: for a step that has already
+     * retried its own calls and whose next attempt re-reads what changed (a resumed copy, say).
+     */
+    public static AzureCallFailed worthAnotherAttempt(String code, int status, String message, Throwable cause) {
+        return new AzureCallFailed(code, status, message, cause, true);
     }
 
     /** Azure Resource Manager's answer in domain terms: its error code, message and HTTP status. */
@@ -36,6 +50,6 @@ public final class AzureCallFailed extends RuntimeException {
 
     /** Unreachable, throttled, timed out or a server error: another attempt may succeed. */
     public boolean retryable() {
-        return status == 0 || status == 408 || status == 429 || status >= 500;
+        return alwaysRetryable || status == 0 || status == 408 || status == 429 || status >= 500;
     }
 }

@@ -25,16 +25,38 @@ public final class StepRetry {
         void accept(String code, String reason, boolean retryable, int attempts);
     }
 
+    /** The wait between two attempts; returns true when it was cut short because the service is stopping. */
+    @FunctionalInterface
+    public interface Pause {
+        boolean stoppedDuring(Duration wait) throws InterruptedException;
+    }
+
+    /** Sleeps; only an interrupt ends it early. */
+    public static final Pause SLEEP = wait -> {
+        Thread.sleep(wait.toMillis());
+        return false;
+    };
+
     private StepRetry() {
     }
 
     /**
-     * Runs the step until it succeeds or gives up.
+     * Runs the step until it succeeds or gives up, sleeping between attempts.
      *
      * @param what names the step in the log, e.g. {@code import}
      * @throws StepInterrupted if the service stops while the step waits to try again
      */
     public static void run(String what, int maxAttempts, Duration initialBackoff, Attempt attempt, GiveUp giveUp) {
+        run(what, maxAttempts, initialBackoff, SLEEP, attempt, giveUp);
+    }
+
+    /**
+     * Runs the step until it succeeds or gives up, waiting between attempts with {@code pause}.
+     *
+     * @throws StepInterrupted if the service stops while the step waits to try again
+     */
+    public static void run(String what, int maxAttempts, Duration initialBackoff, Pause pause, Attempt attempt,
+                           GiveUp giveUp) {
         Duration backoff = initialBackoff;
         for (int n = 1; ; n++) {
             try {
@@ -49,7 +71,7 @@ public final class StepRetry {
                     return;
                 }
                 LOG.warnf("%s attempt %d of %d failed (%s, HTTP %d); retrying in %s", what, n, maxAttempts, e.code(), e.status(), backoff);
-                pause(backoff);
+                pause(pause, backoff);
                 backoff = backoff.multipliedBy(2);
             } catch (RuntimeException e) {
                 throw e;
@@ -59,9 +81,11 @@ public final class StepRetry {
         }
     }
 
-    private static void pause(Duration duration) {
+    private static void pause(Pause pause, Duration duration) {
         try {
-            Thread.sleep(duration.toMillis());
+            if (pause.stoppedDuring(duration)) {
+                throw new StepInterrupted();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StepInterrupted();

@@ -58,6 +58,34 @@ class StepRetryTest {
         }
     }
 
+    @Test
+    void aPauseCutShortByAStopLeavesTheStepUndecided() {
+        List<Duration> waits = new ArrayList<>();
+
+        assertThatThrownBy(() -> StepRetry.run("test", 4, Duration.ofSeconds(5), wait -> {
+            waits.add(wait);
+            return true;
+        }, attempt -> {
+            throw new AzureCallFailed("ServerBusy", 503, "busy", null);
+        }, this::giveUp)).isInstanceOf(StepInterrupted.class);
+
+        assertThat(waits).containsExactly(Duration.ofSeconds(5));
+        assertThat(gaveUp).isEmpty();
+    }
+
+    @Test
+    void aFailureWorthAnotherAttemptIsTriedAgainWhateverItsStatus() {
+        AtomicInteger attempts = new AtomicInteger();
+
+        StepRetry.run("test", 3, Duration.ZERO, wait -> false, attempt -> {
+            attempts.incrementAndGet();
+            throw AzureCallFailed.worthAnotherAttempt("Conflict", 409, "copy resumes on the next attempt", null);
+        }, this::giveUp);
+
+        assertThat(attempts).hasValue(3);
+        assertThat(gaveUp).containsExactly("Conflict|copy resumes on the next attempt|true|3");
+    }
+
     private void giveUp(String code, String reason, boolean retryable, int attempts) {
         gaveUp.add(code + "|" + reason + "|" + retryable + "|" + attempts);
     }
