@@ -9,6 +9,9 @@ import dev.ferry.export.ExportTestBed;
 import dev.ferry.export.IncrementalExporter;
 import dev.ferry.export.SasUrl;
 import dev.ferry.export.SnapshotAccess;
+import dev.ferry.export.SourceBlob;
+import dev.ferry.export.SourceDisk;
+import dev.ferry.export.StagingAccount;
 import dev.ferry.export.SourceSnapshots;
 import dev.ferry.export.StagingBlob;
 import dev.ferry.export.StagingBlobName;
@@ -56,7 +59,25 @@ public final class IncrementalBenchmark {
     private static final AtomicLong REVOKE_NANOS = new AtomicLong();
     private static final AtomicLong LOOKUP_NANOS = new AtomicLong();
 
+    /** -Dferry.bench.calls=true: print the time each export spent in each storage call, summed over its workers. */
+    private static final boolean CALLS = Boolean.getBoolean("ferry.bench.calls");
+    private static final java.util.Map<String, AtomicLong> CALL_NANOS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private IncrementalBenchmark() {
+    }
+
+    /** {@code target} seen through its interface, timing every call by name. */
+    private static <T> T timed(Class<T> type, T target, String prefix) {
+        return type.cast(java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            long started = System.nanoTime();
+            try {
+                return method.invoke(target, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            } finally {
+                CALL_NANOS.computeIfAbsent(prefix + method.getName(), k -> new AtomicLong()).addAndGet(System.nanoTime() - started);
+            }
+        }));
     }
 
     public static void main(String[] args) {
@@ -96,7 +117,11 @@ public final class IncrementalBenchmark {
                     LOOKUP_NANOS.addAndGet(System.nanoTime() - started);
                 }
             };
-            IncrementalExporter exporter = new IncrementalExporter(timedAccess, bed.sourceDisk(), timedFacts, bed.staging(),
+            SourceDisk disk = bed.sourceDisk();
+            StagingAccount staging = bed.staging();
+            SourceDisk timedDisk = sas -> timed(SourceBlob.class, disk.open(sas), "source.");
+            StagingAccount timedStaging = name -> timed(StagingBlob.class, staging.blob(name), "replica.");
+            IncrementalExporter exporter = new IncrementalExporter(timedAccess, timedDisk, timedFacts, timedStaging,
                     List.of(new StreamingCopyEngine(scheduler), new ServerSideCopyEngine(scheduler)),
                     new PageRangePlanner(PageRangePlanner.MAX_CHUNK_BYTES), retry, Duration.ofMillis(200),
                     Duration.ofMinutes(1), Clock.systemUTC());
@@ -173,6 +198,7 @@ public final class IncrementalBenchmark {
 
         private long measure(IncrementalExporter exporter, ExportRequest request, String label, Snapshot snapshot,
                              Snapshot base, PageRangePlanner planner, int parallelism, long fullMillis, List<String> rows) {
+            CALL_NANOS.clear();
             GRANT_NANOS.set(0);
             REVOKE_NANOS.set(0);
             LOOKUP_NANOS.set(0);
@@ -184,6 +210,10 @@ public final class IncrementalBenchmark {
                     .mapToLong(SparseContent.Range::length).sum();
             long fullWould = planner.plan(GIB, snapshot.content().writtenRanges(0, GIB).stream()
                     .map(r -> new ByteRange(r.start(), r.end())).toList(), List.of()).plannedBytes();
+            if (CALLS) {
+                System.out.printf("%s p%d: %s%n", label, parallelism, new java.util.TreeMap<>(CALL_NANOS).entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue().get() / 1_000_000 + "ms").toList());
+            }
             String replica = identical(snapshot) ? "identical" : "DIFFERS";
             imported();
             if (rows != null) {
