@@ -12,7 +12,8 @@ import java.util.Set;
  *
  * @param engine         {@code server-side}, {@code streaming} or {@code copy-start}
  * @param mode           {@code full} (every written range of the snapshot) or {@code diff} (only the ranges
- *                       changed since {@code baseSnapshotId})
+ *                       changed since {@code baseSnapshotId}); {@code full} when absent, as events written
+ *                       before the field existed are
  * @param baseSnapshotId the earlier snapshot of the same disk a {@code diff} started from; absent for {@code full}
  * @param bytesChanged   the bytes the transfer had to bring up to date: for {@code diff} the changed and cleared
  *                       bytes the page diff reported, for {@code full} the snapshot's written bytes
@@ -51,6 +52,10 @@ public record TransferStats(
                                      Instant startedAt, Instant completedAt) {
         return new TransferStats(engine, MODE_FULL, null, bytesWritten, bytesMoved, bytesTotal, durationMillis, startedAt,
                 completedAt, null);
+    }
+
+    public TransferStats {
+        mode = mode == null ? MODE_FULL : mode;
     }
 
     @Override

@@ -130,6 +130,17 @@ public final class IncrementalExporter implements ExportStep {
         AtomicInteger retries = new AtomicInteger();
         Runnable countRetry = retries::incrementAndGet;
         StagingBlob replica = staging.blob(replicaName);
+        Optional<StagingBlob.Properties> present = retry.call(replica::properties, cancellation, countRetry);
+        if (present.isPresent() && present.get().length() == request.diskSizeBytes() + VhdFooter.SIZE
+                && request.sourceSnapshotId().canonical().equals(present.get().metadata().get(META_GENERATION))) {
+            // A redelivery: the replica already holds this snapshot, and its import reads it as it is. A grant an
+            // earlier attempt could not revoke is revoked now.
+            LOG.infof("export %s/%s: the replica %s already holds snapshot %s; nothing to copy", request.backupId(),
+                    request.pvcUid(), replicaName, request.sourceSnapshotId().name());
+            revokeAll(request, null, request.sourceSnapshotId(), request.previousSnapshotId());
+            return outcome(request, engine, deltaOf(present.get().metadata()), replica, replicaName, 0, 0, 0, 0,
+                    ExportOutcome.FooterAction.ALREADY_PRESENT, retries.get(), startedAt);
+        }
 
         SourceSnapshots.Facts facts = retry.call(() -> snapshots.find(request.sourceSnapshotId()), cancellation, countRetry)
                 .orElseThrow(() -> new StepRefused("SourceSnapshotNotFound", "Snapshot " + request.sourceSnapshotId().name()
@@ -138,49 +149,37 @@ public final class IncrementalExporter implements ExportStep {
             throw new StepRefused("SnapshotOfOtherDisk", "Snapshot " + request.sourceSnapshotId().name()
                     + " was not taken of disk " + request.sourceDiskId().name() + ", so it cannot feed that disk's replica.");
         }
-        Optional<StagingBlob.Properties> present = retry.call(replica::properties, cancellation, countRetry);
         Choice choice = choose(request, facts, present, cancellation, countRetry);
-
-        Moved moved;
-        if (choice.mode() == Mode.HELD) {
-            // A redelivery: the replica already holds this snapshot, and its import reads it as it is.
-            LOG.infof("export %s/%s: the replica %s already holds snapshot %s; nothing to copy", request.backupId(),
-                    request.pvcUid(), replicaName, request.sourceSnapshotId().name());
-            moved = new Moved(deltaOf(present.get().metadata()), 0, 0, 0, 0, ExportOutcome.FooterAction.ALREADY_PRESENT);
-        } else {
-            Duration waited = awaitImportOfGeneration(request, replica, present, choice, cancellation, countRetry);
-            if (!waited.isZero()) {
-                LOG.infof("export %s/%s: waited %d ms for the import of the replica's generation", request.backupId(),
-                        request.pvcUid(), waited.toMillis());
-            }
-            moved = choice.mode() == Mode.DIFF ? diff(request, engine, replica, progress, cancellation, countRetry)
-                    : full(request, engine, replica, present, choice, progress, cancellation, countRetry);
-        }
+        awaitImportOfGeneration(request, replica, present, choice, cancellation, countRetry);
+        Moved moved = choice.mode() == Mode.DIFF ? diff(request, engine, replica, progress, cancellation, countRetry)
+                : full(request, engine, replica, present, choice, progress, cancellation, countRetry);
         return outcome(request, engine, moved.delta(), replica, replicaName, moved.bytesMoved(), moved.bytesRead(),
                 moved.chunks(), moved.copyRetries(), moved.footer(), retries.get(), startedAt);
     }
 
     /**
-     * Waits until import-service has imported the generation the replica holds, before anything changes
-     * it: an import reading a replica while a diff writes it would mix two generations. A replica with no
-     * generation (new, or a full copy under way) has nothing to wait for.
-     *
-     * @throws StorageCallFailed (code {@code ReplicaImportPending}, transient) when the wait is longer than allowed
+     * Waits until import-service has imported the generation the replica holds, before anything changes it,
+     * so that the previous backup's import still finds its generation. A replica with no generation (new, or a
+     * full copy under way) has nothing to wait for. After {@code importWait} it goes on: that import, if it
+     * ever comes, finds the replica moved on and refuses it (import-service checks the generation and that
+     * nothing is pending, before and after it imports), so waiting longer would only stall this disk.
      */
-    private Duration awaitImportOfGeneration(ExportRequest request, StagingBlob replica, Optional<StagingBlob.Properties> present,
+    private void awaitImportOfGeneration(ExportRequest request, StagingBlob replica, Optional<StagingBlob.Properties> present,
                                              Choice choice, Cancellation cancellation, Runnable countRetry) {
         if (present.isEmpty() || choice.resume()) {
-            return Duration.ZERO;
+            return;
         }
         Instant start = clock.instant();
         Map<String, String> metadata = present.get().metadata();
         if (metadata.get(META_GENERATION) == null || metadata.get(META_GENERATION).equals(metadata.get(META_IMPORTED))) {
-            return Duration.ZERO;
+            return;
         }
         while (metadata.get(META_GENERATION) != null && !metadata.get(META_GENERATION).equals(metadata.get(META_IMPORTED))) {
             if (Duration.between(start, clock.instant()).compareTo(importWait) >= 0) {
-                throw new StorageCallFailed("Await the import of the replica's generation", 0, "ReplicaImportPending",
-                        null, null);
+                LOG.warnf("export %s/%s: the replica's generation %s was not imported within %s; writing the replica "
+                                + "anyway (that backup's import, if it still comes, will be refused)", request.backupId(),
+                        request.pvcUid(), metadata.get(META_GENERATION), importWait);
+                return;
             }
             try {
                 if (cancellation.awaitCancellation(importPoll)) {
@@ -193,11 +192,12 @@ public final class IncrementalExporter implements ExportStep {
             metadata = retry.call(replica::properties, cancellation, countRetry).map(StagingBlob.Properties::metadata)
                     .orElse(Map.of());
         }
-        return Duration.between(start, clock.instant());
+        LOG.infof("export %s/%s: waited %d ms for the import of the replica's generation", request.backupId(),
+                request.pvcUid(), Duration.between(start, clock.instant()).toMillis());
     }
 
     /** How the replica is brought to the new snapshot. */
-    enum Mode { HELD, DIFF, FULL }
+    enum Mode { DIFF, FULL }
 
     /** The way chosen, and for a full copy why and whether it resumes one begun for the same snapshot. */
     record Choice(Mode mode, String reason, boolean resume) {
@@ -209,9 +209,6 @@ public final class IncrementalExporter implements ExportStep {
         long length = request.diskSizeBytes() + VhdFooter.SIZE;
         Map<String, String> metadata = present.map(StagingBlob.Properties::metadata).orElse(Map.of());
         boolean sized = present.isPresent() && present.get().length() == length;
-        if (sized && snapshot.equals(metadata.get(META_GENERATION))) {
-            return new Choice(Mode.HELD, null, false);
-        }
         if (sized && snapshot.equals(metadata.get(META_PENDING)) && TransferStats.MODE_FULL.equals(metadata.get(META_PENDING_MODE))) {
             return new Choice(Mode.FULL, metadata.getOrDefault(META_PENDING_REASON, "no-replica"), true);
         }
@@ -227,7 +224,10 @@ public final class IncrementalExporter implements ExportStep {
         if (!sized) {
             return new Choice(Mode.FULL, "disk-resized", false);
         }
-        if (!request.previousSnapshotId().canonical().equals(metadata.get(META_GENERATION))) {
+        String pending = metadata.get(META_PENDING);
+        if (!request.previousSnapshotId().canonical().equals(metadata.get(META_GENERATION))
+                || (pending != null && !pending.equals(snapshot))) {
+            // Also when another snapshot's diff stopped midway: its pages are in the replica, outside this diff.
             return new Choice(Mode.FULL, "generation-mismatch", false);
         }
         Optional<SourceSnapshots.Facts> base = retry.call(() -> snapshots.find(request.previousSnapshotId()), cancellation,
@@ -260,6 +260,8 @@ public final class IncrementalExporter implements ExportStep {
         }, cancellation, countRetry);
         RuntimeException failure = null;
         boolean baseAsked = false;
+        ExportOutcome.Delta delta;
+        CopyResult copied;
         try {
             SasUrl sas = access.grantRead(request.sourceSnapshotId(), request.sasDuration());
             SourceBlob source = sourceDisk.open(sas);
@@ -279,21 +281,41 @@ public final class IncrementalExporter implements ExportStep {
                             + "%d chunks to copy, engine %s, parallelism %d", request.backupId(), request.pvcUid(), base.name(),
                     plan.writtenBytes(), diff.changed().size(), clearedBytes, cleared.size(), plan.chunks().size(),
                     engine.kind().wireName(), request.parallelism());
-            CopyResult copied = engine.copy(new CopyJob(source, replica, plan.chunks(), request.parallelism(), 0,
+            copied = engine.copy(new CopyJob(source, replica, plan.chunks(), request.parallelism(), 0,
                     plan.plannedBytes(), progress, cancellation));
-            ExportOutcome.Delta delta = ExportOutcome.Delta.diff(base, plan.writtenBytes() + clearedBytes);
-            moveGeneration(request, replica, delta, cancellation, countRetry);
-            return new Moved(delta, copied.bytesCopied(), copied.bytesRead(), copied.chunksCopied(), copied.retries(),
-                    ExportOutcome.FooterAction.ALREADY_PRESENT);
+            delta = ExportOutcome.Delta.diff(base, plan.writtenBytes() + clearedBytes);
         } catch (RuntimeException e) {
             failure = e;
             throw e;
         } finally {
-            if (baseAsked) {
-                // Both grants count against the family's five; a failure of one revoke does not skip the other.
-                VhdExporter.revoke(access, base, request, failure);
+            // Both grants count against the family's five; a failed revoke of one does not skip the other.
+            revokeAll(request, failure, request.sourceSnapshotId(), baseAsked ? base : null);
+        }
+        // Only once both grants are gone: a revoke that failed makes the next attempt repeat the diff and revoke again.
+        moveGeneration(request, replica, delta, cancellation, countRetry);
+        return new Moved(delta, copied.bytesCopied(), copied.bytesRead(), copied.chunksCopied(), copied.retries(),
+                ExportOutcome.FooterAction.ALREADY_PRESENT);
+    }
+
+    /**
+     * Revokes the grants on these snapshots (nulls skipped), each whatever the others did. When the export
+     * failed, a failed revoke rides along as suppressed; otherwise the first one fails the export, after all
+     * were tried.
+     */
+    private void revokeAll(ExportRequest request, RuntimeException failure, ArmResourceId... snapshots) {
+        RuntimeException first = null;
+        for (ArmResourceId snapshot : snapshots) {
+            if (snapshot == null) {
+                continue;
             }
-            VhdExporter.revoke(access, request.sourceSnapshotId(), request, failure);
+            try {
+                VhdExporter.revoke(access, snapshot, request, failure);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -314,20 +336,21 @@ public final class IncrementalExporter implements ExportStep {
             return null;
         }, cancellation, countRetry);
         RuntimeException failure = null;
+        FullCopy.Result copy;
         try {
             SasUrl sas = access.grantRead(request.sourceSnapshotId(), request.sasDuration());
             SourceBlob source = sourceDisk.open(sas);
-            FullCopy.Result copy = fullCopy.run(request, engine, source, replica, creation, progress, cancellation, countRetry);
-            ExportOutcome.Delta delta = ExportOutcome.Delta.full(copy.plan().writtenBytes(), choice.reason());
-            moveGeneration(request, replica, delta, cancellation, countRetry);
-            return new Moved(delta, copy.copied().bytesCopied(), copy.copied().bytesRead(), copy.copied().chunksCopied(),
-                    copy.copied().retries(), copy.footer());
+            copy = fullCopy.run(request, engine, source, replica, creation, progress, cancellation, countRetry);
         } catch (RuntimeException e) {
             failure = e;
             throw e;
         } finally {
-            VhdExporter.revoke(access, request.sourceSnapshotId(), request, failure);
+            revokeAll(request, failure, request.sourceSnapshotId());
         }
+        ExportOutcome.Delta delta = ExportOutcome.Delta.full(copy.plan().writtenBytes(), choice.reason());
+        moveGeneration(request, replica, delta, cancellation, countRetry);
+        return new Moved(delta, copy.copied().bytesCopied(), copy.copied().bytesRead(), copy.copied().chunksCopied(),
+                copy.copied().retries(), copy.footer());
     }
 
     /** The replica now holds the new snapshot entirely; the figures of how it got there go with it. */

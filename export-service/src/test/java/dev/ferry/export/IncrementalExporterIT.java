@@ -136,21 +136,47 @@ class IncrementalExporterIT {
     }
 
     @Test
-    void aWriteThatWaitedTooLongForTheImportFailsAsTransientAndChangesNothing() {
+    void aWriteWaitsAtMostImportWaitForTheImportThenGoesOn() {
         Volume volume = new Volume(8 * MIB, 4);
         Snapshot first = volume.snapshot();
         exporter().export(volume.request(first, null, CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation());
         volume.change(10, 1024, 1);
         Snapshot second = volume.snapshot();
-        granted.clear();
 
-        assertThatThrownBy(() -> exporter(Duration.ofMillis(300)).export(volume.request(second, first,
-                CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation()))
-                .isInstanceOf(StorageCallFailed.class)
-                .satisfies(e -> assertThat(((StorageCallFailed) e).errorCode()).contains("ReplicaImportPending"));
+        // The first generation is never marked imported (its import failed for good, say).
+        ExportOutcome outcome = exporter(Duration.ofMillis(300)).export(volume.request(second, first, CopyEngineKind.STREAMING),
+                ProgressListener.NONE, new Cancellation());
 
-        assertThat(granted).isEmpty();
-        assertExactCopy(replicaOf(volume), first);
+        assertThat(outcome.delta().mode()).isEqualTo("diff");
+        assertExactCopy(replicaOf(volume), second);
+    }
+
+    @Test
+    void aDiffOfAnotherSnapshotStoppedMidwayMakesTheNextBackupAFullCopy() {
+        Volume volume = new Volume(16 * MIB, 8);
+        Snapshot first = volume.snapshot();
+        exporter().export(volume.request(first, null, CopyEngineKind.STREAMING), ProgressListener.NONE, new Cancellation());
+        imported(volume);
+        volume.change(12, 1024 * 1024, 0);
+        Snapshot abandoned = volume.snapshot();
+        Cancellation cancellation = new Cancellation();
+        ExportRequest request = volume.request(abandoned, first, CopyEngineKind.STREAMING);
+        assertThatThrownBy(() -> exporter().export(new ExportRequest(request.strategy(), request.backupId(), request.pvcUid(),
+                request.sourceSnapshotId(), request.diskSizeBytes(), request.engine(), 1, request.sasDuration(),
+                request.sourceDiskId(), request.previousSnapshotId(), true), (done, total) -> {
+                    if (done > 0) {
+                        cancellation.cancel("test");
+                    }
+                }, cancellation)).isInstanceOf(TransferCancelledException.class);
+        // Another backup picked the same base: the replica holds pages of the abandoned diff that its own does not touch.
+        volume.change(5, 4096, 0);
+        Snapshot next = volume.snapshot();
+
+        ExportOutcome outcome = exporter().export(volume.request(next, first, CopyEngineKind.STREAMING), ProgressListener.NONE,
+                new Cancellation());
+
+        assertThat(outcome.delta().fullCopyReason()).isEqualTo("generation-mismatch");
+        assertExactCopy(replicaOf(volume), next);
     }
 
     @Test

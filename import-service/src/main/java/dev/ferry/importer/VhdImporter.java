@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -107,8 +108,12 @@ public class VhdImporter {
             result = Result.IMPORTED;
             if (replica) {
                 StagingBlobs.ListedBlob after = blobs.properties(accountName, exported.vhd().url()).orElse(null);
-                if (after == null || !before.etag().equals(after.etag())) {
-                    // Written during the import: the snapshot may hold parts of two generations.
+                // export-service marks a write as pending before its first byte, and a full copy starts from a new
+                // blob: a replica that still holds this generation with nothing pending was not written meanwhile
+                // (another delivery of this event may have marked it imported, which changes only its ETag).
+                boolean unchanged = after != null && (before.etag().equals(after.etag())
+                        || (generation.equals(after.metadata().get(META_GENERATION)) && after.metadata().get(META_PENDING) == null));
+                if (!unchanged) {
                     snapshots.delete(snapshot.id());
                     throw new StepRefused("ReplicaChangedDuringImport", "The replica of this volume was written while "
                             + "it was imported; the imported snapshot was deleted.");
@@ -149,6 +154,13 @@ public class VhdImporter {
         if (!exported.vhd().url().startsWith(endpoint)) {
             throw new StepRefused("VhdOutsideStagingAccount", "The VHD URL is not a blob of storage account " + accountId + ".");
         }
+        // What is done with the blob afterwards (deleted, or kept as a replica) follows its container: the URL's.
+        String container = exported.vhd().container();
+        if (!Set.of("vhds", REPLICA_CONTAINER).contains(container)
+                || !exported.vhd().url().startsWith(endpoint + container + "/")) {
+            throw new StepRefused("VhdContainerMismatch", "The VHD's container must be vhds or " + REPLICA_CONTAINER
+                    + " and the one its URL names.");
+        }
         String group = ("/subscriptions/" + target.subscriptionId() + "/resourceGroups/" + target.resourceGroup()).toLowerCase(Locale.ROOT);
         boolean allowed = config.targetResourceGroups().stream().anyMatch(g -> g.replaceAll("/+$", "").toLowerCase(Locale.ROOT).equals(group));
         if (!allowed) {
@@ -188,7 +200,8 @@ public class VhdImporter {
                 return;
             }
         }
-        throw new AzureCallFailed("ReplicaBusy", 412, "The replica's metadata kept changing while it was marked imported.", null);
+        throw AzureCallFailed.worthAnotherAttempt("ReplicaBusy", 412,
+                "The replica's metadata kept changing while it was marked imported.", null);
     }
 
     private static void requireOurs(RegionSnapshot snapshot, VhdExported exported) {

@@ -149,6 +149,24 @@ class VhdImportIT {
     }
 
     @Test
+    void anEventWhoseContainerIsNotTheOneItsUrlNamesIsRefusedAndTheBlobKept() {
+        Volume replica = exportVolume(13, VhdFooter.forDisk(DISK_BYTES), TestTargets.drTarget(), VhdImporter.REPLICA_CONTAINER,
+                event -> Map.of("ferry_kind", "replica", "ferry_generation", "/subscriptions/other/snapshot"));
+        awaitFailed(replica.event().backupId());
+        VhdExported event = replica.event();
+        // A replica's URL announced as a VHD of the backup: deleting it after the import would lose the disk's replica.
+        VhdExported disguised = new VhdExported(event.schemaVersion(), UUID.randomUUID().toString(), event.correlationId(),
+                event.volume(), new VhdBlob(event.vhd().url(), event.vhd().storageAccountId(), "vhds", event.vhd().blobName(),
+                event.vhd().sizeBytes()), event.transfer());
+        send(disguised);
+
+        StepFailed failed = awaitFailed(disguised.backupId());
+
+        assertThat(failed.errorCode()).isEqualTo("VhdContainerMismatch");
+        assertThat(replica.blob().exists()).isTrue();
+    }
+
+    @Test
     void aVhdWithABadFooterGivesStepFailedWithAzuresReasonAndStaysForInspection() {
         byte[] footer = VhdFooter.forDisk(DISK_BYTES);
         footer[0] = 'X';

@@ -31,6 +31,9 @@ public final class AzureSourceSnapshots implements SourceSnapshots {
             String code = e.getValue() == null ? null : e.getValue().getCode();
             throw new StorageCallFailed("Get snapshot " + snapshotId, status, code,
                     AzureStorageFailures.retryAfter(e.getResponse()), null);
+        } catch (RuntimeException e) {
+            // A timeout or a lost connection: transient, like a storage call's.
+            throw AzureStorageFailures.translate("Get snapshot " + snapshotId, e);
         }
         ArmResourceId disk = null;
         String source = inner.creationData() == null ? null : inner.creationData().sourceResourceId();

@@ -65,9 +65,10 @@ public interface ExportConfig {
 
         /**
          * vhd-incremental: how long the next write into a disk's replica waits for import-service to have
-         * imported the generation it holds (after that the attempt fails and is retried). Default 30m.
+         * imported the generation it holds; after that it writes anyway and that late import is refused.
+         * Default 10m.
          */
-        @WithDefault("30m")
+        @WithDefault("10m")
         Duration importWait();
     }
 

@@ -227,11 +227,16 @@ public final class StorageFront implements AutoCloseable {
         return new Call(raw, exchange, account, blob, rawPath);
     }
 
-    /** A source without a SAS in the destination's own account that Azurite holds as a page blob. */
+    /**
+     * A source without a SAS in the destination's own account that Azurite holds as a page blob, asked for with
+     * the account's Shared Key (only that authorizes a same-account source without a SAS, as on Azure).
+     */
     private boolean pageBlobOfThisAccount(Call call, URI source) throws IOException, InterruptedException {
         String path = source.getRawPath();
+        String authorization = call.exchange().header("Authorization");
         if (isExternal(source) || source.getRawQuery() != null || path == null
-                || !path.startsWith("/" + call.account() + "/")) {
+                || !path.startsWith("/" + call.account() + "/") || authorization == null
+                || !authorization.startsWith("SharedKey ")) {
             return false;
         }
         HttpResponse<byte[]> head = upstream.signed(call.account(), "HEAD", path, Map.of(), null);
