@@ -71,6 +71,24 @@ public final class ExportTestBed {
         return new AzureSnapshotAccess(compute);
     }
 
+    /** The real grants, each SAS also added to {@code granted}, so that a test can try it after the export. */
+    public SnapshotAccess snapshotAccessRecordingInto(java.util.List<SasUrl> granted) {
+        SnapshotAccess access = snapshotAccess();
+        return new SnapshotAccess() {
+            @Override
+            public SasUrl grantRead(ArmResourceId snapshotId, Duration duration) {
+                SasUrl sas = access.grantRead(snapshotId, duration);
+                granted.add(sas);
+                return sas;
+            }
+
+            @Override
+            public void revoke(ArmResourceId snapshotId) {
+                access.revoke(snapshotId);
+            }
+        };
+    }
+
     public SourceDisk sourceDisk() {
         return new AzureSourceDisk(clients);
     }

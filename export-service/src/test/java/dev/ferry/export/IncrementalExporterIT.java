@@ -419,20 +419,7 @@ class IncrementalExporterIT {
     }
 
     private IncrementalExporter exporter(Duration importWait) {
-        SnapshotAccess access = bed.snapshotAccess();
-        SnapshotAccess recording = new SnapshotAccess() {
-            @Override
-            public SasUrl grantRead(ArmResourceId snapshotId, Duration duration) {
-                SasUrl sas = access.grantRead(snapshotId, duration);
-                granted.add(sas);
-                return sas;
-            }
-
-            @Override
-            public void revoke(ArmResourceId snapshotId) {
-                access.revoke(snapshotId);
-            }
-        };
+        SnapshotAccess recording = bed.snapshotAccessRecordingInto(granted);
         ChunkScheduler scheduler = new ChunkScheduler(QUICK, Duration.ZERO, System::nanoTime);
         return new IncrementalExporter(recording, bed.sourceDisk(), new AzureSourceSnapshots(bed.compute()), bed.staging(),
                 List.of(new StreamingCopyEngine(scheduler), new ServerSideCopyEngine(scheduler)),

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.resourcemanager.compute.models.DiskState;
-import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.export.ExportOutcome.FooterAction;
 import dev.ferry.export.transfer.Cancellation;
 import dev.ferry.export.transfer.CopyEngineKind;
@@ -73,20 +72,7 @@ class VhdExporterIT {
     }
 
     private VhdExporter exporter(RetryPolicy retry) {
-        SnapshotAccess access = bed.snapshotAccess();
-        SnapshotAccess recording = new SnapshotAccess() {
-            @Override
-            public SasUrl grantRead(ArmResourceId snapshotId, Duration duration) {
-                SasUrl sas = access.grantRead(snapshotId, duration);
-                granted.add(sas);
-                return sas;
-            }
-
-            @Override
-            public void revoke(ArmResourceId snapshotId) {
-                access.revoke(snapshotId);
-            }
-        };
+        SnapshotAccess recording = bed.snapshotAccessRecordingInto(granted);
         SourceDisk disk = bed.sourceDisk();
         SourceDisk counting = sas -> new ObservedSourceBlob(disk.open(sas), (offset, length, nanos) -> reads.add(ByteRange.ofLength(offset, length)));
         StagingAccount staging = bed.staging();
