@@ -15,12 +15,4 @@ public record PageDiff(List<ByteRange> changed, List<ByteRange> cleared) {
         changed = List.copyOf(changed);
         cleared = List.copyOf(cleared);
     }
-
-    public long changedBytes() {
-        return changed.stream().mapToLong(ByteRange::length).sum();
-    }
-
-    public long clearedBytes() {
-        return cleared.stream().mapToLong(ByteRange::length).sum();
-    }
 }

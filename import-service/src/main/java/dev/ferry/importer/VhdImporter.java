@@ -99,25 +99,22 @@ public class VhdImporter {
             result = Result.ALREADY_IMPORTED;
             LOG.infof("region-B snapshot %s already exists; finishing the import", snapshot.id());
         } else {
-            StagingBlobs.ListedBlob before = replica ? holdingGeneration(accountName, exported, generation) : null;
+            if (replica) {
+                requireHoldingAlone(accountName, exported, generation);
+            }
             long started = clock.millis();
             snapshot = snapshots.importVhd(new ImportRequest(target.subscriptionId(), target.resourceGroup(), name,
                     target.region(), exported.vhd().url(), exported.vhd().storageAccountId().toString(), config.snapshot().sku(),
                     tags(exported)));
             importMillis = clock.millis() - started;
             result = Result.IMPORTED;
-            if (replica) {
-                StagingBlobs.ListedBlob after = blobs.properties(accountName, exported.vhd().url()).orElse(null);
-                // export-service marks a write as pending before its first byte, and a full copy starts from a new
-                // blob: a replica that still holds this generation with nothing pending was not written meanwhile
-                // (another delivery of this event may have marked it imported, which changes only its ETag).
-                boolean unchanged = after != null && (before.etag().equals(after.etag())
-                        || (generation.equals(after.metadata().get(META_GENERATION)) && after.metadata().get(META_PENDING) == null));
-                if (!unchanged) {
-                    snapshots.delete(snapshot.id());
-                    throw new StepRefused("ReplicaChangedDuringImport", "The replica of this volume was written while "
-                            + "it was imported; the imported snapshot was deleted.");
-                }
+            // export-service marks a write as pending before its first byte, and a full copy starts from a new blob:
+            // a replica that still holds this generation alone was not written meanwhile (another delivery of this
+            // event may have marked it imported, which changes only its ETag).
+            if (replica && !holdsAlone(blobs.properties(accountName, exported.vhd().url()), generation)) {
+                snapshots.delete(snapshot.id());
+                throw new StepRefused("ReplicaChangedDuringImport", "The replica of this volume was written while "
+                        + "it was imported; the imported snapshot was deleted.");
             }
             LOG.infof("imported region-B snapshot %s in %d ms", snapshot.id(), importMillis);
         }
@@ -170,16 +167,22 @@ public class VhdImporter {
         return account.getKey();
     }
 
-    /** The replica as it is before the import: it must hold the event's snapshot, and nothing be written into it. */
-    private StagingBlobs.ListedBlob holdingGeneration(String accountName, VhdExported exported, String generation) {
-        StagingBlobs.ListedBlob blob = blobs.properties(accountName, exported.vhd().url())
-                .orElseThrow(() -> new StepRefused("ReplicaNotFound", "The replica named by the event does not exist."));
-        Map<String, String> metadata = blob.metadata();
-        if (!generation.equals(metadata.get(META_GENERATION)) || metadata.get(META_PENDING) != null) {
+    /** Before the import: the replica must hold the event's snapshot, and nothing be written into it. */
+    private void requireHoldingAlone(String accountName, VhdExported exported, String generation) {
+        Optional<StagingBlobs.ListedBlob> blob = blobs.properties(accountName, exported.vhd().url());
+        if (blob.isEmpty()) {
+            throw new StepRefused("ReplicaNotFound", "The replica named by the event does not exist.");
+        }
+        if (!holdsAlone(blob, generation)) {
             throw new StepRefused("ReplicaMovedOn", "The replica of this volume no longer holds snapshot "
                     + exported.volume().source().snapshotId().name() + " alone; it cannot be imported for this backup.");
         }
-        return blob;
+    }
+
+    /** Whether the replica holds this generation and nothing is being written into it. */
+    private static boolean holdsAlone(Optional<StagingBlobs.ListedBlob> blob, String generation) {
+        return blob.isPresent() && generation.equals(blob.get().metadata().get(META_GENERATION))
+                && blob.get().metadata().get(META_PENDING) == null;
     }
 
     /**
