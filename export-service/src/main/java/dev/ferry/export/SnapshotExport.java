@@ -10,13 +10,14 @@ import dev.ferry.events.VhdBlob;
 import dev.ferry.events.VhdExported;
 import dev.ferry.events.VolumeBackup;
 import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.export.config.ExportConfig;
 import dev.ferry.export.transfer.Cancellation;
 import dev.ferry.export.transfer.CopyEngineKind;
+import dev.ferry.support.config.StagingAccountSettings;
 import dev.ferry.support.step.StepRefused;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -58,7 +59,7 @@ public final class SnapshotExport {
                 .orElseThrow(() -> new StepRefused("StrategyNotSupported", "Transfer strategy " + volume.strategy().wireName()
                         + " is not available in this export service; it runs "
                         + steps.stream().map(s -> s.strategy().wireName()).collect(Collectors.joining(", ")) + "."));
-        CopyEngineKind engine = CopyEngineKind.fromWireName(config.transfer().engine());
+        CopyEngineKind engine = config.transfer().engine();
         SourceSnapshot source = volume.source();
         ExportRequest request = new ExportRequest(volume.strategy(), taken.backupId(), volume.pvc().uid(), source.snapshotId(),
                 source.sizeBytes(), engine, config.transfer().parallelism(), config.transfer().sasDuration(), source.diskId(),
@@ -66,8 +67,8 @@ public final class SnapshotExport {
         ExportOutcome outcome = step.export(request, (done, total) -> progress.accept(new TransferProgressed(FerryEvent.SCHEMA_VERSION,
                 taken.backupId(), taken.correlationId(), volume.namespace(), volume.pvc().name(), volume.source().diskId(),
                 volume.source().snapshotId(), engine.wireName(), done, total, clock.instant())), cancellation);
-        ExportConfig.StagingAccount staging = config.stagingAccounts().get(account);
-        VhdBlob vhd = new VhdBlob(outcome.vhdUrl(), ArmResourceId.parse(staging.id()), outcome.blobName().container(),
+        StagingAccountSettings staging = config.stagingAccounts().get(account);
+        VhdBlob vhd = new VhdBlob(outcome.vhdUrl(), staging.id(), outcome.blobName().container(),
                 outcome.blobName().blobName(), outcome.bytesTotal() + dev.ferry.export.transfer.VhdFooter.SIZE);
         ExportOutcome.Delta delta = outcome.delta();
         TransferStats stats = new TransferStats(engine.wireName(), delta.mode(), delta.baseSnapshotId(), delta.bytesChanged(),
@@ -90,8 +91,8 @@ public final class SnapshotExport {
             }
         }
         ArmResourceId accountId = volume.target().stagingStorageAccountId();
-        Map.Entry<String, ExportConfig.StagingAccount> account = config.stagingAccounts().entrySet().stream()
-                .filter(e -> ArmResourceId.parse(e.getValue().id()).equals(accountId))
+        Map.Entry<String, StagingAccountSettings> account = config.stagingAccounts().entrySet().stream()
+                .filter(e -> e.getValue().id().equals(accountId))
                 .findFirst()
                 .orElseThrow(() -> new StepRefused("StagingAccountNotAllowed",
                         "Storage account " + accountId + " is not a configured staging account."));
@@ -103,10 +104,7 @@ public final class SnapshotExport {
     }
 
     private void allowedSource(ArmResourceId id, String what) {
-        String group = id.resourceGroupId().toLowerCase(Locale.ROOT);
-        boolean allowed = config.sourceResourceGroups().stream()
-                .anyMatch(g -> g.replaceAll("/+$", "").toLowerCase(Locale.ROOT).equals(group));
-        if (!allowed) {
+        if (!config.sourceResourceGroups().contains(ResourceGroupId.of(id))) {
             throw new StepRefused("SourceResourceGroupNotAllowed", what + " of resource group " + id.resourceGroup()
                     + " in subscription " + id.subscriptionId() + " may not be exported by this service.");
         }

@@ -1,5 +1,6 @@
 package dev.ferry.importer;
 
+import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.support.azure.AzureCallFailed;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +31,7 @@ public interface RegionSnapshots {
      *
      * @throws AzureCallFailed if Azure cannot be asked
      */
-    List<RegionSnapshot> list(String resourceGroupId);
+    List<RegionSnapshot> list(ResourceGroupId group);
 
     /**
      * Deletes a snapshot; one already gone is success.

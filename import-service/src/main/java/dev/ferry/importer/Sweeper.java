@@ -3,6 +3,7 @@ package dev.ferry.importer;
 import dev.ferry.events.ReplicaMetadata;
 import dev.ferry.importer.config.ImportConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.ferry.events.arm.ResourceGroupId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +82,7 @@ public class Sweeper {
             return report(now, minAge, replicaGrace, delete, found);
         }
         Set<String> cataloged = catalogedBackups(config.sweeper().catalogAccount().get());
-        for (String group : config.targetResourceGroups()) {
+        for (ResourceGroupId group : config.targetResourceGroups()) {
             for (RegionSnapshots.RegionSnapshot snapshot : snapshots.list(group)) {
                 String backupId = snapshot.tags().get(VhdImporter.TAG_BACKUP_ID);
                 boolean ours = "import-service".equals(snapshot.tags().get(VhdImporter.TAG_CREATED_BY)) && backupId != null;

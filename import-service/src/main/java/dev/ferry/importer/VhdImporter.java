@@ -10,12 +10,13 @@ import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.VhdExported;
 import dev.ferry.events.VolumeBackup;
 import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.arm.ResourceGroupId;
+import dev.ferry.support.config.StagingAccountSettings;
 import dev.ferry.importer.RegionSnapshots.ImportRequest;
 import dev.ferry.importer.RegionSnapshots.RegionSnapshot;
 import dev.ferry.importer.config.ImportConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -137,8 +138,8 @@ public class VhdImporter {
     String admit(VhdExported exported) {
         ArmResourceId accountId = exported.vhd().storageAccountId();
         DrTarget target = exported.volume().target();
-        Map.Entry<String, ImportConfig.StagingAccount> account = config.stagingAccounts().entrySet().stream()
-                .filter(e -> ArmResourceId.parse(e.getValue().id()).equals(accountId))
+        Map.Entry<String, StagingAccountSettings> account = config.stagingAccounts().entrySet().stream()
+                .filter(e -> e.getValue().id().equals(accountId))
                 .findFirst()
                 .orElseThrow(() -> new StepRefused("StagingAccountNotAllowed",
                         "Storage account " + accountId + " is not a configured staging account."));
@@ -158,9 +159,7 @@ public class VhdImporter {
             throw new StepRefused("VhdContainerMismatch", "The VHD's container must be vhds or " + REPLICA_CONTAINER
                     + " and the one its URL names.");
         }
-        String group = ("/subscriptions/" + target.subscriptionId() + "/resourceGroups/" + target.resourceGroup()).toLowerCase(Locale.ROOT);
-        boolean allowed = config.targetResourceGroups().stream().anyMatch(g -> g.replaceAll("/+$", "").toLowerCase(Locale.ROOT).equals(group));
-        if (!allowed) {
+        if (!config.targetResourceGroups().contains(new ResourceGroupId(target.subscriptionId(), target.resourceGroup()))) {
             throw new StepRefused("TargetResourceGroupNotAllowed", "Resource group " + target.resourceGroup()
                     + " of subscription " + target.subscriptionId() + " is not a configured target resource group.");
         }

@@ -3,7 +3,10 @@ package dev.ferry.importer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.importer.config.ImportConfig;
-import dev.ferry.support.azure.AzureSettings;
+import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.arm.ResourceGroupId;
+import dev.ferry.support.config.RetrySettings;
+import dev.ferry.support.config.StagingAccountSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -150,7 +153,7 @@ class SweeperTest {
         }
 
         @Override
-        public List<RegionSnapshot> list(String resourceGroupId) {
+        public List<RegionSnapshot> list(ResourceGroupId group) {
             return List.of();
         }
 
@@ -169,21 +172,12 @@ class SweeperTest {
     private static ImportConfig config() {
         return new ImportConfig() {
             @Override
-            public String cluster() {
-                return "dr";
-            }
-
-            @Override
-            public AzureSettings azure() {
-                return null;
-            }
-
-            @Override
-            public Map<String, StagingAccount> stagingAccounts() {
-                return Map.of(ACCOUNT, new StagingAccount() {
+            public Map<String, StagingAccountSettings> stagingAccounts() {
+                return Map.of(ACCOUNT, new StagingAccountSettings() {
                     @Override
-                    public String id() {
-                        return "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/" + ACCOUNT;
+                    public ArmResourceId id() {
+                        return ArmResourceId.parse("/subscriptions/6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11/resourceGroups/g"
+                                + "/providers/Microsoft.Storage/storageAccounts/" + ACCOUNT);
                     }
 
                     @Override
@@ -204,7 +198,7 @@ class SweeperTest {
             }
 
             @Override
-            public List<String> targetResourceGroups() {
+            public List<ResourceGroupId> targetResourceGroups() {
                 return List.of();
             }
 
@@ -214,7 +208,7 @@ class SweeperTest {
             }
 
             @Override
-            public Retry retry() {
+            public RetrySettings retry() {
                 return null;
             }
 

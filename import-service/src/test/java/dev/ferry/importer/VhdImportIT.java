@@ -268,6 +268,8 @@ class VhdImportIT {
         assertThat(cloud.azure().compute().snapshot(kept.key())).isPresent();
         io.restassured.RestAssured.given().contentType("application/json").body("{\"minAge\":\"soon\"}")
                 .post("/api/v1/sweeps").then().statusCode(400).contentType("application/problem+json")
+                .body("type", org.hamcrest.Matchers.equalTo("https://ferry.dev/problems/invalid-request"))
+                .body("instance", org.hamcrest.Matchers.equalTo("/api/v1/sweeps"))
                 .body("detail", org.hamcrest.Matchers.containsString("ISO-8601"));
     }
 

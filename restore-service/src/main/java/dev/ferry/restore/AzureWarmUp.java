@@ -22,7 +22,7 @@ public class AzureWarmUp {
         if (config.targetResourceGroups().isEmpty()) {
             return;
         }
-        ArmResourceId probe = ArmResourceId.parse(config.targetResourceGroups().get(0).replaceAll("/+$", "")
+        ArmResourceId probe = ArmResourceId.parse(config.targetResourceGroups().get(0)
                 + "/providers/Microsoft.Compute/snapshots/" + PROBE);
         Thread warmUp = new Thread(() -> {
             long started = System.nanoTime();

@@ -16,7 +16,6 @@ public final class SnapshotConfigs {
 
     public static SnapshotConfig of(Map<String, String> keys) {
         Map<String, String> all = new HashMap<>();
-        all.put("ferry.azure.subscription-id", "6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11");
         all.put("ferry.target.region", "westus");
         all.put("ferry.target.subscription-id", "6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11");
         all.put("ferry.target.resource-group", "ferry-dr-westus");

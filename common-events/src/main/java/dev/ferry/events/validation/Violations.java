@@ -18,11 +18,6 @@ import java.util.regex.Pattern;
  */
 public final class Violations {
 
-    /** RFC 1123 label, as Kubernetes checks namespace names: at most 63 characters. */
-    private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    /** RFC 1123 subdomain, as Kubernetes checks most object names: at most 253 characters. */
-    private static final Pattern DNS_1123_SUBDOMAIN =
-            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern UUID =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern REGION = Pattern.compile("[a-z][a-z0-9]{1,39}");
@@ -82,14 +77,14 @@ public final class Violations {
     }
 
     public void dnsLabel(String field, String value) {
-        if (required(field, value) && !DNS_1123_LABEL.matcher(value).matches()) {
+        if (required(field, value) && !Dns1123.isLabel(value)) {
             add(field, "must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending"
                     + " with a letter or digit, at most 63 characters) but is '" + value + "'");
         }
     }
 
     public void dnsSubdomain(String field, String value) {
-        if (required(field, value) && (value.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(value).matches())) {
+        if (required(field, value) && !Dns1123.isSubdomain(value)) {
             add(field, "must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253"
                     + " characters) but is '" + value + "'");
         }

@@ -13,7 +13,7 @@ import dev.ferry.export.transfer.PageRangePlanner;
 import dev.ferry.export.transfer.RetryPolicy;
 import dev.ferry.export.transfer.ServerSideCopyEngine;
 import dev.ferry.export.transfer.StreamingCopyEngine;
-import dev.ferry.support.azure.AzureClientFactory;
+import dev.ferry.support.config.StagingAccountSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Puts the export together from the configuration: Azure clients, the staging accounts, the engines, the step. */
+/** Puts the export together from the configuration and service-support's Azure clients: the staging accounts, the engines, the steps. */
 @ApplicationScoped
 public class ExportBeans {
 
@@ -34,25 +34,13 @@ public class ExportBeans {
 
     @Produces
     @Singleton
-    TokenCredential credential(ExportConfig config) {
-        return AzureClientFactory.credential(config.azure());
-    }
-
-    @Produces
-    @Singleton
-    ComputeManager compute(ExportConfig config, TokenCredential credential) {
-        return AzureClientFactory.compute(config.azure(), credential);
-    }
-
-    @Produces
-    @Singleton
     SnapshotExport snapshotExport(ExportConfig config, ComputeManager compute, TokenCredential credential, Clock clock) {
         BlobClients clients = BlobClients.standard();
         ChunkScheduler scheduler = new ChunkScheduler(RetryPolicy.DEFAULT, PROGRESS_INTERVAL, System::nanoTime);
         List<dev.ferry.export.transfer.CopyEngine> engines = List.of(new StreamingCopyEngine(scheduler), new ServerSideCopyEngine(scheduler));
         Map<String, List<ExportStep>> steps = new ConcurrentHashMap<>();
         return new SnapshotExport(config, name -> steps.computeIfAbsent(name, account -> {
-            ExportConfig.StagingAccount settings = config.stagingAccounts().get(account);
+            StagingAccountSettings settings = config.stagingAccounts().get(account);
             StagingAccount staging = settings.connectionString().isPresent()
                     ? AzureStagingAccount.fromConnectionString(settings.connectionString().get(), clients)
                     : AzureStagingAccount.fromEndpoint(settings.blobEndpoint(), credential, clients);

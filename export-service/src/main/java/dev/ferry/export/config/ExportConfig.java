@@ -1,59 +1,43 @@
 package dev.ferry.export.config;
 
-import dev.ferry.support.azure.AzureSettings;
+import dev.ferry.events.arm.ResourceGroupId;
+import dev.ferry.export.transfer.CopyEngineKind;
+import dev.ferry.support.config.RetrySettings;
+import dev.ferry.support.config.StagingAccountSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-/** Every setting of the export service, under {@code ferry.}; the README has the reference table. */
+/**
+ * The export service's own settings, under {@code ferry.}, read and checked when the service starts
+ * (a malformed resource id or an unknown engine stops it at boot); the README has the reference
+ * table. {@code ferry.cluster} and {@code ferry.azure.*} are service-support's.
+ */
 @ConfigMapping(prefix = "ferry")
 public interface ExportConfig {
-
-    /** The name of the cluster this replica runs beside, in the CloudEvents source. Default {@code source}. */
-    @WithDefault("source")
-    String cluster();
-
-    /** The {@code ferry.azure.*} keys every Ferry service shares. */
-    AzureSettings azure();
 
     /**
      * The resource groups whose snapshots may be exported, as resource-group ids
      * ({@code /subscriptions/<id>/resourceGroups/<name>}); events naming others are refused before any Azure call.
      */
-    List<String> sourceResourceGroups();
+    List<ResourceGroupId> sourceResourceGroups();
 
     /** The region-B staging accounts VHDs may be written to, by account name; others are refused. */
-    Map<String, StagingAccount> stagingAccounts();
+    Map<String, StagingAccountSettings> stagingAccounts();
 
     Transfer transfer();
 
-    Retry retry();
-
-    /** A staging storage account in region B. */
-    interface StagingAccount {
-
-        /** Its ARM id. */
-        String id();
-
-        /** Its region: the DR region it stages for. */
-        String region();
-
-        /** Its blob endpoint. */
-        String blobEndpoint();
-
-        /** A connection string with the account key (local stand-ins only); absent means Entra credentials. */
-        Optional<String> connectionString();
-    }
+    /** How often an export is tried (a later attempt resumes the earlier one's copy); default initial backoff 5s here. */
+    RetrySettings retry();
 
     /** How the data moves. */
     interface Transfer {
 
         /** {@code server-side} (Put Page From URL: Azure pulls the data) or {@code streaming} (through this process). Default server-side. */
         @WithDefault("server-side")
-        String engine();
+        CopyEngineKind engine();
 
         /** 4 MiB ranges in flight at once per volume; memory of the streaming engine is this x 4 MiB. Default 8. */
         @WithDefault("8")
@@ -70,17 +54,5 @@ public interface ExportConfig {
          */
         @WithDefault("10m")
         Duration importWait();
-    }
-
-    /** How often a step is tried before it gives up with {@code step.failed}. */
-    interface Retry {
-
-        /** Attempts of one export, counting the first; a later attempt resumes the earlier one's copy. Default 4. */
-        @WithDefault("4")
-        int maxAttempts();
-
-        /** Wait before the second attempt, doubled before each later one. Default 5s. */
-        @WithDefault("5s")
-        Duration initialBackoff();
     }
 }

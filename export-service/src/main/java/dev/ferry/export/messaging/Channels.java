@@ -1,12 +1,12 @@
 package dev.ferry.export.messaging;
 
-/** The service's messaging channels; application.properties maps each to its topic. */
+/**
+ * The service's incoming channels; application.properties maps each to its topic. Events go out
+ * through service-support's publisher, on its one channel.
+ */
 public final class Channels {
 
     public static final String SNAPSHOT_TAKEN = "snapshot-taken";
-    public static final String VHD_EXPORTED = "vhd-exported";
-    public static final String TRANSFER_PROGRESSED = "transfer-progressed";
-    public static final String STEP_FAILED = "step-failed";
 
     private Channels() {
     }

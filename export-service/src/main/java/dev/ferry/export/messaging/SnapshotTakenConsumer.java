@@ -10,6 +10,7 @@ import dev.ferry.export.config.ExportConfig;
 import dev.ferry.export.transfer.Cancellation;
 import dev.ferry.export.transfer.TransferCancelledException;
 import dev.ferry.support.azure.AzureCallFailed;
+import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.support.messaging.VolumeEventIntake;
 import dev.ferry.support.step.StepInterrupted;
 import dev.ferry.support.step.StepRetry;
@@ -67,7 +68,7 @@ public class SnapshotTakenConsumer {
             StepRetry.run("export", config.retry().maxAttempts(), config.retry().initialBackoff(),
                     cancellation::awaitCancellation, attempt -> {
                         VhdExported exported = exportOnce(taken, cancellation);
-                        publisher.vhdExported(exported);
+                        publisher.publish(exported);
                         metrics.counter("ferry.export.events", "outcome", "exported").increment();
                         metrics.counter("ferry.export.bytes.moved").increment(exported.transfer().bytesMoved());
                         metrics.timer("ferry.export.duration").record(Duration.ofMillis(exported.transfer().durationMillis()));
@@ -97,7 +98,7 @@ public class SnapshotTakenConsumer {
 
     private void progressed(dev.ferry.events.TransferProgressed event) {
         try {
-            publisher.transferProgressed(event);
+            publisher.publish(event);
         } catch (RuntimeException e) {
             // Progress is informative: a lost report must not fail the copy.
             LOG.debugf("a progress report was not sent: %s", e.getMessage());
@@ -107,7 +108,7 @@ public class SnapshotTakenConsumer {
     private void fail(SnapshotTaken taken, Map<String, String> headers, String code, String reason, boolean retryable, int attempts) {
         LOG.errorf("export gave up after %d attempt(s): %s: %s", attempts, StepFailed.code(code), StepFailed.reason(reason));
         metrics.counter("ferry.export.events", "outcome", "failed").increment();
-        publisher.stepFailed(StepFailed.ofVolume(taken, headers, Step.EXPORT, code, reason, retryable, attempts, clock.instant()));
+        publisher.publish(StepFailed.ofVolume(taken, headers, Step.EXPORT, code, reason, retryable, attempts, clock.instant()));
     }
 
     /** On shutdown, running copies stop starting new ranges; their records stay uncommitted and resume elsewhere. */

@@ -6,6 +6,7 @@ import com.azure.resourcemanager.compute.models.Snapshot;
 import com.azure.resourcemanager.compute.models.SnapshotSkuType;
 import com.azure.resourcemanager.compute.models.SnapshotStorageAccountTypes;
 import dev.ferry.support.azure.AzureCallFailed;
+import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.importer.RegionSnapshots;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -39,11 +40,9 @@ public class AzureRegionSnapshots implements RegionSnapshots {
     }
 
     @Override
-    public List<RegionSnapshot> list(String resourceGroupId) {
-        String group = resourceGroupId.replaceAll("/+$", "");
-        String name = group.substring(group.lastIndexOf('/') + 1);
+    public List<RegionSnapshot> list(ResourceGroupId group) {
         try {
-            return compute.snapshots().listByResourceGroup(name).stream().map(AzureRegionSnapshots::toRegionSnapshot).toList();
+            return compute.snapshots().listByResourceGroup(group.name()).stream().map(AzureRegionSnapshots::toRegionSnapshot).toList();
         } catch (ManagementException e) {
             throw AzureCallFailed.of(e);
         }

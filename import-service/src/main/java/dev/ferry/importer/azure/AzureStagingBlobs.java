@@ -14,6 +14,7 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.importer.StagingBlobs;
 import dev.ferry.importer.config.ImportConfig;
+import dev.ferry.support.config.StagingAccountSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,7 @@ public class AzureStagingBlobs implements StagingBlobs {
 
     private BlobServiceClient client(String accountName) {
         return clients.computeIfAbsent(accountName, name -> {
-            ImportConfig.StagingAccount account = config.stagingAccounts().get(name);
+            StagingAccountSettings account = config.stagingAccounts().get(name);
             BlobServiceClientBuilder builder = new BlobServiceClientBuilder();
             if (account.connectionString().isPresent()) {
                 builder.connectionString(account.connectionString().get());

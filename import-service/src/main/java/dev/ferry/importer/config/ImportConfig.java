@@ -1,6 +1,8 @@
 package dev.ferry.importer.config;
 
-import dev.ferry.support.azure.AzureSettings;
+import dev.ferry.events.arm.ResourceGroupId;
+import dev.ferry.support.config.RetrySettings;
+import dev.ferry.support.config.StagingAccountSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -8,50 +10,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Every setting of the import service, under {@code ferry.}; the README has the reference table. */
+/**
+ * The import service's own settings, under {@code ferry.}, read and checked when the service starts
+ * (a malformed resource id stops it at boot); the README has the reference table.
+ * {@code ferry.cluster} and {@code ferry.azure.*} are service-support's.
+ */
 @ConfigMapping(prefix = "ferry")
 public interface ImportConfig {
-
-    /** The name of the cluster this replica runs on, in the CloudEvents source. Default {@code dr}. */
-    @WithDefault("dr")
-    String cluster();
-
-    /** The {@code ferry.azure.*} keys every Ferry service shares. */
-    AzureSettings azure();
 
     /**
      * The region-B staging storage accounts that VHDs may be imported from, by account name.
      * Events naming any other account are refused before any Azure call.
      */
-    Map<String, StagingAccount> stagingAccounts();
+    Map<String, StagingAccountSettings> stagingAccounts();
 
     /**
      * The resource groups that region-B snapshots may be created in, as resource-group ids
      * ({@code /subscriptions/<id>/resourceGroups/<name>}). Events naming any other are refused.
      */
-    List<String> targetResourceGroups();
+    List<ResourceGroupId> targetResourceGroups();
 
     Snapshot snapshot();
 
-    Retry retry();
+    RetrySettings retry();
 
     Sweeper sweeper();
-
-    /** A staging storage account in region B. */
-    interface StagingAccount {
-
-        /** Its ARM id. */
-        String id();
-
-        /** Its region; an Import works only into the same region. */
-        String region();
-
-        /** Its blob endpoint, e.g. {@code https://<name>.blob.core.windows.net}. */
-        String blobEndpoint();
-
-        /** A connection string with the account key (local stand-ins only); absent means Entra credentials. */
-        Optional<String> connectionString();
-    }
 
     /** How region-B snapshots are made. */
     interface Snapshot {
@@ -91,17 +74,5 @@ public interface ImportConfig {
 
         /** The staging account (by name) whose container {@code ferry-catalog} holds the restore-point catalog. */
         Optional<String> catalogAccount();
-    }
-
-    /** How often a step is tried before it gives up with {@code step.failed}. */
-    interface Retry {
-
-        /** Attempts of one step, counting the first. Default 4. */
-        @WithDefault("4")
-        int maxAttempts();
-
-        /** Wait before the second attempt, doubled before each later one. Default 2s. */
-        @WithDefault("2s")
-        Duration initialBackoff();
     }
 }

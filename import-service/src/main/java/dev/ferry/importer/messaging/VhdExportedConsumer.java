@@ -6,6 +6,7 @@ import dev.ferry.events.StepFailed;
 import dev.ferry.events.VhdExported;
 import dev.ferry.importer.VhdImporter;
 import dev.ferry.importer.config.ImportConfig;
+import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.support.messaging.VolumeEventIntake;
 import dev.ferry.support.step.StepRetry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,7 +54,7 @@ public class VhdExportedConsumer {
     private void handle(VhdExported exported, Map<String, String> headers) {
         StepRetry.run("import", config.retry().maxAttempts(), config.retry().initialBackoff(), attempt -> {
             VhdImporter.Outcome outcome = metrics.timer("ferry.import.duration").recordCallable(() -> importer.importVhd(exported));
-            publisher.snapshotRecreated(outcome.event());
+            publisher.publish(outcome.event());
             metrics.counter("ferry.import.events", "outcome", outcome.result().name().toLowerCase()).increment();
         }, (code, reason, retryable, attempts) -> fail(exported, headers, code, reason, retryable, attempts));
     }
@@ -61,6 +62,6 @@ public class VhdExportedConsumer {
     private void fail(VhdExported exported, Map<String, String> headers, String code, String reason, boolean retryable, int attempts) {
         LOG.errorf("import gave up after %d attempt(s): %s: %s", attempts, code, reason);
         metrics.counter("ferry.import.events", "outcome", "failed").increment();
-        publisher.stepFailed(StepFailed.ofVolume(exported, headers, Step.IMPORT, code, reason, retryable, attempts, clock.instant()));
+        publisher.publish(StepFailed.ofVolume(exported, headers, Step.IMPORT, code, reason, retryable, attempts, clock.instant()));
     }
 }

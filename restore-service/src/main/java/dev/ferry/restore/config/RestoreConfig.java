@@ -1,12 +1,13 @@
 package dev.ferry.restore.config;
 
-import dev.ferry.support.azure.AzureSettings;
+import dev.ferry.events.arm.ResourceGroupId;
+import dev.ferry.support.config.RetrySettings;
+import dev.ferry.support.config.StagingAccountSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** Every setting of the restore service, under {@code ferry.}; the README has the reference table. */
 @ConfigMapping(prefix = "ferry")
@@ -16,17 +17,14 @@ public interface RestoreConfig {
     @WithDefault("dr")
     String cluster();
 
-    /** The {@code ferry.azure.*} keys every Ferry service shares. */
-    AzureSettings azure();
-
     /** The region-B staging storage accounts, by account name; the catalog lives in one of them. */
-    Map<String, StagingAccount> stagingAccounts();
+    Map<String, StagingAccountSettings> stagingAccounts();
 
     /**
      * The resource groups whose snapshots may enter the catalog, as resource-group ids
      * ({@code /subscriptions/<id>/resourceGroups/<name>}). Events naming any other are refused.
      */
-    List<String> targetResourceGroups();
+    List<ResourceGroupId> targetResourceGroups();
 
     Catalog catalog();
 
@@ -34,23 +32,7 @@ public interface RestoreConfig {
 
     Retention retention();
 
-    Retry retry();
-
-    /** A storage account in region B. */
-    interface StagingAccount {
-
-        /** Its ARM id. */
-        String id();
-
-        /** Its region. */
-        String region();
-
-        /** Its blob endpoint, e.g. {@code https://<name>.blob.core.windows.net}. */
-        String blobEndpoint();
-
-        /** A connection string with the account key (local stand-ins only); absent means Entra credentials. */
-        Optional<String> connectionString();
-    }
+    RetrySettings retry();
 
     /** Where the restore-point catalog lives. */
     interface Catalog {
@@ -105,17 +87,5 @@ public interface RestoreConfig {
          */
         @WithDefault("24h")
         Duration partialMaxAge();
-    }
-
-    /** How often a catalog write is tried before it gives up with {@code step.failed}. */
-    interface Retry {
-
-        /** Attempts of one write, counting the first. Default 4. */
-        @WithDefault("4")
-        int maxAttempts();
-
-        /** Wait before the second attempt, doubled before each later one. Default 2s. */
-        @WithDefault("2s")
-        Duration initialBackoff();
     }
 }

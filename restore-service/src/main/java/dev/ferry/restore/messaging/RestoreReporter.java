@@ -1,6 +1,7 @@
 package dev.ferry.restore.messaging;
 
 import dev.ferry.events.FerryEvent;
+import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.events.RestoreCompleted;
 import dev.ferry.events.RestoreRequested;
 import dev.ferry.events.Step;
@@ -63,9 +64,9 @@ public class RestoreReporter {
     private void publish(FerryEvent event, boolean completed) {
         try {
             if (completed) {
-                publisher.restoreCompleted(event);
+                publisher.publish(event);
             } else {
-                publisher.stepFailed(event);
+                publisher.publish(event);
             }
         } catch (RuntimeException e) {
             LOG.errorf("the %s event of this restore could not be sent (Kafka unreachable?): %s",

@@ -1,6 +1,7 @@
 package dev.ferry.restore.messaging;
 
 import dev.ferry.events.FerryEvent;
+import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.restore.catalog.RestorePoint;
@@ -47,7 +48,7 @@ public class RetentionRunner {
                 Retention.Outcome outcome = retention.apply(completed);
                 metrics.counter("ferry.retention.deleted").increment(outcome.deleted().size());
                 for (String failed : outcome.failed()) {
-                    publisher.stepFailed(new StepFailed(FerryEvent.SCHEMA_VERSION, failed, null, failed, Step.RETENTION,
+                    publisher.publish(new StepFailed(FerryEvent.SCHEMA_VERSION, failed, null, failed, Step.RETENTION,
                             "RetentionIncomplete", "retention could not delete every region-B snapshot of restore point " + failed
                             + "; the next run tries again", true, 1, null, null, null, clock.instant()));
                 }

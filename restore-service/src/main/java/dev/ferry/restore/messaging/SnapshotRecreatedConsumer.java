@@ -1,6 +1,8 @@
 package dev.ferry.restore.messaging;
 
 import dev.ferry.events.SnapshotRecreated;
+import dev.ferry.events.arm.ResourceGroupId;
+import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.restore.catalog.Catalog;
@@ -77,13 +79,12 @@ public class SnapshotRecreatedConsumer {
     }
 
     private boolean allowedGroup(SnapshotRecreated event) {
-        String group = event.targetSnapshotId().resourceGroupId();
-        return config.targetResourceGroups().stream().anyMatch(allowed -> allowed.replaceAll("/+$", "").equalsIgnoreCase(group));
+        return config.targetResourceGroups().contains(ResourceGroupId.of(event.targetSnapshotId()));
     }
 
     private void fail(SnapshotRecreated event, Map<String, String> headers, String code, String reason, boolean retryable, int attempts) {
         LOG.errorf("catalog step gave up after %d attempt(s): %s: %s", attempts, code, reason);
         metrics.counter("ferry.catalog.events", "outcome", "failed").increment();
-        publisher.stepFailed(StepFailed.ofVolume(event, headers, Step.CATALOG, code, reason, retryable, attempts, clock.instant()));
+        publisher.publish(StepFailed.ofVolume(event, headers, Step.CATALOG, code, reason, retryable, attempts, clock.instant()));
     }
 }

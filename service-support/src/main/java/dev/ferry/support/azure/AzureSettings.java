@@ -1,12 +1,13 @@
 package dev.ferry.support.azure;
 
+import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
 /**
- * How a Ferry service reaches Azure: the {@code ferry.azure.*} keys every service shares, as a
- * group of its own {@code @ConfigMapping}.
+ * How a Ferry service reaches Azure: the {@code ferry.azure.*} keys every service shares.
  */
+@ConfigMapping(prefix = "ferry.azure")
 public interface AzureSettings {
 
     /** Resource Manager endpoint. Default the public cloud's. */

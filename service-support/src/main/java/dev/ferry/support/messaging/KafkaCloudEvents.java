@@ -21,7 +21,7 @@ public final class KafkaCloudEvents {
     }
 
     /**
-     * A message carrying a validated event: its JSON, its Kafka key and its {@code ce_*} headers.
+     * A message carrying a validated event: its JSON, its topic, its Kafka key and its {@code ce_*} headers.
      *
      * @throws dev.ferry.events.validation.InvalidEventException if the event breaks the contract
      */
@@ -30,7 +30,7 @@ public final class KafkaCloudEvents {
         RecordHeaders headers = new RecordHeaders();
         envelope.attributes().kafkaHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(envelope.key()).withHeaders(headers).build();
+                .withTopic(envelope.topic()).withKey(envelope.key()).withHeaders(headers).build();
         return Message.of(EventJson.write(event)).addMetadata(metadata);
     }
 

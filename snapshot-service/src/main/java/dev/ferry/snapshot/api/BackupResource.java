@@ -1,6 +1,8 @@
 package dev.ferry.snapshot.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.support.api.Problem;
+import dev.ferry.support.api.ProblemException;
 import dev.ferry.events.BackupRequested;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.TransferStrategy;

@@ -1,6 +1,8 @@
 package dev.ferry.snapshot.api;
 
 import dev.ferry.snapshot.BackupRejected;
+import dev.ferry.support.api.Problem;
+import dev.ferry.support.api.ProblemException;
 import dev.ferry.snapshot.policy.BackupPolicies;
 import dev.ferry.snapshot.policy.BackupPolicy;
 import dev.ferry.snapshot.policy.PolicyCondition;

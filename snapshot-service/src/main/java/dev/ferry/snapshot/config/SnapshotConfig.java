@@ -1,6 +1,5 @@
 package dev.ferry.snapshot.config;
 
-import dev.ferry.support.azure.AzureSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -15,9 +14,6 @@ public interface SnapshotConfig {
     /** The name of the source cluster, in the CloudEvents source and in every SnapshotTaken. Default {@code source}. */
     @WithDefault("source")
     String cluster();
-
-    /** The {@code ferry.azure.*} keys every Ferry service shares. */
-    AzureSettings azure();
 
     /** The DR target used when a request names none. */
     Target target();

@@ -1,6 +1,7 @@
 package dev.ferry.snapshot.messaging;
 
 import dev.ferry.events.json.EventJson;
+import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.support.messaging.KafkaCloudEvents;
 import dev.ferry.events.BackupRequested;
 import dev.ferry.events.FerryEvent;
@@ -70,7 +71,7 @@ public class BackupRequestedConsumer {
             LOG.warnf("backup request refused: %s: %s %s", e.code(), e.getMessage(), e.details());
             metrics.counter("ferry.snapshot.requests", "outcome", "refused").increment();
             String reason = e.details().isEmpty() ? e.getMessage() : e.getMessage() + " " + String.join("; ", e.details());
-            publisher.stepFailed(new StepFailed(FerryEvent.SCHEMA_VERSION, request.backupId(), null, request.correlationId(), Step.INTAKE,
+            publisher.publish(new StepFailed(FerryEvent.SCHEMA_VERSION, request.backupId(), null, request.correlationId(), Step.INTAKE,
                     e.code(), reason.length() > 1024 ? reason.substring(0, 1021) + "..." : reason, false, 1, null,
                     headers.get(CloudEventAttributes.HEADER_ID), headers.get(CloudEventAttributes.HEADER_TYPE), clock.instant()));
         } finally {

@@ -10,9 +10,6 @@ public final class Channels {
     public static final String SNAPSHOT_RECREATED = "snapshot-recreated";
     public static final String STEP_FAILED_IN = "step-failed-in";
 
-    public static final String SNAPSHOT_TAKEN = "snapshot-taken";
-    public static final String STEP_FAILED = "step-failed";
-
     private Channels() {
     }
 }

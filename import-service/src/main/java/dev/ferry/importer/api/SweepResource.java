@@ -1,6 +1,8 @@
-package dev.ferry.importer.rest;
+package dev.ferry.importer.api;
 
 import dev.ferry.importer.Sweeper;
+import dev.ferry.importer.config.ImportConfig;
+import dev.ferry.support.api.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -22,9 +24,9 @@ public class SweepResource {
     }
 
     private final Sweeper sweeper;
-    private final dev.ferry.importer.config.ImportConfig config;
+    private final ImportConfig config;
 
-    public SweepResource(Sweeper sweeper, dev.ferry.importer.config.ImportConfig config) {
+    public SweepResource(Sweeper sweeper, ImportConfig config) {
         this.sweeper = sweeper;
         this.config = config;
     }
@@ -41,11 +43,11 @@ public class SweepResource {
                 try {
                     minAge = Duration.parse(request.minAge());
                 } catch (DateTimeParseException e) {
-                    throw new ProblemException(400, "Invalid minAge", "minAge must be an ISO-8601 duration such as PT24H, not '"
+                    throw new ProblemException(400, "invalid-request", "The sweep request is invalid", "minAge must be an ISO-8601 duration such as PT24H, not '"
                             + request.minAge() + "'.");
                 }
                 if (minAge.isNegative()) {
-                    throw new ProblemException(400, "Invalid minAge", "minAge must not be negative.");
+                    throw new ProblemException(400, "invalid-request", "The sweep request is invalid", "minAge must not be negative.");
                 }
             }
             delete = Boolean.TRUE.equals(request.delete());

@@ -6,20 +6,23 @@ import com.azure.core.management.profile.AzureProfile;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.compute.ComputeManager;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Builds the Azure SDK clients from {@link AzureSettings}: the credential (a service principal if
- * one is configured, else the default chain, which is AKS Workload Identity in production) and the
- * Compute manager for the configured endpoints. Services expose them as CDI beans.
+ * The Azure SDK clients every service uses, as beans built from {@link AzureSettings}: the
+ * credential (a service principal if one is configured, else the default chain, which is AKS
+ * Workload Identity in production) and the Compute manager for the configured endpoints.
  */
-public final class AzureClientFactory {
+@ApplicationScoped
+public class AzureClients {
 
-    private AzureClientFactory() {
-    }
-
-    public static TokenCredential credential(AzureSettings azure) {
+    @Produces
+    @Singleton
+    TokenCredential credential(AzureSettings azure) {
         if (azure.clientId().isPresent() && azure.clientSecret().isPresent()) {
             ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder()
                     .tenantId(azure.tenantId().orElseThrow(
@@ -36,7 +39,9 @@ public final class AzureClientFactory {
         return builder.build();
     }
 
-    public static ComputeManager compute(AzureSettings azure, TokenCredential credential) {
+    @Produces
+    @Singleton
+    ComputeManager compute(AzureSettings azure, TokenCredential credential) {
         Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
         endpoints.put("resourceManagerEndpointUrl", azure.resourceManagerEndpoint());
         endpoints.put("managementEndpointUrl", azure.resourceManagerEndpoint());

@@ -1,8 +1,11 @@
-package dev.ferry.snapshot.api;
+package dev.ferry.support.api;
 
 import java.util.List;
 
-/** A REST-level problem that is not a rejected backup: an unknown backup id, a malformed body. */
+/**
+ * A REST-level problem that is not a refused request: an unknown id, a malformed parameter. Thrown
+ * by a resource, answered by {@link ProblemMappers}.
+ */
 public final class ProblemException extends RuntimeException {
 
     private final int status;
@@ -22,7 +25,8 @@ public final class ProblemException extends RuntimeException {
         this(status, slug, title, detail, List.of());
     }
 
-    Problem problem(String instance) {
-        return new Problem(Problem.TYPE_BASE + slug, title, status, getMessage(), instance, errors);
+    /** The problem, answering the request for {@code instance}. */
+    public Problem problem(String instance) {
+        return Problem.of(slug, title, status, getMessage(), instance, errors);
     }
 }

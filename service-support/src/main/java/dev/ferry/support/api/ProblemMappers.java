@@ -1,0 +1,58 @@
+package dev.ferry.support.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every error of every Ferry REST API into RFC 9457 problem+json: refusals and REST problems
+ * with their own status, unreadable bodies as 400, the framework's HTTP errors (404, 405, 415...)
+ * with their status, and anything else as a 500 that names an incident id to find in the log (the
+ * exception's message is not sent: it may carry what a caller must not see).
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response refused(Refused e, UriInfo uri) {
+        return e.problem(uri.getPath()).response();
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return e.problem(uri.getPath()).response();
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        String message = e.getOriginalMessage() == null ? "cannot be read" : e.getOriginalMessage().lines().findFirst().orElse("");
+        return Problem.of("malformed-body", "The request body is not valid JSON for this resource", 400,
+                "The body could not be read: " + message, uri.getPath(), List.of()).response();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return unreadableJson(json, uri);
+        }
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known == null ? "HTTP " + status : known.getReasonPhrase();
+        return new Problem("about:blank", title, status, e.getMessage(), uri.getPath(), List.of()).response();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e, UriInfo uri) {
+        String incident = UUID.randomUUID().toString();
+        LOG.errorf(e, "incident %s: %s failed unexpectedly", incident, uri.getPath());
+        return Problem.of("internal-error", "The service failed unexpectedly", 500,
+                "The request could not be completed; the service's log names incident " + incident + ".", uri.getPath(),
+                List.of()).response();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.ferry.support.api;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A request a service will not carry out as asked, and nothing was created for it: one kind of
+ * exception for every service's refusals (a backup, a restore). Over REST it becomes problem+json
+ * with its reason's status; from Kafka a {@code step.failed} with its {@link #code()}.
+ */
+public abstract class Refused extends RuntimeException {
+
+    /** Why, as a stable name: each service's refusal reasons are an enum implementing this. */
+    public interface Reason {
+
+        /** The enum constant's name, e.g. {@code NAMESPACE_NOT_FOUND}. */
+        String name();
+
+        /** The HTTP status of the answer. */
+        int status();
+
+        /** The problem's title: what is wrong, in a few words. */
+        String title();
+
+        /** The problem type's slug, e.g. {@code namespace-not-found}. */
+        default String slug() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    private final Reason reason;
+    private final List<String> details;
+
+    protected Refused(Reason reason, String message, List<String> details) {
+        super(message);
+        this.reason = reason;
+        this.details = List.copyOf(details);
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** Each thing that is wrong, e.g. one line per invalid field or per skipped PVC. */
+    public List<String> details() {
+        return details;
+    }
+
+    /** The reason in the error-code style of {@code step.failed}, e.g. {@code NamespaceNotFound}. */
+    public String code() {
+        StringBuilder code = new StringBuilder();
+        for (String word : reason.name().split("_")) {
+            code.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+        }
+        return code.toString();
+    }
+
+    /** The problem, answering the request for {@code instance}. */
+    public Problem problem(String instance) {
+        return Problem.of(reason.slug(), reason.title(), reason.status(), getMessage(), instance, details);
+    }
+}
