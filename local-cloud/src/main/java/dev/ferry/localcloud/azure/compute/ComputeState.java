@@ -24,7 +24,8 @@ public final class ComputeState {
     public static final int MAX_GRANTS_PER_FAMILY = 5;
     /** Import works only from VHDs of at most this size. */
     public static final long MAX_IMPORT_BYTES = 8L << 40;
-    private static final long GIB = 1L << 30;
+    /** A gibibyte: the unit of a disk's {@code diskSizeGB}. */
+    static final long GIB = 1L << 30;
     private static final long MIB = 1L << 20;
 
     private final Map<String, String> resourceGroups = new ConcurrentHashMap<>();
