@@ -1,5 +1,6 @@
-package dev.ferry.importer;
+package dev.ferry.importer.run;
 
+import dev.ferry.importer.Sweeper;
 import dev.ferry.importer.config.ImportConfig;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;

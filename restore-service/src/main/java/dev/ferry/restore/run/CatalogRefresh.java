@@ -1,9 +1,9 @@
-package dev.ferry.restore.catalog;
+package dev.ferry.restore.run;
 
-import io.quarkus.runtime.StartupEvent;
+import dev.ferry.restore.catalog.CatalogLoader;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -16,30 +16,27 @@ public class CatalogRefresh {
     private static final Logger LOG = Logger.getLogger(CatalogRefresh.class);
 
     private final CatalogLoader loader;
+    private final AtomicBoolean read = new AtomicBoolean();
 
     public CatalogRefresh(CatalogLoader loader) {
         this.loader = loader;
     }
 
-    /** Reads the catalog at start; until that succeeds (storage may be unreachable for a while), tries again every 5 s. */
-    void onStart(@Observes StartupEvent start) {
-        Thread firstRead = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    loader.refresh();
-                    return;
-                } catch (RuntimeException e) {
-                    LOG.errorf("the catalog could not be read from storage at start; trying again in 5 s: %s", e.getMessage());
-                }
-                try {
-                    Thread.sleep(5000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "catalog-start");
-        firstRead.setDaemon(true);
-        firstRead.start();
+    /**
+     * Reads the catalog as the service starts and, until that succeeds (storage may be unreachable for
+     * a while), every 5 s; once it has, this job does nothing more.
+     */
+    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void firstRead() {
+        if (read.get()) {
+            return;
+        }
+        try {
+            loader.refresh();
+            read.set(true);
+        } catch (RuntimeException e) {
+            LOG.errorf("the catalog could not be read from storage at start; trying again in 5 s: %s", e.getMessage());
+        }
     }
 
     @Scheduled(every = "${ferry.catalog.refresh-every:60s}",
