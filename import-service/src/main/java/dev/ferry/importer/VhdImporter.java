@@ -85,7 +85,7 @@ public class VhdImporter {
         String accountName = admit(exported);
         boolean replica = REPLICA_CONTAINER.equals(exported.vhd().container());
         String generation = volume.source().snapshotId().canonical();
-        String name = SnapshotNames.of(exported.backupId(), volume.pvc().uid());
+        String name = RegionSnapshotNames.of(exported.backupId(), volume.pvc().uid());
         Optional<RegionSnapshot> existing = snapshots.find(target.subscriptionId(), target.resourceGroup(), name);
         Result result;
         RegionSnapshot snapshot;

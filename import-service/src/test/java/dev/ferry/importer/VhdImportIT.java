@@ -83,7 +83,7 @@ class VhdImportIT {
 
         ResourceKey key = ResourceKey.parse(recreated.targetSnapshotId().toString());
         assertThat(key.resourceGroup()).isEqualTo(LocalCloud.DR_GROUP);
-        assertThat(key.name()).isEqualTo(SnapshotNames.of(volume.event().backupId(), volume.event().volume().pvc().uid()));
+        assertThat(key.name()).isEqualTo(RegionSnapshotNames.of(volume.event().backupId(), volume.event().volume().pvc().uid()));
         var snapshot = cloud().azure().compute().snapshot(key).orElseThrow();
         assertThat(snapshot.region()).isEqualTo(LocalCloud.DR_REGION);
         assertThat(snapshot.tags()).containsEntry(VhdImporter.TAG_BACKUP_ID, volume.event().backupId())
@@ -112,7 +112,7 @@ class VhdImportIT {
         List<TopicProbe.Received> both = kafka().read(Topics.SNAPSHOT_RECREATED,
                 r -> r.text().contains(volume.event().backupId()), 2, WAIT);
         assertThat(both).hasSize(2);
-        String name = SnapshotNames.of(volume.event().backupId(), volume.event().volume().pvc().uid());
+        String name = RegionSnapshotNames.of(volume.event().backupId(), volume.event().volume().pvc().uid());
         assertThat(cloud().azure().compute().snapshots(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP))
                 .filteredOn(s -> s.key().name().equals(name)).hasSize(1);
         SnapshotRecreated second = EventJson.read(both.get(1).value(), SnapshotRecreated.class);
@@ -142,7 +142,7 @@ class VhdImportIT {
         StepFailed failed = awaitFailed(volume.event().backupId());
 
         assertThat(failed.errorCode()).isEqualTo("ReplicaMovedOn");
-        String name = SnapshotNames.of(volume.event().backupId(), volume.event().volume().pvc().uid());
+        String name = RegionSnapshotNames.of(volume.event().backupId(), volume.event().volume().pvc().uid());
         assertThat(cloud().azure().compute().snapshots(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP))
                 .noneMatch(s -> s.key().name().equals(name));
         assertThat(volume.blob().getProperties().getMetadata()).doesNotContainKey("ferry_imported");

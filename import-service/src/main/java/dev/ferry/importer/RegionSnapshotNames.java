@@ -12,13 +12,13 @@ import java.util.Locale;
  * kept whole when it fits and otherwise shortened with a hash of the whole, so that two ids that
  * share a prefix never share a name; at most 75 characters, under Azure's 80.
  */
-public final class SnapshotNames {
+public final class RegionSnapshotNames {
 
     private static final int BACKUP_PART = 36;
     private static final int PVC_PART = 32;
     private static final int HASH = 8;
 
-    private SnapshotNames() {
+    private RegionSnapshotNames() {
     }
 
     public static String of(String backupId, String pvcUid) {
