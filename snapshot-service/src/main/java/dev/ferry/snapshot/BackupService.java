@@ -12,7 +12,7 @@ import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.VolumeBackup;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.validation.InvalidEventException;
-import dev.ferry.snapshot.BackupRejected.Reason;
+import dev.ferry.snapshot.BackupRefused.Reason;
 import dev.ferry.snapshot.SourceSnapshots.SourceSnapshotInfo;
 import dev.ferry.snapshot.VolumeSnapshotter.ContentState;
 import dev.ferry.snapshot.VolumeSnapshotter.SnapshotRequest;
@@ -108,7 +108,7 @@ public class BackupService {
      * strategy. Creates nothing in the cluster. A request whose backupId is already running or done
      * returns that run.
      *
-     * @throws BackupRejected if the request cannot be carried out as asked
+     * @throws BackupRefused if the request cannot be carried out as asked
      */
     public Accepted accept(BackupRequested request) {
         return accept(request, null);
@@ -127,7 +127,7 @@ public class BackupService {
         Optional<BackupRun> known = runs.inMemory(request.backupId()).filter(run -> !run.isRebuilt());
         if (known.isPresent()) {
             if (!known.get().sameRequest(request.namespace(), request.pvcNames(), request.labelSelector(), policy)) {
-                throw new BackupRejected(Reason.BACKUP_ID_CONFLICT, "Backup " + request.backupId()
+                throw new BackupRefused(Reason.BACKUP_ID_CONFLICT, "Backup " + request.backupId()
                         + " exists and was asked for something else (namespace " + known.get().namespace() + ").");
             }
             return new Accepted(known.get(), false);
@@ -137,7 +137,7 @@ public class BackupService {
                 : TransferStrategy.fromWireName(config.transfer().strategy());
         String namespace = request.namespace();
         if (!volumes.namespaceExists(namespace)) {
-            throw new BackupRejected(Reason.NAMESPACE_NOT_FOUND, "Namespace " + namespace + " does not exist on cluster "
+            throw new BackupRefused(Reason.NAMESPACE_NOT_FOUND, "Namespace " + namespace + " does not exist on cluster "
                     + config.cluster() + ".");
         }
         List<Claim> claims = claims(request);
@@ -152,7 +152,7 @@ public class BackupService {
             }
         }
         if (eligible.isEmpty()) {
-            throw new BackupRejected(Reason.NO_ELIGIBLE_PVC, "No PVC of the request in namespace " + namespace
+            throw new BackupRefused(Reason.NO_ELIGIBLE_PVC, "No PVC of the request in namespace " + namespace
                     + " is a Bound volume of " + Claim.AZURE_DISK_DRIVER + ".",
                     skipped.stream().map(s -> s.pvc() + ": " + s.reason()).toList());
         }
@@ -384,7 +384,7 @@ public class BackupService {
             problems.addAll(LabelSelector.problems(request.labelSelector()));
         }
         if (!problems.isEmpty()) {
-            throw new BackupRejected(Reason.INVALID_REQUEST, "The backup request is invalid.", problems);
+            throw new BackupRefused(Reason.INVALID_REQUEST, "The backup request is invalid.", problems);
         }
     }
 
@@ -397,13 +397,13 @@ public class BackupService {
                 volumes.claim(namespace, name).ifPresentOrElse(claims::add, () -> missing.add(name));
             }
             if (!missing.isEmpty()) {
-                throw new BackupRejected(Reason.PVC_NOT_FOUND, "Namespace " + namespace + " has no PVC named " + String.join(", ", missing) + ".",
+                throw new BackupRefused(Reason.PVC_NOT_FOUND, "Namespace " + namespace + " has no PVC named " + String.join(", ", missing) + ".",
                         missing);
             }
         } else {
             claims.addAll(volumes.claims(namespace, request.labelSelector() == null ? Map.of() : request.labelSelector()));
             if (claims.isEmpty()) {
-                throw new BackupRejected(Reason.NO_MATCHING_PVC, request.labelSelector() == null
+                throw new BackupRefused(Reason.NO_MATCHING_PVC, request.labelSelector() == null
                         ? "Namespace " + namespace + " has no PVC."
                         : "No PVC in namespace " + namespace + " matches the labels " + request.labelSelector() + ".");
             }
@@ -413,16 +413,16 @@ public class BackupService {
     }
 
     private DrTarget target(DrTarget requested) {
-        DrTarget target = requested != null ? requested : configuredTarget().orElseThrow(() -> new BackupRejected(Reason.TARGET_NOT_ALLOWED,
+        DrTarget target = requested != null ? requested : configuredTarget().orElseThrow(() -> new BackupRefused(Reason.TARGET_NOT_ALLOWED,
                 "The request names no DR target and none is configured (ferry.target.*)."));
         if (!config.stagingAccounts().isEmpty()) {
             var account = config.stagingAccounts().values().stream()
                     .filter(a -> ArmResourceId.parse(a.id()).equals(target.stagingStorageAccountId()))
                     .findFirst()
-                    .orElseThrow(() -> new BackupRejected(Reason.TARGET_NOT_ALLOWED, "Storage account "
+                    .orElseThrow(() -> new BackupRefused(Reason.TARGET_NOT_ALLOWED, "Storage account "
                             + target.stagingStorageAccountId() + " is not a configured staging account."));
             if (!account.region().equalsIgnoreCase(target.region())) {
-                throw new BackupRejected(Reason.TARGET_NOT_ALLOWED, "Staging account " + target.stagingStorageAccountId() + " is in "
+                throw new BackupRefused(Reason.TARGET_NOT_ALLOWED, "Staging account " + target.stagingStorageAccountId() + " is in "
                         + account.region() + ", not in the target region " + target.region() + ".");
             }
         }
@@ -438,7 +438,7 @@ public class BackupService {
         try {
             account = ArmResourceId.parse(t.stagingStorageAccountId().get());
         } catch (IllegalArgumentException e) {
-            throw new BackupRejected(Reason.TARGET_NOT_ALLOWED, "The configured staging account id (ferry.target."
+            throw new BackupRefused(Reason.TARGET_NOT_ALLOWED, "The configured staging account id (ferry.target."
                     + "staging-storage-account-id) is not an Azure resource id: " + e.getMessage());
         }
         return Optional.of(new DrTarget(t.region().get().toLowerCase(Locale.ROOT), t.subscriptionId().get(), t.resourceGroup().get(),

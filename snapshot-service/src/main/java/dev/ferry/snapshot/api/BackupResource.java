@@ -6,7 +6,7 @@ import dev.ferry.support.api.ProblemException;
 import dev.ferry.events.BackupRequested;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.TransferStrategy;
-import dev.ferry.snapshot.BackupRejected;
+import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.snapshot.BackupRun;
 import dev.ferry.snapshot.BackupRuns;
 import dev.ferry.snapshot.BackupService;
@@ -63,7 +63,7 @@ public class BackupResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(BackupBody body, @HeaderParam("X-Correlation-Id") String correlationId, @Context UriInfo uri) {
         if (body == null) {
-            throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "A JSON body is required.",
+            throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "A JSON body is required.",
                     List.of("namespace: is required"));
         }
         String backupId = body.backupId() != null ? body.backupId() : UUID.randomUUID().toString();
@@ -92,7 +92,7 @@ public class BackupResource {
     @GET
     public List<BackupRun.View> list(@QueryParam("namespace") String namespace) {
         if (namespace != null && !DNS_LABEL.matcher(namespace).matches()) {
-            throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "The namespace parameter is not a namespace name.",
+            throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "The namespace parameter is not a namespace name.",
                     List.of("namespace: must be a DNS-1123 label but is '" + namespace + "'"));
         }
         return runs.list(namespace).stream().map(BackupRun::view).toList();
@@ -107,7 +107,7 @@ public class BackupResource {
                 return LabelSelector.parse(node.textValue());
             }
         } catch (LabelSelector.InvalidSelector e) {
-            throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "The label selector is invalid.", e.problems());
+            throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "The label selector is invalid.", e.problems());
         }
         if (node.isObject()) {
             Map<String, String> labels = new LinkedHashMap<>();
@@ -120,11 +120,11 @@ public class BackupResource {
                 }
             });
             if (!problems.isEmpty()) {
-                throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "The label selector is invalid.", problems);
+                throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "The label selector is invalid.", problems);
             }
             return labels;
         }
-        throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "The label selector is invalid.",
+        throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "The label selector is invalid.",
                 List.of("labelSelector must be a string such as \"app=shop\" or an object of labels"));
     }
 
@@ -135,7 +135,7 @@ public class BackupResource {
         try {
             return TransferStrategy.fromWireName(wire);
         } catch (IllegalArgumentException e) {
-            throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "The transfer strategy is unknown.", List.of(e.getMessage()));
+            throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "The transfer strategy is unknown.", List.of(e.getMessage()));
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.ferry.snapshot.api;
 
-import dev.ferry.snapshot.BackupRejected;
+import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.support.api.Problem;
 import dev.ferry.support.api.ProblemException;
 import dev.ferry.snapshot.policy.BackupPolicies;
@@ -61,7 +61,7 @@ public class PolicyResource {
 
     private static void checkNamespace(String namespace) {
         if (!DNS_LABEL.matcher(namespace).matches()) {
-            throw new BackupRejected(BackupRejected.Reason.INVALID_REQUEST, "The namespace is not a namespace name.",
+            throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "The namespace is not a namespace name.",
                     List.of("namespace: must be a DNS-1123 label but is '" + namespace + "'"));
         }
     }

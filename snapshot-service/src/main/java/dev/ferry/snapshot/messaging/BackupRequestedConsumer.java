@@ -9,7 +9,7 @@ import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.events.cloudevents.CloudEventAttributes;
 import dev.ferry.events.validation.InvalidEventException;
-import dev.ferry.snapshot.BackupRejected;
+import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.snapshot.BackupService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -67,7 +67,7 @@ public class BackupRequestedConsumer {
                 LOG.infof("backup %s is already known (%s); nothing new to do", request.backupId(), accepted.run().state());
                 metrics.counter("ferry.snapshot.requests", "outcome", "duplicate").increment();
             }
-        } catch (BackupRejected e) {
+        } catch (BackupRefused e) {
             LOG.warnf("backup request refused: %s: %s %s", e.code(), e.getMessage(), e.details());
             metrics.counter("ferry.snapshot.requests", "outcome", "refused").increment();
             String reason = e.details().isEmpty() ? e.getMessage() : e.getMessage() + " " + String.join("; ", e.details());

@@ -4,8 +4,8 @@ import dev.ferry.events.BackupRequested;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.arm.ArmResourceId;
-import dev.ferry.snapshot.BackupRejected;
-import dev.ferry.snapshot.BackupRejected.Reason;
+import dev.ferry.snapshot.BackupRefused;
+import dev.ferry.snapshot.BackupRefused.Reason;
 import dev.ferry.snapshot.BackupRun;
 import dev.ferry.snapshot.BackupService;
 import dev.ferry.snapshot.Claim;
@@ -176,7 +176,7 @@ public class PolicyScheduler {
             BackupService.Accepted accepted;
             try {
                 accepted = backups.accept(request(policy, backupId, now), policy.ref().key());
-            } catch (BackupRejected e) {
+            } catch (BackupRefused e) {
                 String message = e.getMessage() + (e.details().isEmpty() ? "" : " " + String.join("; ", e.details()));
                 LOG.warnf("BackupPolicy %s: the run for fire time %s was refused: %s: %s", policy.ref(), slot, e.code(), message);
                 metrics.counter("ferry.snapshot.policy.runs", "outcome", "refused").increment();
@@ -230,7 +230,7 @@ public class PolicyScheduler {
             labelSelector = equality.get().isEmpty() ? null : equality.get();
         } else {
             if (!volumes.namespaceExists(namespace)) {
-                throw new BackupRejected(Reason.NAMESPACE_NOT_FOUND, "Namespace " + namespace + " does not exist on cluster "
+                throw new BackupRefused(Reason.NAMESPACE_NOT_FOUND, "Namespace " + namespace + " does not exist on cluster "
                         + config.cluster() + ".");
             }
             pvcNames = volumes.claims(namespace, Map.of()).stream()
@@ -239,7 +239,7 @@ public class PolicyScheduler {
                     .sorted()
                     .toList();
             if (pvcNames.isEmpty()) {
-                throw new BackupRejected(Reason.NO_MATCHING_PVC, "No PVC in namespace " + namespace + " matches the selector "
+                throw new BackupRefused(Reason.NO_MATCHING_PVC, "No PVC in namespace " + namespace + " matches the selector "
                         + policy.selector() + ".");
             }
         }
@@ -258,7 +258,7 @@ public class PolicyScheduler {
         String account = target.stagingStorageAccountId() != null ? target.stagingStorageAccountId()
                 : defaults.stagingStorageAccountId().orElse(null);
         if (region == null || group == null || account == null) {
-            throw new BackupRejected(Reason.TARGET_NOT_ALLOWED, "The policy's target lacks a region, resource group or staging"
+            throw new BackupRefused(Reason.TARGET_NOT_ALLOWED, "The policy's target lacks a region, resource group or staging"
                     + " account and ferry.target.* does not supply it.");
         }
         ArmResourceId accountId;
@@ -266,7 +266,7 @@ public class PolicyScheduler {
             accountId = ArmResourceId.parse(account);
         } catch (IllegalArgumentException e) {
             // The policy's own id was checked when it was read: this is ferry.target.staging-storage-account-id.
-            throw new BackupRejected(Reason.TARGET_NOT_ALLOWED, "The staging account id '" + account + "' (ferry.target."
+            throw new BackupRefused(Reason.TARGET_NOT_ALLOWED, "The staging account id '" + account + "' (ferry.target."
                     + "staging-storage-account-id) is not an Azure resource id: " + e.getMessage());
         }
         String subscription = defaults.subscriptionId().orElse(accountId.subscriptionId());
