@@ -1,18 +1,14 @@
 package dev.ferry.snapshot;
 
 import dev.ferry.support.azure.AzureCallFailed;
-import dev.ferry.events.BackupRequested;
-import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotTaken;
 import dev.ferry.events.SourceSnapshot;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
-import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.VolumeBackup;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.validation.InvalidEventException;
-import dev.ferry.snapshot.BackupRefused.Reason;
 import dev.ferry.snapshot.SourceSnapshots.SourceSnapshotInfo;
 import dev.ferry.snapshot.VolumeSnapshotter.ContentState;
 import dev.ferry.snapshot.VolumeSnapshotter.SnapshotRequest;
@@ -24,11 +20,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +32,7 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * A backup run, whatever started it: resolve the PVCs, take one CSI VolumeSnapshot each (all
+ * Executes an admitted backup run, whatever started it: take one CSI VolumeSnapshot per PVC (all
  * created before any is waited for, so they are as close in time as the cluster allows), wait for
  * each to become ready within the configured bound, read the Azure snapshot behind it and its
  * predecessor, and announce each volume with {@code SnapshotTaken}. A volume that fails is
@@ -50,13 +44,7 @@ import org.jboss.logging.MDC;
 @ApplicationScoped
 public class BackupService {
 
-    /** The policy name of one-off backups (REST and Kafka requests without a policy). */
-    public static final String MANUAL_POLICY = "manual";
     private static final Logger LOG = Logger.getLogger(BackupService.class);
-
-    /** What {@link #accept} did: the run, and whether it is new (to be executed) or was already known. */
-    public record Accepted(BackupRun run, boolean isNew) {
-    }
 
     /** Why one volume could not be snapshotted, in step.failed terms. */
     static final class VolumeFailed extends RuntimeException {
@@ -71,22 +59,18 @@ public class BackupService {
     }
 
     private final SnapshotConfig config;
-    private final ClusterVolumes volumes;
     private final VolumeSnapshotter snapshotter;
     private final SourceSnapshots sourceSnapshots;
-    private final BackupRuns runs;
     private final BackupEvents events;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final ExecutorService background;
 
-    public BackupService(SnapshotConfig config, ClusterVolumes volumes, VolumeSnapshotter snapshotter, SourceSnapshots sourceSnapshots,
-                         BackupRuns runs, BackupEvents events, MeterRegistry metrics, Clock clock) {
+    public BackupService(SnapshotConfig config, VolumeSnapshotter snapshotter, SourceSnapshots sourceSnapshots, BackupEvents events,
+                         MeterRegistry metrics, Clock clock) {
         this.config = config;
-        this.volumes = volumes;
         this.snapshotter = snapshotter;
         this.sourceSnapshots = sourceSnapshots;
-        this.runs = runs;
         this.events = events;
         this.metrics = metrics;
         this.clock = clock;
@@ -103,84 +87,14 @@ public class BackupService {
         background.shutdownNow();
     }
 
-    /**
-     * Checks a request and plans its run: which PVCs, which are skipped and why, which target and
-     * strategy. Creates nothing in the cluster. A request whose backupId is already running or done
-     * returns that run.
-     *
-     * @throws BackupRefused if the request cannot be carried out as asked
-     */
-    public Accepted accept(BackupRequested request) {
-        return accept(request, null);
-    }
-
-    /**
-     * As {@link #accept(BackupRequested)}, for a run of a BackupPolicy.
-     *
-     * @param policyRef {@code <namespace>/<name>} of the BackupPolicy whose run this is; null for a
-     *                  REST or Kafka request, whose snapshots are then the requested namespace's
-     *                  {@code policy} (so a policy elsewhere with the same name never owns them)
-     */
-    public Accepted accept(BackupRequested request, String policyRef) {
-        check(request);
-        String policy = request.policy() == null ? MANUAL_POLICY : request.policy();
-        Optional<BackupRun> known = runs.inMemory(request.backupId()).filter(run -> !run.isRebuilt());
-        if (known.isPresent()) {
-            if (!known.get().sameRequest(request.namespace(), request.pvcNames(), request.labelSelector(), policy)) {
-                throw new BackupRefused(Reason.BACKUP_ID_CONFLICT, "Backup " + request.backupId()
-                        + " exists and was asked for something else (namespace " + known.get().namespace() + ").");
-            }
-            return new Accepted(known.get(), false);
-        }
-        DrTarget target = target(request.target());
-        TransferStrategy strategy = request.strategy() != null ? request.strategy()
-                : TransferStrategy.fromWireName(config.transfer().strategy());
-        String namespace = request.namespace();
-        if (!volumes.namespaceExists(namespace)) {
-            throw new BackupRefused(Reason.NAMESPACE_NOT_FOUND, "Namespace " + namespace + " does not exist on cluster "
-                    + config.cluster() + ".");
-        }
-        List<Claim> claims = claims(request);
-        List<Claim> eligible = new ArrayList<>();
-        List<BackupRun.Skipped> skipped = new ArrayList<>();
-        for (Claim claim : claims) {
-            Optional<String> why = claim.ineligibility();
-            if (why.isPresent()) {
-                skipped.add(new BackupRun.Skipped(claim.name(), why.get()));
-            } else {
-                eligible.add(claim);
-            }
-        }
-        if (eligible.isEmpty()) {
-            throw new BackupRefused(Reason.NO_ELIGIBLE_PVC, "No PVC of the request in namespace " + namespace
-                    + " is a Bound volume of " + Claim.AZURE_DISK_DRIVER + ".",
-                    skipped.stream().map(s -> s.pvc() + ": " + s.reason()).toList());
-        }
-        BackupRun run = BackupRun.plan(request.backupId(), request.correlationId(), namespace, policy,
-                policyRef != null ? policyRef : namespace + "/" + policy, strategy, target,
-                request.requestedAt(), request.pvcNames(), request.labelSelector(), eligible, skipped);
-        BackupRun registered = runs.register(run);
-        if (registered != run) {
-            return new Accepted(registered, false);
-        }
-        skipped.forEach(s -> LOG.infof("backup %s skips PVC %s/%s: %s", run.backupId(), namespace, s.pvc(), s.reason()));
-        metrics.counter("ferry.snapshot.volumes", "outcome", "skipped").increment(skipped.size());
-        return new Accepted(run, true);
-    }
-
-    /** Forgets an accepted run that will not be executed (its policy's status could not be written): a later accept starts it anew. */
-    public void discard(BackupRun run) {
-        runs.discard(run);
-    }
-
-    /** Executes an accepted run off the caller's thread, with bounded concurrency. */
+    /** Executes an admitted run off the caller's thread, with bounded concurrency. */
     public void executeInBackground(BackupRun run) {
         executeInBackground(run, () -> {
         });
     }
 
     /**
-     * Executes an accepted run off the caller's thread, with bounded concurrency, then {@code after}
+     * Executes an admitted run off the caller's thread, with bounded concurrency, then {@code after}
      * (a policy's retention) on the same thread once every volume is announced.
      */
     public void executeInBackground(BackupRun run, Runnable after) {
@@ -194,7 +108,7 @@ public class BackupService {
         });
     }
 
-    /** Executes an accepted run and returns when every volume is announced as taken or failed. */
+    /** Executes an admitted run and returns when every volume is announced as taken or failed. */
     public void execute(BackupRun run) {
         MDC.put("backupId", run.backupId());
         try {
@@ -369,80 +283,6 @@ public class BackupService {
         } catch (RuntimeException e) {
             LOG.errorf(e, "could not announce the failure of PVC %s/%s", claim.namespace(), claim.name());
         }
-    }
-
-    // ---- the request -----------------------------------------------------------------------------
-
-    private static void check(BackupRequested request) {
-        List<String> problems = new ArrayList<>();
-        try {
-            request.validate();
-        } catch (InvalidEventException e) {
-            e.violations().forEach(v -> problems.add(v.toString()));
-        }
-        if (request.labelSelector() != null) {
-            problems.addAll(LabelSelector.problems(request.labelSelector()));
-        }
-        if (!problems.isEmpty()) {
-            throw new BackupRefused(Reason.INVALID_REQUEST, "The backup request is invalid.", problems);
-        }
-    }
-
-    private List<Claim> claims(BackupRequested request) {
-        String namespace = request.namespace();
-        List<Claim> claims = new ArrayList<>();
-        if (request.pvcNames() != null) {
-            List<String> missing = new ArrayList<>();
-            for (String name : request.pvcNames().stream().distinct().toList()) {
-                volumes.claim(namespace, name).ifPresentOrElse(claims::add, () -> missing.add(name));
-            }
-            if (!missing.isEmpty()) {
-                throw new BackupRefused(Reason.PVC_NOT_FOUND, "Namespace " + namespace + " has no PVC named " + String.join(", ", missing) + ".",
-                        missing);
-            }
-        } else {
-            claims.addAll(volumes.claims(namespace, request.labelSelector() == null ? Map.of() : request.labelSelector()));
-            if (claims.isEmpty()) {
-                throw new BackupRefused(Reason.NO_MATCHING_PVC, request.labelSelector() == null
-                        ? "Namespace " + namespace + " has no PVC."
-                        : "No PVC in namespace " + namespace + " matches the labels " + request.labelSelector() + ".");
-            }
-        }
-        claims.sort(Comparator.comparing(Claim::name));
-        return claims;
-    }
-
-    private DrTarget target(DrTarget requested) {
-        DrTarget target = requested != null ? requested : configuredTarget().orElseThrow(() -> new BackupRefused(Reason.TARGET_NOT_ALLOWED,
-                "The request names no DR target and none is configured (ferry.target.*)."));
-        if (!config.stagingAccounts().isEmpty()) {
-            var account = config.stagingAccounts().values().stream()
-                    .filter(a -> ArmResourceId.parse(a.id()).equals(target.stagingStorageAccountId()))
-                    .findFirst()
-                    .orElseThrow(() -> new BackupRefused(Reason.TARGET_NOT_ALLOWED, "Storage account "
-                            + target.stagingStorageAccountId() + " is not a configured staging account."));
-            if (!account.region().equalsIgnoreCase(target.region())) {
-                throw new BackupRefused(Reason.TARGET_NOT_ALLOWED, "Staging account " + target.stagingStorageAccountId() + " is in "
-                        + account.region() + ", not in the target region " + target.region() + ".");
-            }
-        }
-        return target;
-    }
-
-    private Optional<DrTarget> configuredTarget() {
-        SnapshotConfig.Target t = config.target();
-        if (t.region().isEmpty() || t.subscriptionId().isEmpty() || t.resourceGroup().isEmpty() || t.stagingStorageAccountId().isEmpty()) {
-            return Optional.empty();
-        }
-        ArmResourceId account;
-        try {
-            account = ArmResourceId.parse(t.stagingStorageAccountId().get());
-        } catch (IllegalArgumentException e) {
-            throw new BackupRefused(Reason.TARGET_NOT_ALLOWED, "The configured staging account id (ferry.target."
-                    + "staging-storage-account-id) is not an Azure resource id: " + e.getMessage());
-        }
-        return Optional.of(new DrTarget(t.region().get().toLowerCase(Locale.ROOT), t.subscriptionId().get(), t.resourceGroup().get(),
-                account));
     }
 
     private static Map<String, String> labels(BackupRun run, Claim claim) {

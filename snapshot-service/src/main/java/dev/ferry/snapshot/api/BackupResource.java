@@ -6,6 +6,7 @@ import dev.ferry.support.api.ProblemException;
 import dev.ferry.events.BackupRequested;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.TransferStrategy;
+import dev.ferry.snapshot.BackupAdmission;
 import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.snapshot.BackupRun;
 import dev.ferry.snapshot.BackupRuns;
@@ -42,12 +43,14 @@ public class BackupResource {
     static final String REQUESTED_BY = "rest";
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
+    private final BackupAdmission admission;
     private final BackupService backups;
     private final BackupRuns runs;
     private final SnapshotConfig config;
     private final Clock clock;
 
-    public BackupResource(BackupService backups, BackupRuns runs, SnapshotConfig config, Clock clock) {
+    public BackupResource(BackupAdmission admission, BackupService backups, BackupRuns runs, SnapshotConfig config, Clock clock) {
+        this.admission = admission;
         this.backups = backups;
         this.runs = runs;
         this.config = config;
@@ -71,13 +74,13 @@ public class BackupResource {
                 correlationId != null && !correlationId.isBlank() ? correlationId : backupId, config.cluster(), body.namespace(),
                 body.pvcNames(), selector(body.labelSelector()), body.policy(), strategy(body.strategy()), null, REQUESTED_BY,
                 clock.instant());
-        BackupService.Accepted accepted = backups.accept(request);
-        if (accepted.isNew()) {
-            backups.executeInBackground(accepted.run());
+        BackupAdmission.Admitted admitted = admission.admit(request);
+        if (admitted.isNew()) {
+            backups.executeInBackground(admitted.run());
         }
         URI location = uri.getBaseUriBuilder().path("api/v1/backups").path(backupId).build();
-        return Response.status(accepted.isNew() ? Response.Status.ACCEPTED : Response.Status.OK).location(location)
-                .type(MediaType.APPLICATION_JSON).entity(accepted.run().view()).build();
+        return Response.status(admitted.isNew() ? Response.Status.ACCEPTED : Response.Status.OK).location(location)
+                .type(MediaType.APPLICATION_JSON).entity(admitted.run().view()).build();
     }
 
     /** One backup with each volume's state; rebuilt from the cluster's VolumeSnapshots when not in memory. */

@@ -9,6 +9,7 @@ import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.events.cloudevents.CloudEventAttributes;
 import dev.ferry.events.validation.InvalidEventException;
+import dev.ferry.snapshot.BackupAdmission;
 import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.snapshot.BackupService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,12 +34,15 @@ public class BackupRequestedConsumer {
 
     private static final Logger LOG = Logger.getLogger(BackupRequestedConsumer.class);
 
+    private final BackupAdmission admission;
     private final BackupService backups;
     private final EventPublisher publisher;
     private final MeterRegistry metrics;
     private final Clock clock;
 
-    public BackupRequestedConsumer(BackupService backups, EventPublisher publisher, MeterRegistry metrics, Clock clock) {
+    public BackupRequestedConsumer(BackupAdmission admission, BackupService backups, EventPublisher publisher, MeterRegistry metrics,
+                                   Clock clock) {
+        this.admission = admission;
         this.backups = backups;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -59,12 +63,12 @@ public class BackupRequestedConsumer {
         }
         MDC.put("backupId", request.backupId());
         try {
-            BackupService.Accepted accepted = backups.accept(request);
-            if (accepted.isNew()) {
-                backups.execute(accepted.run());
+            BackupAdmission.Admitted admitted = admission.admit(request);
+            if (admitted.isNew()) {
+                backups.execute(admitted.run());
                 metrics.counter("ferry.snapshot.requests", "outcome", "executed").increment();
             } else {
-                LOG.infof("backup %s is already known (%s); nothing new to do", request.backupId(), accepted.run().state());
+                LOG.infof("backup %s is already known (%s); nothing new to do", request.backupId(), admitted.run().state());
                 metrics.counter("ferry.snapshot.requests", "outcome", "duplicate").increment();
             }
         } catch (BackupRefused e) {

@@ -2,7 +2,7 @@ package dev.ferry.snapshot.policy;
 
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.arm.ArmResourceId;
-import dev.ferry.snapshot.BackupService;
+import dev.ferry.snapshot.BackupAdmission;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,8 +44,8 @@ public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, St
         if (spec == null) {
             problems.add("spec is required");
         }
-        if (BackupService.MANUAL_POLICY.equals(ref.name())) {
-            problems.add("the name '" + BackupService.MANUAL_POLICY + "' is reserved for one-off backups; give the policy another name");
+        if (BackupAdmission.MANUAL_POLICY.equals(ref.name())) {
+            problems.add("the name '" + BackupAdmission.MANUAL_POLICY + "' is reserved for one-off backups; give the policy another name");
         }
 
         String namespace = text(s, "namespace", problems);

@@ -4,9 +4,11 @@ import dev.ferry.events.BackupRequested;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.snapshot.BackupAdmission;
 import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.snapshot.BackupRefused.Reason;
 import dev.ferry.snapshot.BackupRun;
+import dev.ferry.snapshot.BackupRuns;
 import dev.ferry.snapshot.BackupService;
 import dev.ferry.snapshot.Claim;
 import dev.ferry.snapshot.ClusterVolumes;
@@ -36,7 +38,7 @@ import org.jboss.logging.MDC;
 /**
  * Starts the runs of BackupPolicies. Every {@code ferry.policies.tick} it looks at each policy: an
  * invalid one gets condition {@code Ready=False/InvalidSpec} and never runs; a valid one that is due
- * ({@link PolicySchedule}) starts one backup through the same {@link BackupService} path as REST,
+ * ({@link PolicySchedule}) starts one backup through the same {@link BackupAdmission} path as REST,
  * under a backupId derived from the policy and the fire time, records the fire time and backupId in
  * the policy's status before the run is started (a run whose status cannot be written is not
  * started; the next tick tries again), and applies the policy's retention when the
@@ -55,6 +57,8 @@ public class PolicyScheduler {
     }
 
     private final BackupPolicies policies;
+    private final BackupAdmission admission;
+    private final BackupRuns runs;
     private final BackupService backups;
     private final ClusterVolumes volumes;
     private final Retention retention;
@@ -65,9 +69,11 @@ public class PolicyScheduler {
     private final Map<String, BackupRun> active = new ConcurrentHashMap<>();
     private ScheduledExecutorService ticker;
 
-    public PolicyScheduler(BackupPolicies policies, BackupService backups, ClusterVolumes volumes, Retention retention,
-                           SnapshotConfig config, MeterRegistry metrics, Clock clock) {
+    public PolicyScheduler(BackupPolicies policies, BackupAdmission admission, BackupRuns runs, BackupService backups,
+                           ClusterVolumes volumes, Retention retention, SnapshotConfig config, MeterRegistry metrics, Clock clock) {
         this.policies = policies;
+        this.admission = admission;
+        this.runs = runs;
         this.backups = backups;
         this.volumes = volumes;
         this.retention = retention;
@@ -165,17 +171,17 @@ public class PolicyScheduler {
     }
 
     /**
-     * Accepts the run of a fire time, records it in the policy's status, and only then starts it: a
+     * Admits the run of a fire time, records it in the policy's status, and only then starts it: a
      * run whose status write fails is dropped (the next tick, still seeing the fire time as due,
-     * accepts it again under the same backupId). A refused run's status is written the same way.
+     * admits it again under the same backupId). A refused run's status is written the same way.
      */
     private void start(BackupPolicy policy, Instant slot, PolicyStatus status, Instant now) {
         String backupId = PolicyBackupIds.of(policy.ref(), slot);
         MDC.put("backupId", backupId);
         try {
-            BackupService.Accepted accepted;
+            BackupAdmission.Admitted admitted;
             try {
-                accepted = backups.accept(request(policy, backupId, now), policy.ref().key());
+                admitted = admission.admit(request(policy, backupId, now), policy.ref().key());
             } catch (BackupRefused e) {
                 String message = e.getMessage() + (e.details().isEmpty() ? "" : " " + String.join("; ", e.details()));
                 LOG.warnf("BackupPolicy %s: the run for fire time %s was refused: %s: %s", policy.ref(), slot, e.code(), message);
@@ -184,10 +190,10 @@ public class PolicyScheduler {
                         now)));
                 return;
             }
-            BackupRun run = accepted.run();
+            BackupRun run = admitted.run();
             PolicyStatus started = status.withRun(slot, backupId).with(condition(PolicyCondition.SCHEDULED, true, "BackupStarted",
                     "Backup " + backupId + " of " + run.volumeCount() + " PVC(s) for the fire time " + slot + ".", policy, now));
-            if (!accepted.isNew()) {
+            if (!admitted.isNew()) {
                 LOG.infof("BackupPolicy %s: backup %s of fire time %s is already known (%s)", policy.ref(), backupId, slot, run.state());
                 active.put(key(policy.ref()), run);
                 write(policy.ref(), started);
@@ -197,20 +203,20 @@ public class PolicyScheduler {
             try {
                 written = write(policy.ref(), started);
             } catch (RuntimeException e) {
-                backups.discard(run);
+                runs.discard(run);
                 LOG.errorf(e, "BackupPolicy %s: the status of backup %s could not be written, so it is not started; the next tick"
                         + " tries again", policy.ref(), backupId);
                 return;
             }
             if (!written) {
-                backups.discard(run);
+                runs.discard(run);
                 return;
             }
             try {
                 backups.executeInBackground(run, () -> retention.afterRun(policy, run));
             } catch (RejectedExecutionException e) {
                 // Shutting down: nothing runs it now; a restart finds the status and the same backupId.
-                backups.discard(run);
+                runs.discard(run);
                 throw e;
             }
             active.put(key(policy.ref()), run);

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.events.SnapshotTaken;
 import dev.ferry.events.StepFailed;
+import dev.ferry.snapshot.BackupAdmission;
 import dev.ferry.snapshot.BackupEvents;
 import dev.ferry.snapshot.BackupRun;
 import dev.ferry.snapshot.BackupRuns;
 import dev.ferry.snapshot.BackupService;
-import dev.ferry.snapshot.Claim;
 import dev.ferry.snapshot.ClusterVolumes;
+import dev.ferry.snapshot.InMemoryClusterVolumes;
 import dev.ferry.snapshot.InMemoryVolumeSnapshotter;
 import dev.ferry.snapshot.SnapshotConfigs;
 import dev.ferry.snapshot.config.SnapshotConfig;
@@ -138,22 +139,7 @@ class PolicySchedulerTest {
         Fixture(SnapshotConfig config, boolean shuttingDown) {
             SimpleMeterRegistry metrics = new SimpleMeterRegistry();
             runs = new BackupRuns(snapshotter, config, CLOCK);
-            ClusterVolumes volumes = new ClusterVolumes() {
-                @Override
-                public boolean namespaceExists(String namespace) {
-                    return true;
-                }
-
-                @Override
-                public List<Claim> claims(String namespace, Map<String, String> labelSelector) {
-                    return List.of(RetentionTest.claim());
-                }
-
-                @Override
-                public Optional<Claim> claim(String namespace, String name) {
-                    return Optional.of(RetentionTest.claim());
-                }
-            };
+            ClusterVolumes volumes = new InMemoryClusterVolumes().add(RetentionTest.claim());
             BackupEvents events = new BackupEvents() {
                 @Override
                 public void snapshotTaken(SnapshotTaken event) {
@@ -163,7 +149,7 @@ class PolicySchedulerTest {
                 public void stepFailed(StepFailed event) {
                 }
             };
-            BackupService backups = new BackupService(config, volumes, snapshotter, id -> Optional.empty(), runs, events, metrics, CLOCK) {
+            BackupService backups = new BackupService(config, snapshotter, id -> Optional.empty(), events, metrics, CLOCK) {
                 @Override
                 public void executeInBackground(BackupRun run, Runnable after) {
                     if (shuttingDown) {
@@ -172,8 +158,8 @@ class PolicySchedulerTest {
                     super.executeInBackground(run, after);
                 }
             };
-            scheduler = new PolicyScheduler(policies, backups, volumes, new Retention(snapshotter, runs, config, metrics, CLOCK), config,
-                    metrics, CLOCK);
+            scheduler = new PolicyScheduler(policies, new BackupAdmission(config, volumes, runs, metrics), runs, backups, volumes,
+                    new Retention(snapshotter, runs, config, metrics, CLOCK), config, metrics, CLOCK);
         }
     }
 

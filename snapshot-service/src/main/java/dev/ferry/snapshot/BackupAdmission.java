@@ -1,0 +1,184 @@
+package dev.ferry.snapshot;
+
+import dev.ferry.events.BackupRequested;
+import dev.ferry.events.DrTarget;
+import dev.ferry.events.TransferStrategy;
+import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.validation.InvalidEventException;
+import dev.ferry.snapshot.BackupRefused.Reason;
+import dev.ferry.snapshot.config.SnapshotConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns a backup request, whatever sent it, into a planned run or a refusal: checks the request,
+ * resolves its PVCs (skipping those that cannot be backed up, with the reason), its DR target and
+ * its transfer strategy, and registers the run. Creates nothing in the cluster and starts nothing.
+ */
+@ApplicationScoped
+public class BackupAdmission {
+
+    /** The policy name of one-off backups (REST and Kafka requests without a policy). */
+    public static final String MANUAL_POLICY = "manual";
+    private static final Logger LOG = Logger.getLogger(BackupAdmission.class);
+
+    /** What {@link #admit} did: the run, and whether it is new (to be executed) or was already known. */
+    public record Admitted(BackupRun run, boolean isNew) {
+    }
+
+    private final SnapshotConfig config;
+    private final ClusterVolumes volumes;
+    private final BackupRuns runs;
+    private final MeterRegistry metrics;
+
+    public BackupAdmission(SnapshotConfig config, ClusterVolumes volumes, BackupRuns runs, MeterRegistry metrics) {
+        this.config = config;
+        this.volumes = volumes;
+        this.runs = runs;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Checks a request and plans its run: which PVCs, which are skipped and why, which target and
+     * strategy. A request whose backupId is already running or done returns that run.
+     *
+     * @throws BackupRefused if the request cannot be carried out as asked
+     */
+    public Admitted admit(BackupRequested request) {
+        return admit(request, null);
+    }
+
+    /**
+     * As {@link #admit(BackupRequested)}, for a run of a BackupPolicy.
+     *
+     * @param policyRef {@code <namespace>/<name>} of the BackupPolicy whose run this is; null for a
+     *                  REST or Kafka request, whose snapshots are then the requested namespace's
+     *                  {@code policy} (so a policy elsewhere with the same name never owns them)
+     */
+    public Admitted admit(BackupRequested request, String policyRef) {
+        check(request);
+        String policy = request.policy() == null ? MANUAL_POLICY : request.policy();
+        Optional<BackupRun> known = runs.inMemory(request.backupId()).filter(run -> !run.isRebuilt());
+        if (known.isPresent()) {
+            if (!known.get().sameRequest(request.namespace(), request.pvcNames(), request.labelSelector(), policy)) {
+                throw new BackupRefused(Reason.BACKUP_ID_CONFLICT, "Backup " + request.backupId()
+                        + " exists and was asked for something else (namespace " + known.get().namespace() + ").");
+            }
+            return new Admitted(known.get(), false);
+        }
+        DrTarget target = target(request.target());
+        TransferStrategy strategy = request.strategy() != null ? request.strategy()
+                : TransferStrategy.fromWireName(config.transfer().strategy());
+        String namespace = request.namespace();
+        if (!volumes.namespaceExists(namespace)) {
+            throw new BackupRefused(Reason.NAMESPACE_NOT_FOUND, "Namespace " + namespace + " does not exist on cluster "
+                    + config.cluster() + ".");
+        }
+        List<Claim> eligible = new ArrayList<>();
+        List<BackupRun.Skipped> skipped = new ArrayList<>();
+        for (Claim claim : claims(request)) {
+            Optional<String> why = claim.ineligibility();
+            if (why.isPresent()) {
+                skipped.add(new BackupRun.Skipped(claim.name(), why.get()));
+            } else {
+                eligible.add(claim);
+            }
+        }
+        if (eligible.isEmpty()) {
+            throw new BackupRefused(Reason.NO_ELIGIBLE_PVC, "No PVC of the request in namespace " + namespace
+                    + " is a Bound volume of " + Claim.AZURE_DISK_DRIVER + ".",
+                    skipped.stream().map(s -> s.pvc() + ": " + s.reason()).toList());
+        }
+        BackupRun run = BackupRun.plan(request.backupId(), request.correlationId(), namespace, policy,
+                policyRef != null ? policyRef : namespace + "/" + policy, strategy, target,
+                request.requestedAt(), request.pvcNames(), request.labelSelector(), eligible, skipped);
+        BackupRun registered = runs.register(run);
+        if (registered != run) {
+            return new Admitted(registered, false);
+        }
+        skipped.forEach(s -> LOG.infof("backup %s skips PVC %s/%s: %s", run.backupId(), namespace, s.pvc(), s.reason()));
+        metrics.counter("ferry.snapshot.volumes", "outcome", "skipped").increment(skipped.size());
+        return new Admitted(run, true);
+    }
+
+    private static void check(BackupRequested request) {
+        List<String> problems = new ArrayList<>();
+        try {
+            request.validate();
+        } catch (InvalidEventException e) {
+            e.violations().forEach(v -> problems.add(v.toString()));
+        }
+        if (request.labelSelector() != null) {
+            problems.addAll(LabelSelector.problems(request.labelSelector()));
+        }
+        if (!problems.isEmpty()) {
+            throw new BackupRefused(Reason.INVALID_REQUEST, "The backup request is invalid.", problems);
+        }
+    }
+
+    /** The request's PVCs, by name: those it names, or those its selector matches. */
+    private List<Claim> claims(BackupRequested request) {
+        String namespace = request.namespace();
+        List<Claim> claims = new ArrayList<>();
+        if (request.pvcNames() != null) {
+            List<String> missing = new ArrayList<>();
+            for (String name : request.pvcNames().stream().distinct().toList()) {
+                volumes.claim(namespace, name).ifPresentOrElse(claims::add, () -> missing.add(name));
+            }
+            if (!missing.isEmpty()) {
+                throw new BackupRefused(Reason.PVC_NOT_FOUND, "Namespace " + namespace + " has no PVC named " + String.join(", ", missing) + ".",
+                        missing);
+            }
+        } else {
+            claims.addAll(volumes.claims(namespace, request.labelSelector() == null ? Map.of() : request.labelSelector()));
+            if (claims.isEmpty()) {
+                throw new BackupRefused(Reason.NO_MATCHING_PVC, request.labelSelector() == null
+                        ? "Namespace " + namespace + " has no PVC."
+                        : "No PVC in namespace " + namespace + " matches the labels " + request.labelSelector() + ".");
+            }
+        }
+        claims.sort(Comparator.comparing(Claim::name));
+        return claims;
+    }
+
+    /** The requested target, or the configured one; either must use a configured staging account in its region, if any are. */
+    private DrTarget target(DrTarget requested) {
+        DrTarget target = requested != null ? requested : configuredTarget().orElseThrow(() -> new BackupRefused(Reason.TARGET_NOT_ALLOWED,
+                "The request names no DR target and none is configured (ferry.target.*)."));
+        if (!config.stagingAccounts().isEmpty()) {
+            var account = config.stagingAccounts().values().stream()
+                    .filter(a -> ArmResourceId.parse(a.id()).equals(target.stagingStorageAccountId()))
+                    .findFirst()
+                    .orElseThrow(() -> new BackupRefused(Reason.TARGET_NOT_ALLOWED, "Storage account "
+                            + target.stagingStorageAccountId() + " is not a configured staging account."));
+            if (!account.region().equalsIgnoreCase(target.region())) {
+                throw new BackupRefused(Reason.TARGET_NOT_ALLOWED, "Staging account " + target.stagingStorageAccountId() + " is in "
+                        + account.region() + ", not in the target region " + target.region() + ".");
+            }
+        }
+        return target;
+    }
+
+    private Optional<DrTarget> configuredTarget() {
+        SnapshotConfig.Target t = config.target();
+        if (t.region().isEmpty() || t.subscriptionId().isEmpty() || t.resourceGroup().isEmpty() || t.stagingStorageAccountId().isEmpty()) {
+            return Optional.empty();
+        }
+        ArmResourceId account;
+        try {
+            account = ArmResourceId.parse(t.stagingStorageAccountId().get());
+        } catch (IllegalArgumentException e) {
+            throw new BackupRefused(Reason.TARGET_NOT_ALLOWED, "The configured staging account id (ferry.target."
+                    + "staging-storage-account-id) is not an Azure resource id: " + e.getMessage());
+        }
+        return Optional.of(new DrTarget(t.region().get().toLowerCase(Locale.ROOT), t.subscriptionId().get(), t.resourceGroup().get(),
+                account));
+    }
+}
