@@ -10,8 +10,8 @@ import dev.ferry.events.StepFailed;
 import dev.ferry.events.cloudevents.CloudEventAttributes;
 import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.snapshot.BackupAdmission;
+import dev.ferry.snapshot.BackupExecution;
 import dev.ferry.snapshot.BackupRefused;
-import dev.ferry.snapshot.BackupService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,15 +35,15 @@ public class BackupRequestedConsumer {
     private static final Logger LOG = Logger.getLogger(BackupRequestedConsumer.class);
 
     private final BackupAdmission admission;
-    private final BackupService backups;
+    private final BackupExecution execution;
     private final EventPublisher publisher;
     private final MeterRegistry metrics;
     private final Clock clock;
 
-    public BackupRequestedConsumer(BackupAdmission admission, BackupService backups, EventPublisher publisher, MeterRegistry metrics,
-                                   Clock clock) {
+    public BackupRequestedConsumer(BackupAdmission admission, BackupExecution execution, EventPublisher publisher,
+                                   MeterRegistry metrics, Clock clock) {
         this.admission = admission;
-        this.backups = backups;
+        this.execution = execution;
         this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
@@ -65,7 +65,7 @@ public class BackupRequestedConsumer {
         try {
             BackupAdmission.Admitted admitted = admission.admit(request);
             if (admitted.isNew()) {
-                backups.execute(admitted.run());
+                execution.execute(admitted.run());
                 metrics.counter("ferry.snapshot.requests", "outcome", "executed").increment();
             } else {
                 LOG.infof("backup %s is already known (%s); nothing new to do", request.backupId(), admitted.run().state());

@@ -6,6 +6,7 @@ import dev.ferry.events.SnapshotTaken;
 import dev.ferry.events.StepFailed;
 import dev.ferry.snapshot.BackupAdmission;
 import dev.ferry.snapshot.BackupEvents;
+import dev.ferry.snapshot.BackupExecution;
 import dev.ferry.snapshot.BackupRun;
 import dev.ferry.snapshot.BackupRuns;
 import dev.ferry.snapshot.BackupService;
@@ -131,7 +132,7 @@ class PolicySchedulerTest {
         assertThat(snapshotter.created).hasSize(count);
     }
 
-    /** The scheduler with a real BackupService over in-memory fakes. */
+    /** The scheduler with a real admission and execution over in-memory fakes. */
     private final class Fixture {
         final BackupRuns runs;
         final PolicyScheduler scheduler;
@@ -149,7 +150,8 @@ class PolicySchedulerTest {
                 public void stepFailed(StepFailed event) {
                 }
             };
-            BackupService backups = new BackupService(config, snapshotter, id -> Optional.empty(), events, metrics, CLOCK) {
+            BackupExecution execution = new BackupExecution(config, snapshotter, id -> Optional.empty(), events, metrics, CLOCK);
+            BackupService backups = new BackupService(execution, config) {
                 @Override
                 public void executeInBackground(BackupRun run, Runnable after) {
                     if (shuttingDown) {

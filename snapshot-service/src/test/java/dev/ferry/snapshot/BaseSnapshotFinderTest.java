@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Which earlier snapshots of a PVC may be the base of an incremental transfer. */
-class BackupServiceTest {
+class BaseSnapshotFinderTest {
 
     private static final Instant T0 = Instant.parse("2026-03-01T02:00:00Z");
     private static final String UID = "0b4c1a9e-6f3d-4e2a-8c7b-5d9e0f1a2b3c";
@@ -24,7 +24,7 @@ class BackupServiceTest {
         SnapshotState current = state("shop", "current", UID, T0.plusSeconds(120), Map.of(), true, false);
         SnapshotState later = ready("shop", "later", UID, T0.plusSeconds(180), Map.of());
 
-        assertThat(BackupService.baseCandidates(List.of(older, terminating, inProgress, current, later), current))
+        assertThat(BaseSnapshotFinder.baseCandidates(List.of(older, terminating, inProgress, current, later), current))
                 .extracting(SnapshotState::name).containsExactly("older");
     }
 }

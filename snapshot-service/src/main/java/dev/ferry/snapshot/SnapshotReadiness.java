@@ -1,0 +1,72 @@
+package dev.ferry.snapshot;
+
+import dev.ferry.snapshot.VolumeSnapshotter.ContentState;
+import dev.ferry.snapshot.VolumeSnapshotter.SnapshotState;
+import dev.ferry.snapshot.config.SnapshotConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Waits for a VolumeSnapshot to become readyToUse with the Azure snapshot behind it known, reading
+ * it again every {@code ferry.snapshot.poll-interval} until the run's deadline.
+ */
+final class SnapshotReadiness {
+
+    private final VolumeSnapshotter snapshotter;
+    private final SnapshotConfig.Snapshot settings;
+    private final Clock clock;
+
+    SnapshotReadiness(VolumeSnapshotter snapshotter, SnapshotConfig.Snapshot settings, Clock clock) {
+        this.snapshotter = snapshotter;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * The snapshot once it is ready and its content names the Azure snapshot.
+     *
+     * @throws VolumeFailed if it failed, was deleted, or is not ready by the deadline
+     */
+    SnapshotState awaitReady(Claim claim, SnapshotState created, Instant deadline) {
+        SnapshotState snapshot = created;
+        while (true) {
+            boolean late = !clock.instant().isBefore(deadline);
+            if (late && snapshot == created) {
+                // The wait for an earlier volume used the time up: one fresh look before giving up on this one.
+                snapshot = reread(claim, snapshot.name());
+            }
+            if (snapshot.error() != null) {
+                throw new VolumeFailed("SnapshotFailed", "VolumeSnapshot " + claim.namespace() + "/" + snapshot.name() + " of PVC "
+                        + claim.name() + " failed: " + snapshot.error(), false);
+            }
+            if (snapshot.readyToUse() && snapshot.contentName() != null) {
+                Optional<ContentState> content = snapshotter.content(snapshot.contentName());
+                if (content.isPresent() && content.get().snapshotHandle() != null) {
+                    return snapshot;
+                }
+            }
+            if (late) {
+                throw new VolumeFailed("SnapshotNotReady", "VolumeSnapshot " + claim.namespace() + "/" + snapshot.name() + " of PVC "
+                        + claim.name() + " was not readyToUse within " + settings.readyTimeout() + ".", true);
+            }
+            pause(settings.pollInterval());
+            snapshot = reread(claim, snapshot.name());
+        }
+    }
+
+    private SnapshotState reread(Claim claim, String name) {
+        return snapshotter.find(claim.namespace(), name).orElseThrow(() -> new VolumeFailed("SnapshotDeleted",
+                "VolumeSnapshot " + claim.namespace() + "/" + name + " was deleted while the backup waited for it.", true));
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VolumeFailed("Interrupted", "interrupted while waiting for the snapshot", true);
+        }
+    }
+}
