@@ -10,9 +10,9 @@ import dev.ferry.snapshot.BackupAdmission;
 import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.snapshot.BackupRun;
 import dev.ferry.snapshot.BackupRuns;
-import dev.ferry.snapshot.BackupService;
 import dev.ferry.snapshot.LabelSelector;
 import dev.ferry.snapshot.config.SnapshotConfig;
+import dev.ferry.snapshot.run.BackupRunner;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -44,14 +44,14 @@ public class BackupResource {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     private final BackupAdmission admission;
-    private final BackupService backups;
+    private final BackupRunner runner;
     private final BackupRuns runs;
     private final SnapshotConfig config;
     private final Clock clock;
 
-    public BackupResource(BackupAdmission admission, BackupService backups, BackupRuns runs, SnapshotConfig config, Clock clock) {
+    public BackupResource(BackupAdmission admission, BackupRunner runner, BackupRuns runs, SnapshotConfig config, Clock clock) {
         this.admission = admission;
-        this.backups = backups;
+        this.runner = runner;
         this.runs = runs;
         this.config = config;
         this.clock = clock;
@@ -76,7 +76,7 @@ public class BackupResource {
                 clock.instant());
         BackupAdmission.Admitted admitted = admission.admit(request);
         if (admitted.isNew()) {
-            backups.executeInBackground(admitted.run());
+            runner.executeInBackground(admitted.run());
         }
         URI location = uri.getBaseUriBuilder().path("api/v1/backups").path(backupId).build();
         return Response.status(admitted.isNew() ? Response.Status.ACCEPTED : Response.Status.OK).location(location)

@@ -9,10 +9,10 @@ import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.snapshot.BackupRefused.Reason;
 import dev.ferry.snapshot.BackupRun;
 import dev.ferry.snapshot.BackupRuns;
-import dev.ferry.snapshot.BackupService;
 import dev.ferry.snapshot.Claim;
 import dev.ferry.snapshot.ClusterVolumes;
 import dev.ferry.snapshot.config.SnapshotConfig;
+import dev.ferry.snapshot.run.BackupRunner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -59,7 +59,7 @@ public class PolicyScheduler {
     private final BackupPolicies policies;
     private final BackupAdmission admission;
     private final BackupRuns runs;
-    private final BackupService backups;
+    private final BackupRunner runner;
     private final ClusterVolumes volumes;
     private final Retention retention;
     private final SnapshotConfig config;
@@ -69,12 +69,12 @@ public class PolicyScheduler {
     private final Map<String, BackupRun> active = new ConcurrentHashMap<>();
     private ScheduledExecutorService ticker;
 
-    public PolicyScheduler(BackupPolicies policies, BackupAdmission admission, BackupRuns runs, BackupService backups,
+    public PolicyScheduler(BackupPolicies policies, BackupAdmission admission, BackupRuns runs, BackupRunner runner,
                            ClusterVolumes volumes, Retention retention, SnapshotConfig config, MeterRegistry metrics, Clock clock) {
         this.policies = policies;
         this.admission = admission;
         this.runs = runs;
-        this.backups = backups;
+        this.runner = runner;
         this.volumes = volumes;
         this.retention = retention;
         this.config = config;
@@ -213,7 +213,7 @@ public class PolicyScheduler {
                 return;
             }
             try {
-                backups.executeInBackground(run, () -> retention.afterRun(policy, run));
+                runner.executeInBackground(run, () -> retention.afterRun(policy, run));
             } catch (RejectedExecutionException e) {
                 // Shutting down: nothing runs it now; a restart finds the status and the same backupId.
                 runs.discard(run);

@@ -9,12 +9,12 @@ import dev.ferry.snapshot.BackupEvents;
 import dev.ferry.snapshot.BackupExecution;
 import dev.ferry.snapshot.BackupRun;
 import dev.ferry.snapshot.BackupRuns;
-import dev.ferry.snapshot.BackupService;
 import dev.ferry.snapshot.ClusterVolumes;
 import dev.ferry.snapshot.InMemoryClusterVolumes;
 import dev.ferry.snapshot.InMemoryVolumeSnapshotter;
 import dev.ferry.snapshot.SnapshotConfigs;
 import dev.ferry.snapshot.config.SnapshotConfig;
+import dev.ferry.snapshot.run.BackupRunner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -151,7 +151,7 @@ class PolicySchedulerTest {
                 }
             };
             BackupExecution execution = new BackupExecution(config, snapshotter, id -> Optional.empty(), events, metrics, CLOCK);
-            BackupService backups = new BackupService(execution, config) {
+            BackupRunner runner = new BackupRunner(execution, config) {
                 @Override
                 public void executeInBackground(BackupRun run, Runnable after) {
                     if (shuttingDown) {
@@ -160,7 +160,7 @@ class PolicySchedulerTest {
                     super.executeInBackground(run, after);
                 }
             };
-            scheduler = new PolicyScheduler(policies, new BackupAdmission(config, volumes, runs, metrics), runs, backups, volumes,
+            scheduler = new PolicyScheduler(policies, new BackupAdmission(config, volumes, runs, metrics), runs, runner, volumes,
                     new Retention(snapshotter, runs, config, metrics, CLOCK), config, metrics, CLOCK);
         }
     }
