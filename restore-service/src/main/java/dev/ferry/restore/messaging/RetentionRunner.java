@@ -5,7 +5,7 @@ import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.restore.catalog.RestorePoint;
-import dev.ferry.restore.catalog.Retention;
+import dev.ferry.restore.catalog.RestorePointRetention;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +24,7 @@ public class RetentionRunner {
 
     private static final Logger LOG = Logger.getLogger(RetentionRunner.class);
 
-    private final Retention retention;
+    private final RestorePointRetention retention;
     private final EventPublisher publisher;
     private final MeterRegistry metrics;
     private final Clock clock;
@@ -34,7 +34,7 @@ public class RetentionRunner {
         return thread;
     });
 
-    public RetentionRunner(Retention retention, EventPublisher publisher, MeterRegistry metrics, Clock clock) {
+    public RetentionRunner(RestorePointRetention retention, EventPublisher publisher, MeterRegistry metrics, Clock clock) {
         this.retention = retention;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -45,7 +45,7 @@ public class RetentionRunner {
     public void submit(RestorePoint completed) {
         worker.execute(() -> {
             try {
-                Retention.Outcome outcome = retention.apply(completed);
+                RestorePointRetention.Outcome outcome = retention.apply(completed);
                 metrics.counter("ferry.retention.deleted").increment(outcome.deleted().size());
                 for (String failed : outcome.failed()) {
                     publisher.publish(new StepFailed(FerryEvent.SCHEMA_VERSION, failed, null, failed, Step.RETENTION,

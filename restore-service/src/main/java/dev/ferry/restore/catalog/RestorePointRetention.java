@@ -15,9 +15,9 @@ import org.jboss.logging.Logger;
  * snapshot). A restore point that a restore is using is skipped and left for the next run.
  */
 @ApplicationScoped
-public class Retention {
+public class RestorePointRetention {
 
-    private static final Logger LOG = Logger.getLogger(Retention.class);
+    private static final Logger LOG = Logger.getLogger(RestorePointRetention.class);
 
     /** What one retention run did. */
     public record Outcome(List<String> deleted, List<String> skippedInUse, List<String> failed) {
@@ -29,7 +29,7 @@ public class Retention {
     private final RestoreConfig config;
     private final Clock clock;
 
-    public Retention(CatalogView view, Catalog catalog, RegionSnapshots snapshots, RestoreConfig config, Clock clock) {
+    public RestorePointRetention(CatalogView view, Catalog catalog, RegionSnapshots snapshots, RestoreConfig config, Clock clock) {
         this.view = view;
         this.catalog = catalog;
         this.snapshots = snapshots;
