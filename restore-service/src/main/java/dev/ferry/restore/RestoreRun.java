@@ -6,8 +6,6 @@ import dev.ferry.restore.catalog.RestorePoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /** One restore: what was asked, what it resolved to, and how far it got. Safe to read from any thread. */
 public final class RestoreRun {
@@ -15,56 +13,41 @@ public final class RestoreRun {
     /** Where a restore is. */
     public enum State { ACCEPTED, RUNNING, COMPLETED, FAILED }
 
-    private final RestoreRequested request;
-    private final RestorePoint point;
-    private final String targetNamespace;
-    private final Map<Integer, String> storageClasses;
-    private final Set<String> firstConsumerClasses;
-    private final Instant startedAt;
+    private final RestorePlan plan;
     private State state = State.ACCEPTED;
     private List<RestoredVolume> volumes = List.of();
     private Instant completedAt;
     private String errorCode;
     private String error;
 
-    RestoreRun(RestoreRequested request, RestorePoint point, String targetNamespace, Map<Integer, String> storageClasses,
-               Set<String> firstConsumerClasses, Instant startedAt) {
-        this.request = request;
-        this.point = point;
-        this.targetNamespace = targetNamespace;
-        this.storageClasses = Map.copyOf(storageClasses);
-        this.firstConsumerClasses = Set.copyOf(firstConsumerClasses);
-        this.startedAt = startedAt;
+    RestoreRun(RestorePlan plan) {
+        this.plan = plan;
+    }
+
+    /** What admission made of the request. */
+    public RestorePlan plan() {
+        return plan;
     }
 
     public String restoreId() {
-        return request.restoreId();
+        return plan.restoreId();
     }
 
     public RestoreRequested request() {
-        return request;
+        return plan.request();
     }
 
     public RestorePoint point() {
-        return point;
+        return plan.point();
     }
 
     public String targetNamespace() {
-        return targetNamespace;
+        return plan.targetNamespace();
     }
 
-    /** The DR storage class of each volume, by volume index. */
-    public Map<Integer, String> storageClasses() {
-        return storageClasses;
-    }
-
-    /** The DR storage classes of the restore that bind on first consumer: their PVCs are ready once created. */
-    public Set<String> firstConsumerClasses() {
-        return firstConsumerClasses;
-    }
-
+    /** When the request arrived. */
     public Instant startedAt() {
-        return startedAt;
+        return plan.receivedAt();
     }
 
     public synchronized State state() {
@@ -89,7 +72,7 @@ public final class RestoreRun {
 
     /** From the request to the last PVC being ready (or to the failure). */
     public synchronized Duration duration() {
-        return completedAt == null ? null : Duration.between(startedAt, completedAt);
+        return completedAt == null ? null : Duration.between(plan.receivedAt(), completedAt);
     }
 
     synchronized void running() {
