@@ -156,7 +156,7 @@ public class RestoreAdmission {
         for (CatalogEntry entry : point.volumes()) {
             String name = entry.volume().pvc().name();
             cluster.claimLabels(target, name).ifPresent(labels -> {
-                if (!restoreId.equals(labels.get(RestoreService.RESTORE_ID_LABEL))) {
+                if (!restoreId.equals(labels.get(VolumeRestorer.RESTORE_ID_LABEL))) {
                     conflicts.add("PVC " + target + "/" + name + " exists already and is not from this restore");
                 }
             });

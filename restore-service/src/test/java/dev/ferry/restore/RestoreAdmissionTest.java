@@ -113,7 +113,7 @@ class RestoreAdmissionTest {
     @Test
     void aPvcOfTheSameNameIsAConflictUnlessThisRestoreMadeIt() {
         ports.store(Entries.point("b1", "manual", 2, 2, T));
-        ports.cluster.withClaim("shop", "vol-0", Map.of(RestoreService.RESTORE_ID_LABEL, "r1"))
+        ports.cluster.withClaim("shop", "vol-0", Map.of(VolumeRestorer.RESTORE_ID_LABEL, "r1"))
                 .withClaim("shop", "vol-1", Map.of("app", "shop"));
 
         assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").build(), RECEIVED), Reason.PVC_CONFLICT)

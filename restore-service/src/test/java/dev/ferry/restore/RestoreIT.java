@@ -254,7 +254,7 @@ class RestoreIT {
             PersistentVolumeClaim claim = dr.persistentVolumeClaims().inNamespace("shop-f").withName(expected.getKey()).get();
             assertThat(claim.getStatus().getPhase()).isEqualTo("Bound");
             assertThat(claim.getMetadata().getLabels()).containsEntry("app", "shop-f").containsEntry("tier", "data")
-                    .containsEntry(RestoreService.RESTORE_ID_LABEL, restoreId);
+                    .containsEntry(VolumeRestorer.RESTORE_ID_LABEL, restoreId);
             assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
             assertThat(claim.getSpec().getStorageClassName()).isEqualTo(LocalCloud.STORAGE_CLASS);
             assertThat(claim.getSpec().getDataSource().getKind()).isEqualTo("VolumeSnapshot");
@@ -264,7 +264,7 @@ class RestoreIT {
             assertThat(disk.content().writtenBytes()).isEqualTo(expected.getValue().data().length);
         }
         GenericKubernetesResource content = dr.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOT_CONTENTS)
-                .withName(RestoreService.objectName(restoreId, 0)).get();
+                .withName(VolumeRestorer.objectName(restoreId, 0)).get();
         assertThat(spec(content)).containsEntry("deletionPolicy", "Retain").containsEntry("driver", "disk.csi.azure.com");
         assertThat(spec(content).get("source")).isEqualTo(Map.of("snapshotHandle", db.snapshotId().toString()));
 
