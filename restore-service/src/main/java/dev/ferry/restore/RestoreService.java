@@ -4,43 +4,35 @@ import dev.ferry.events.RestoreRequested;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Restores a restore point on the DR cluster. {@link #accept} admits the request
- * ({@link RestoreAdmission}: everything is checked before anything is created, so a refused request
- * leaves nothing behind) and remembers the restore under its id; {@link #run} carries it out
- * ({@link VolumeRestorer}).
+ * Restores a restore point on the DR cluster, for the REST API and the Kafka consumer alike:
+ * {@link #accept} admits a request ({@link RestoreAdmission}) and records the restore under its id
+ * ({@link KnownRestores}); {@link #run} carries it out ({@link VolumeRestorer}). A refused request
+ * leaves nothing behind, and a known restore id is never run twice.
  */
 @ApplicationScoped
 public class RestoreService {
 
     private static final Logger LOG = Logger.getLogger(RestoreService.class);
 
-    private static final int KEPT_RUNS = 1000;
-
     private final RestoreAdmission admission;
     private final VolumeRestorer restorer;
+    private final KnownRestores known;
     private final Clock clock;
-    private final Map<String, RestoreRun> runs = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, RestoreRun> eldest) {
-            return size() > KEPT_RUNS && eldest.getValue().finished();
-        }
-    };
 
-    public RestoreService(RestoreAdmission admission, VolumeRestorer restorer, Clock clock) {
+    public RestoreService(RestoreAdmission admission, VolumeRestorer restorer, KnownRestores known, Clock clock) {
         this.admission = admission;
         this.restorer = restorer;
+        this.known = known;
         this.clock = clock;
     }
 
     /** The restore of that id that this replica knows. */
-    public synchronized Optional<RestoreRun> find(String restoreId) {
-        return Optional.ofNullable(runs.get(restoreId));
+    public Optional<RestoreRun> find(String restoreId) {
+        return known.find(restoreId);
     }
 
     /**
@@ -60,26 +52,20 @@ public class RestoreService {
         // The restore time runs from here: the checks are part of what a user waits for.
         Instant received = clock.instant();
         RestoreAdmission.checkValid(request);
-        Optional<RestoreRun> known = known(request);
-        if (known.isPresent()) {
-            return new Accepted(known.get(), false);
+        Optional<RestoreRun> same = known.find(request.restoreId()).map(run -> RestoreAdmission.checkSameAsk(run, request));
+        if (same.isPresent()) {
+            return new Accepted(same.get(), false);
         }
         RestoreRun run = new RestoreRun(admission.admit(request, received));
-        synchronized (this) {
-            if (runs.containsKey(request.restoreId())) {
-                admission.withdraw(run.plan());
-                return new Accepted(known(request).orElseThrow(), false);
-            }
-            runs.put(request.restoreId(), run);
+        RestoreRun holder = known.record(run);
+        if (holder != run) {
+            // Another call with this restore id was admitted meanwhile: it runs the restore.
+            admission.withdraw(run.plan());
+            return new Accepted(RestoreAdmission.checkSameAsk(holder, request), false);
         }
         LOG.infof("restore %s accepted: restore point %s (%s/%s, %d volumes) into namespace %s", request.restoreId(), run.point().id(),
                 run.point().sourceCluster(), run.point().namespace(), run.point().volumes().size(), run.targetNamespace());
         return new Accepted(run, true);
-    }
-
-    /** The known restore of the request's id; refused if it asked for something else. */
-    private synchronized Optional<RestoreRun> known(RestoreRequested request) {
-        return Optional.ofNullable(runs.get(request.restoreId())).map(known -> RestoreAdmission.checkSameAsk(known, request));
     }
 
     /** Carries out an accepted restore and waits for its PVCs; returns it completed or failed. Runs it once only. */

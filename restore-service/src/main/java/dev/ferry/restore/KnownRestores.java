@@ -1,0 +1,34 @@
+package dev.ferry.restore;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The restores this replica accepted, by restore id: every unfinished one, and of the finished ones
+ * the latest {@link #KEPT} or so (an older finished restore is forgotten when a new one is recorded).
+ */
+@ApplicationScoped
+public class KnownRestores {
+
+    static final int KEPT = 1000;
+
+    private final Map<String, RestoreRun> runs = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RestoreRun> eldest) {
+            return size() > KEPT && eldest.getValue().finished();
+        }
+    };
+
+    /** The restore of that id, if this replica knows it. */
+    public synchronized Optional<RestoreRun> find(String restoreId) {
+        return Optional.ofNullable(runs.get(restoreId));
+    }
+
+    /** Records a restore unless one of its id is known already; returns the one that holds the id. */
+    public synchronized RestoreRun record(RestoreRun run) {
+        RestoreRun known = runs.putIfAbsent(run.restoreId(), run);
+        return known != null ? known : run;
+    }
+}
