@@ -5,6 +5,7 @@ import dev.ferry.events.RestoreRequested;
 import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.RestoreRun;
 import dev.ferry.restore.RestoreService;
+import dev.ferry.restore.run.RestoreWorkers;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

@@ -1,4 +1,4 @@
-package dev.ferry.restore.api;
+package dev.ferry.restore.run;
 
 import dev.ferry.restore.RestoreRun;
 import dev.ferry.restore.RestoreService;
@@ -6,14 +6,16 @@ import dev.ferry.restore.config.RestoreConfig;
 import dev.ferry.restore.messaging.RestoreReporter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.eclipse.microprofile.context.ThreadContext;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
-/** Runs the restores started over REST, a bounded number at once, off the request threads. */
+/**
+ * Runs the restores started over REST in the background, {@code ferry.restore.concurrency} at once
+ * and the others queued, off the request threads.
+ */
 @ApplicationScoped
 public class RestoreWorkers {
 
@@ -21,17 +23,14 @@ public class RestoreWorkers {
 
     private final RestoreService restores;
     private final RestoreReporter reporter;
-    private final ExecutorService workers;
+    // No context of the request that started a restore is carried over: the restore outlives the request.
+    private final ManagedExecutor workers;
 
     public RestoreWorkers(RestoreService restores, RestoreReporter reporter, RestoreConfig config) {
         this.restores = restores;
         this.reporter = reporter;
-        AtomicInteger count = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(config.restore().concurrency(), task -> {
-            Thread thread = new Thread(task, "restore-worker-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.workers = ManagedExecutor.builder().maxAsync(config.restore().concurrency()).maxQueued(-1)
+                .propagated(ThreadContext.NONE).cleared(ThreadContext.ALL_REMAINING).build();
     }
 
     /** Starts an accepted restore in the background. */
@@ -48,6 +47,7 @@ public class RestoreWorkers {
         });
     }
 
+    /** Interrupts the running restores (they fail as {@code Interrupted}) and drops the queued ones. */
     @PreDestroy
     void stop() throws InterruptedException {
         workers.shutdownNow();
