@@ -8,6 +8,7 @@ import dev.ferry.events.StepFailed;
 import dev.ferry.restore.catalog.Catalog;
 import dev.ferry.restore.catalog.Cataloger;
 import dev.ferry.restore.config.RestoreConfig;
+import dev.ferry.restore.run.RetentionRunner;
 import dev.ferry.support.messaging.VolumeEventIntake;
 import dev.ferry.support.step.StepRefused;
 import dev.ferry.support.step.StepRetry;

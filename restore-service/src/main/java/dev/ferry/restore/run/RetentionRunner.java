@@ -1,4 +1,4 @@
-package dev.ferry.restore.messaging;
+package dev.ferry.restore.run;
 
 import dev.ferry.events.FerryEvent;
 import dev.ferry.support.messaging.EventPublisher;
@@ -6,18 +6,20 @@ import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.restore.catalog.RestorePoint;
 import dev.ferry.restore.catalog.RestorePointRetention;
+import dev.ferry.restore.messaging.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.eclipse.microprofile.context.ThreadContext;
 import org.jboss.logging.Logger;
 
 /**
  * Runs retention off the Kafka consumer, one run at a time: deleting region-B snapshots takes an
  * Azure long-running operation each, far longer than a catalog record may wait for its commit. A
- * run that is lost (the service stops) is made up by the next restore point that completes.
+ * run that is lost (the service stops) is made up by the next restore point that completes. Runs
+ * wait in line, unbounded, on Quarkus' worker pool.
  */
 @ApplicationScoped
 public class RetentionRunner {
@@ -28,17 +30,15 @@ public class RetentionRunner {
     private final EventPublisher publisher;
     private final MeterRegistry metrics;
     private final Clock clock;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "retention");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ManagedExecutor worker;
 
     public RetentionRunner(RestorePointRetention retention, EventPublisher publisher, MeterRegistry metrics, Clock clock) {
         this.retention = retention;
         this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
+        this.worker = ManagedExecutor.builder().maxAsync(1).maxQueued(-1)
+                .propagated(ThreadContext.NONE).cleared(ThreadContext.ALL_REMAINING).build();
     }
 
     /** Applies retention to the group of a restore point that just became complete, in the background. */
