@@ -1,9 +1,9 @@
 package dev.ferry.importer;
 
 import dev.ferry.events.ReplicaMetadata;
+import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.importer.config.ImportConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import dev.ferry.events.arm.ResourceGroupId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

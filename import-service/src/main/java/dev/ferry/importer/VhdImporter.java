@@ -1,8 +1,5 @@
 package dev.ferry.importer;
 
-import dev.ferry.support.step.StepRefused;
-
-import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.ReplicaMetadata;
@@ -11,10 +8,12 @@ import dev.ferry.events.VhdExported;
 import dev.ferry.events.VolumeBackup;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.arm.ResourceGroupId;
-import dev.ferry.support.config.StagingAccountSettings;
 import dev.ferry.importer.RegionSnapshots.ImportRequest;
 import dev.ferry.importer.RegionSnapshots.RegionSnapshot;
 import dev.ferry.importer.config.ImportConfig;
+import dev.ferry.support.azure.AzureCallFailed;
+import dev.ferry.support.config.StagingAccountSettings;
+import dev.ferry.support.step.StepRefused;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.Map;

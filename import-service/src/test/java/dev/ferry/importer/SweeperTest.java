@@ -2,9 +2,9 @@ package dev.ferry.importer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.importer.config.ImportConfig;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.arm.ResourceGroupId;
+import dev.ferry.importer.config.ImportConfig;
 import dev.ferry.support.config.RetrySettings;
 import dev.ferry.support.config.StagingAccountSettings;
 import java.time.Clock;

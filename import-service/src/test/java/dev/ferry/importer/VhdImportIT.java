@@ -1,6 +1,8 @@
 package dev.ferry.importer;
 
+import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -31,9 +33,6 @@ import dev.ferry.localcloud.azure.Faults;
 import dev.ferry.localcloud.azure.compute.ResourceKey;
 import dev.ferry.localcloud.azure.compute.SparseContent;
 import dev.ferry.localcloud.azure.compute.VhdFooter;
-import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
-import static org.awaitility.Awaitility.await;
-
 import dev.ferry.localcloud.kafka.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

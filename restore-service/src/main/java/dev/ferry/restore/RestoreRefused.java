@@ -1,59 +1,60 @@
 package dev.ferry.restore;
 
+import dev.ferry.support.api.Refused;
 import java.util.List;
 
 /** A restore request that cannot be carried out as asked; nothing was created for it. */
-public final class RestoreRefused extends RuntimeException {
+public final class RestoreRefused extends Refused {
 
-    /** Why, in terms a REST answer and a {@code step.failed} event both use. */
-    public enum Reason {
-        INVALID_REQUEST,
-        RESTORE_POINT_NOT_FOUND,
-        RESTORE_NOT_FOUND,
-        RESTORE_POINT_INCOMPLETE,
-        AMBIGUOUS_NAMESPACE,
-        NAMESPACE_NOT_FOUND,
-        STORAGE_CLASS_NOT_FOUND,
-        PVC_CONFLICT,
-        SNAPSHOT_MISSING,
-        RESTORE_ID_CONFLICT,
+    /** Why, in terms a REST answer (status, title) and a {@code step.failed} event (code) both use. */
+    public enum Reason implements Refused.Reason {
+        INVALID_REQUEST(400, "The restore request is invalid"),
+        RESTORE_POINT_NOT_FOUND(404, "The restore point is not in the catalog"),
+        RESTORE_NOT_FOUND(404, "The restore is not known"),
+        RESTORE_POINT_INCOMPLETE(409, "The restore point misses volumes"),
+        AMBIGUOUS_NAMESPACE(422, "The namespace is backed up from several clusters"),
+        NAMESPACE_NOT_FOUND(422, "The target namespace does not exist"),
+        STORAGE_CLASS_NOT_FOUND(422, "A storage class does not exist on the DR cluster"),
+        PVC_CONFLICT(409, "A PVC of the restore exists already"),
+        SNAPSHOT_MISSING(409, "A region-B snapshot of the restore point is gone"),
+        RESTORE_ID_CONFLICT(409, "A different restore with this id exists"),
         /** The catalog, Azure or the DR cluster did not answer: the same request may succeed later. */
-        DEPENDENCY_UNAVAILABLE
+        DEPENDENCY_UNAVAILABLE(503, "The catalog, Azure or the DR cluster did not answer");
+
+        private final int status;
+        private final String title;
+
+        Reason(int status, String title) {
+            this.status = status;
+            this.title = title;
+        }
+
+        @Override
+        public int status() {
+            return status;
+        }
+
+        @Override
+        public String title() {
+            return title;
+        }
     }
 
-    private final Reason reason;
-    private final List<String> details;
-
     public RestoreRefused(Reason reason, String message, List<String> details) {
-        super(message);
-        this.reason = reason;
-        this.details = List.copyOf(details);
+        super(reason, message, details);
     }
 
     public RestoreRefused(Reason reason, String message) {
         this(reason, message, List.of());
     }
 
+    @Override
     public Reason reason() {
-        return reason;
+        return (Reason) super.reason();
     }
 
     /** Whether the same request may succeed later. */
     public boolean retryable() {
-        return reason == Reason.DEPENDENCY_UNAVAILABLE;
-    }
-
-    /** Each thing that is wrong, when there are several. */
-    public List<String> details() {
-        return details;
-    }
-
-    /** The reason as an error code: {@code RestorePointNotFound}. */
-    public String code() {
-        StringBuilder code = new StringBuilder();
-        for (String word : reason.name().split("_")) {
-            code.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
-        }
-        return code.toString();
+        return reason() == Reason.DEPENDENCY_UNAVAILABLE;
     }
 }

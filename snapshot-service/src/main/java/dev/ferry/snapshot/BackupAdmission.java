@@ -75,7 +75,7 @@ public class BackupAdmission {
         }
         DrTarget target = target(request.target());
         TransferStrategy strategy = request.strategy() != null ? request.strategy()
-                : TransferStrategy.fromWireName(config.transfer().strategy());
+                : config.transfer().strategy();
         String namespace = request.namespace();
         if (!volumes.namespaceExists(namespace)) {
             throw new BackupRefused(Reason.NAMESPACE_NOT_FOUND, "Namespace " + namespace + " does not exist on cluster "
@@ -154,7 +154,7 @@ public class BackupAdmission {
                 "The request names no DR target and none is configured (ferry.target.*)."));
         if (!config.stagingAccounts().isEmpty()) {
             var account = config.stagingAccounts().values().stream()
-                    .filter(a -> ArmResourceId.parse(a.id()).equals(target.stagingStorageAccountId()))
+                    .filter(a -> a.id().equals(target.stagingStorageAccountId()))
                     .findFirst()
                     .orElseThrow(() -> new BackupRefused(Reason.TARGET_NOT_ALLOWED, "Storage account "
                             + target.stagingStorageAccountId() + " is not a configured staging account."));
@@ -171,14 +171,7 @@ public class BackupAdmission {
         if (t.region().isEmpty() || t.subscriptionId().isEmpty() || t.resourceGroup().isEmpty() || t.stagingStorageAccountId().isEmpty()) {
             return Optional.empty();
         }
-        ArmResourceId account;
-        try {
-            account = ArmResourceId.parse(t.stagingStorageAccountId().get());
-        } catch (IllegalArgumentException e) {
-            throw new BackupRefused(Reason.TARGET_NOT_ALLOWED, "The configured staging account id (ferry.target."
-                    + "staging-storage-account-id) is not an Azure resource id: " + e.getMessage());
-        }
         return Optional.of(new DrTarget(t.region().get().toLowerCase(Locale.ROOT), t.subscriptionId().get(), t.resourceGroup().get(),
-                account));
+                t.stagingStorageAccountId().get()));
     }
 }

@@ -12,6 +12,7 @@ import dev.ferry.snapshot.VolumeSnapshotter.ContentState;
 import dev.ferry.snapshot.VolumeSnapshotter.SnapshotRequest;
 import dev.ferry.snapshot.VolumeSnapshotter.SnapshotState;
 import dev.ferry.snapshot.config.SnapshotConfig;
+import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.support.azure.AzureCallFailed;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,7 +43,7 @@ public class BackupExecution {
     private final SnapshotConfig config;
     private final VolumeSnapshotter snapshotter;
     private final SourceSnapshots sourceSnapshots;
-    private final BackupEvents events;
+    private final EventPublisher events;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final SnapshotRequestFactory requests;
@@ -50,7 +51,7 @@ public class BackupExecution {
     private final BaseSnapshotFinder bases;
     private final SnapshotTakenFactory takenFactory;
 
-    public BackupExecution(SnapshotConfig config, VolumeSnapshotter snapshotter, SourceSnapshots sourceSnapshots, BackupEvents events,
+    public BackupExecution(SnapshotConfig config, VolumeSnapshotter snapshotter, SourceSnapshots sourceSnapshots, EventPublisher events,
                            MeterRegistry metrics, Clock clock) {
         this.config = config;
         this.snapshotter = snapshotter;
@@ -133,7 +134,7 @@ public class BackupExecution {
         Optional<Base> base = bases.find(claim, snapshot, diskId, info);
         ArmResourceId previous = base.map(Base::snapshotId).orElse(null);
         SnapshotTaken taken = takenFactory.taken(run, claim, snapshot, content.snapshotHandle(), diskId, info, previous);
-        events.snapshotTaken(taken);
+        events.publish(taken);
         run.taken(claim.uid(), taken.volume(), base.map(Base::volumeSnapshot).orElse(null), clock.instant());
         metrics.counter("ferry.snapshot.volumes", "outcome", "taken").increment();
         LOG.infof("snapshot %s taken (%d bytes, incremental %s, previous %s)", content.snapshotHandle(),
@@ -146,7 +147,7 @@ public class BackupExecution {
         metrics.counter("ferry.snapshot.volumes", "outcome", "failed").increment();
         try {
             // No volume block: it needs the Azure snapshot this step did not get. The reason names the PVC.
-            events.stepFailed(new StepFailed(FerryEvent.SCHEMA_VERSION, run.backupId(), null, run.correlationId(), Step.SNAPSHOT, code,
+            events.publish(new StepFailed(FerryEvent.SCHEMA_VERSION, run.backupId(), null, run.correlationId(), Step.SNAPSHOT, code,
                     "PVC " + claim.namespace() + "/" + claim.name() + " (uid " + claim.uid() + "): " + message, retryable, 1, null,
                     null, null, clock.instant()));
         } catch (RuntimeException e) {

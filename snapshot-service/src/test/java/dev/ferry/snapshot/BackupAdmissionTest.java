@@ -1,6 +1,7 @@
 package dev.ferry.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.ferry.events.BackupRequested;
@@ -150,11 +151,9 @@ class BackupAdmissionTest {
     }
 
     @Test
-    void aConfiguredStagingAccountIdThatIsNoArmIdIsATargetRefusal() {
-        BackupRefused refused = refusal(Map.of("ferry.target.staging-storage-account-id", "not-an-arm-id"), request("b1", "shop", null, null));
-
-        assertThat(refused.reason()).isEqualTo(Reason.TARGET_NOT_ALLOWED);
-        assertThat(refused.getMessage()).contains("not-an-arm-id");
+    void aConfiguredStagingAccountIdThatIsNoArmIdStopsTheServiceAtStartInsteadOfRefusingEveryBackup() {
+        assertThatThrownBy(() -> SnapshotConfigs.of(Map.of("ferry.target.staging-storage-account-id", "not-an-arm-id")))
+                .hasMessageContaining("ferry.target.staging-storage-account-id").hasMessageContaining("not-an-arm-id");
     }
 
     @Test

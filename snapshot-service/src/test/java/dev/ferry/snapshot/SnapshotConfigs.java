@@ -23,6 +23,7 @@ public final class SnapshotConfigs {
                 + "ferry-dr-westus/providers/Microsoft.Storage/storageAccounts/ferrystagingwestus");
         all.putAll(keys);
         SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDiscoveredConverters()
                 .withMapping(SnapshotConfig.class)
                 // Quarkus's own form of durations ("30s", "24h"), as the application reads them.
                 .withConverter(Duration.class, 200, new DurationConverter())

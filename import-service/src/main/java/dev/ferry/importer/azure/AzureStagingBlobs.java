@@ -1,19 +1,19 @@
 package dev.ferry.importer.azure;
 
 import com.azure.core.credential.TokenCredential;
+import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.BlobUrlParts;
-import com.azure.core.util.Context;
 import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.importer.StagingBlobs;
 import dev.ferry.importer.config.ImportConfig;
+import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.support.config.StagingAccountSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;

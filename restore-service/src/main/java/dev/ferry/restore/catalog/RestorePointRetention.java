@@ -45,7 +45,7 @@ public class RestorePointRetention {
         List<String> deleted = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        for (RestorePoint doomed : RetentionPlan.doomed(group, keep, config.retention().partialMaxAge(), clock.instant())) {
+        for (RestorePoint doomed : RestorePointRetentionPlan.doomed(group, keep, config.retention().partialMaxAge(), clock.instant())) {
             if (!view.beginDelete(doomed.id())) {
                 LOG.infof("retention skips restore point %s: a restore is using it", doomed.id());
                 skipped.add(doomed.id());

@@ -1,13 +1,13 @@
 package dev.ferry.restore.messaging;
 
 import dev.ferry.events.FerryEvent;
-import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.events.RestoreCompleted;
 import dev.ferry.events.RestoreRequested;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.RestoreRun;
+import dev.ferry.support.messaging.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;

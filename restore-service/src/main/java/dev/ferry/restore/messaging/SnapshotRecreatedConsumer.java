@@ -1,14 +1,14 @@
 package dev.ferry.restore.messaging;
 
 import dev.ferry.events.SnapshotRecreated;
-import dev.ferry.events.arm.ResourceGroupId;
-import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
+import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.restore.catalog.Catalog;
 import dev.ferry.restore.catalog.Cataloger;
 import dev.ferry.restore.config.RestoreConfig;
 import dev.ferry.restore.run.RetentionRunner;
+import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.support.messaging.VolumeEventIntake;
 import dev.ferry.support.step.StepRefused;
 import dev.ferry.support.step.StepRetry;

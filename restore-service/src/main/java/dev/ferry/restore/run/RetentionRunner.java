@@ -1,12 +1,11 @@
 package dev.ferry.restore.run;
 
 import dev.ferry.events.FerryEvent;
-import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.restore.catalog.RestorePoint;
 import dev.ferry.restore.catalog.RestorePointRetention;
-import dev.ferry.restore.messaging.EventPublisher;
+import dev.ferry.support.messaging.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,11 +1,10 @@
 package dev.ferry.snapshot.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.support.api.Problem;
-import dev.ferry.support.api.ProblemException;
 import dev.ferry.events.BackupRequested;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.TransferStrategy;
+import dev.ferry.events.validation.Dns1123;
 import dev.ferry.snapshot.BackupAdmission;
 import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.snapshot.BackupRun;
@@ -13,6 +12,8 @@ import dev.ferry.snapshot.BackupRuns;
 import dev.ferry.snapshot.LabelSelector;
 import dev.ferry.snapshot.config.SnapshotConfig;
 import dev.ferry.snapshot.run.BackupRunner;
+import dev.ferry.support.api.Problem;
+import dev.ferry.support.api.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -32,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** Backups over REST: start one, follow one, list a namespace's. */
 @Path("/api/v1/backups")
@@ -41,7 +41,6 @@ public class BackupResource {
 
     /** Who a REST request says asked for it, in BackupRequested. */
     static final String REQUESTED_BY = "rest";
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     private final BackupAdmission admission;
     private final BackupRunner runner;
@@ -94,7 +93,7 @@ public class BackupResource {
     /** The backups of a namespace (of every namespace without the parameter), newest first. */
     @GET
     public List<BackupRun.View> list(@QueryParam("namespace") String namespace) {
-        if (namespace != null && !DNS_LABEL.matcher(namespace).matches()) {
+        if (namespace != null && !Dns1123.isLabel(namespace)) {
             throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "The namespace parameter is not a namespace name.",
                     List.of("namespace: must be a DNS-1123 label but is '" + namespace + "'"));
         }

@@ -1,11 +1,12 @@
 package dev.ferry.snapshot.api;
 
+import dev.ferry.events.validation.Dns1123;
 import dev.ferry.snapshot.BackupRefused;
-import dev.ferry.support.api.Problem;
-import dev.ferry.support.api.ProblemException;
 import dev.ferry.snapshot.policy.BackupPolicies;
 import dev.ferry.snapshot.policy.BackupPolicy;
 import dev.ferry.snapshot.policy.PolicyCondition;
+import dev.ferry.support.api.Problem;
+import dev.ferry.support.api.ProblemException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,7 +16,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The BackupPolicies as the service understands them, read-only: policies are Kubernetes resources,
@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 public class PolicyResource {
 
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     /** A policy as the API shows it. */
     public record PolicyView(String namespace, String name, String backupNamespace, String selector, String schedule, int keep,
@@ -60,7 +59,7 @@ public class PolicyResource {
     }
 
     private static void checkNamespace(String namespace) {
-        if (!DNS_LABEL.matcher(namespace).matches()) {
+        if (!Dns1123.isLabel(namespace)) {
             throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "The namespace is not a namespace name.",
                     List.of("namespace: must be a DNS-1123 label but is '" + namespace + "'"));
         }

@@ -1,5 +1,7 @@
 package dev.ferry.snapshot.config;
 
+import dev.ferry.events.TransferStrategy;
+import dev.ferry.events.arm.ArmResourceId;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -7,7 +9,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** Every setting of the snapshot service, under {@code ferry.}; the README has the reference table. */
+/**
+ * The snapshot service's own settings, under {@code ferry.}, read and checked when the service
+ * starts (a malformed resource id or an unknown strategy stops it at boot); the README has the
+ * reference table. {@code ferry.azure.*} and {@code ferry.messaging.*} are service-support's.
+ */
 @ConfigMapping(prefix = "ferry")
 public interface SnapshotConfig {
 
@@ -47,15 +53,15 @@ public interface SnapshotConfig {
         /** The resource group of the region-B snapshots. */
         Optional<String> resourceGroup();
 
-        /** The ARM id of the region-B staging storage account. */
-        Optional<String> stagingStorageAccountId();
+        /** The ARM id of the region-B staging storage account; a malformed one stops the service at start. */
+        Optional<ArmResourceId> stagingStorageAccountId();
     }
 
     /** A staging storage account in region B that a target may name. */
     interface StagingAccount {
 
         /** Its ARM id. */
-        String id();
+        ArmResourceId id();
 
         /** Its region. */
         String region();
@@ -92,7 +98,7 @@ public interface SnapshotConfig {
          * Default vhd-incremental (each backup moves only what changed since the disk's previous one).
          */
         @WithDefault("vhd-incremental")
-        String strategy();
+        TransferStrategy strategy();
     }
 
     /** BackupPolicy schedules. */

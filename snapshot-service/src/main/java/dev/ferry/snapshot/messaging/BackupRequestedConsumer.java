@@ -1,17 +1,17 @@
 package dev.ferry.snapshot.messaging;
 
-import dev.ferry.events.json.EventJson;
-import dev.ferry.support.messaging.EventPublisher;
-import dev.ferry.support.messaging.KafkaCloudEvents;
 import dev.ferry.events.BackupRequested;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.events.cloudevents.CloudEventAttributes;
+import dev.ferry.events.json.EventJson;
 import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.snapshot.BackupAdmission;
 import dev.ferry.snapshot.BackupExecution;
 import dev.ferry.snapshot.BackupRefused;
+import dev.ferry.support.messaging.EventPublisher;
+import dev.ferry.support.messaging.KafkaCloudEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,13 +2,13 @@ package dev.ferry.snapshot.policy;
 
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.validation.Dns1123;
 import dev.ferry.snapshot.BackupAdmission;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A {@code ferry.dev/v1alpha1} BackupPolicy as the scheduler sees it: which PVCs of which
@@ -26,7 +26,6 @@ public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, St
                            String scheduleText, CronSchedule schedule, int keep, TransferStrategy strategy, PolicyTarget target,
                            boolean suspend, PolicyStatus status, List<String> problems) {
 
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     public BackupPolicy {
         problems = List.copyOf(problems);
@@ -51,7 +50,7 @@ public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, St
         String namespace = text(s, "namespace", problems);
         if (namespace == null) {
             namespace = ref.namespace();
-        } else if (!DNS_LABEL.matcher(namespace).matches()) {
+        } else if (!Dns1123.isLabel(namespace)) {
             problems.add("namespace '" + namespace + "' is not a namespace name (a DNS-1123 label)");
         }
 

@@ -5,8 +5,8 @@ import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.snapshot.BackupAdmission;
-import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.snapshot.BackupRefused.Reason;
+import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.snapshot.BackupRun;
 import dev.ferry.snapshot.BackupRuns;
 import dev.ferry.snapshot.Claim;
@@ -14,10 +14,7 @@ import dev.ferry.snapshot.ClusterVolumes;
 import dev.ferry.snapshot.config.SnapshotConfig;
 import dev.ferry.snapshot.run.BackupRunner;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,15 +25,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Starts the runs of BackupPolicies. Every {@code ferry.policies.tick} it looks at each policy: an
+ * Starts the runs of BackupPolicies. On each tick ({@code run.PolicyTicker}) it looks at each policy: an
  * invalid one gets condition {@code Ready=False/InvalidSpec} and never runs; a valid one that is due
  * ({@link PolicySchedule}) starts one backup through the same {@link BackupAdmission} path as REST,
  * under a backupId derived from the policy and the fire time, records the fire time and backupId in
@@ -67,7 +61,6 @@ public class PolicyScheduler {
     private final Clock clock;
     private final Map<String, Written> written = new ConcurrentHashMap<>();
     private final Map<String, BackupRun> active = new ConcurrentHashMap<>();
-    private ScheduledExecutorService ticker;
 
     public PolicyScheduler(BackupPolicies policies, BackupAdmission admission, BackupRuns runs, BackupRunner runner,
                            ClusterVolumes volumes, Retention retention, SnapshotConfig config, MeterRegistry metrics, Clock clock) {
@@ -80,28 +73,6 @@ public class PolicyScheduler {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
-    }
-
-    void start(@Observes StartupEvent startup) {
-        if (!config.policies().enabled()) {
-            LOG.info("BackupPolicy schedules are off on this replica (ferry.policies.enabled=false)");
-            return;
-        }
-        ticker = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "ferry-policy-scheduler");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long tick = config.policies().tick().toMillis();
-        ticker.scheduleWithFixedDelay(this::tick, 0, tick, TimeUnit.MILLISECONDS);
-        LOG.infof("BackupPolicy schedules are checked every %s", config.policies().tick());
-    }
-
-    @PreDestroy
-    void stop() {
-        if (ticker != null) {
-            ticker.shutdownNow();
-        }
     }
 
     /** One look at every policy; never throws, so the next tick comes. */
@@ -261,19 +232,12 @@ public class PolicyScheduler {
         SnapshotConfig.Target defaults = config.target();
         String region = target.region() != null ? target.region() : defaults.region().orElse(null);
         String group = target.resourceGroup() != null ? target.resourceGroup() : defaults.resourceGroup().orElse(null);
-        String account = target.stagingStorageAccountId() != null ? target.stagingStorageAccountId()
+        // The policy's own id was checked when it was read, the configured one when the service started.
+        ArmResourceId accountId = target.stagingStorageAccountId() != null ? ArmResourceId.parse(target.stagingStorageAccountId())
                 : defaults.stagingStorageAccountId().orElse(null);
-        if (region == null || group == null || account == null) {
+        if (region == null || group == null || accountId == null) {
             throw new BackupRefused(Reason.TARGET_NOT_ALLOWED, "The policy's target lacks a region, resource group or staging"
                     + " account and ferry.target.* does not supply it.");
-        }
-        ArmResourceId accountId;
-        try {
-            accountId = ArmResourceId.parse(account);
-        } catch (IllegalArgumentException e) {
-            // The policy's own id was checked when it was read: this is ferry.target.staging-storage-account-id.
-            throw new BackupRefused(Reason.TARGET_NOT_ALLOWED, "The staging account id '" + account + "' (ferry.target."
-                    + "staging-storage-account-id) is not an Azure resource id: " + e.getMessage());
         }
         String subscription = defaults.subscriptionId().orElse(accountId.subscriptionId());
         return new DrTarget(region.toLowerCase(Locale.ROOT), subscription, group, accountId);

@@ -1,11 +1,9 @@
 package dev.ferry.snapshot.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ferry.events.SnapshotTaken;
-import dev.ferry.events.StepFailed;
 import dev.ferry.snapshot.BackupAdmission;
-import dev.ferry.snapshot.BackupEvents;
 import dev.ferry.snapshot.BackupExecution;
 import dev.ferry.snapshot.BackupRun;
 import dev.ferry.snapshot.BackupRuns;
@@ -15,6 +13,7 @@ import dev.ferry.snapshot.InMemoryVolumeSnapshotter;
 import dev.ferry.snapshot.SnapshotConfigs;
 import dev.ferry.snapshot.config.SnapshotConfig;
 import dev.ferry.snapshot.run.BackupRunner;
+import dev.ferry.support.messaging.EventPublisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,30 +61,9 @@ class PolicySchedulerTest {
     }
 
     @Test
-    void aBadConfiguredStagingAccountIdIsATargetRefusalInTheStatus() {
-        Fixture f = new Fixture(SnapshotConfigs.of(Map.of("ferry.target.staging-storage-account-id", "not-an-arm-id")), false);
-        policies.all.add(due(Map.of("schedule", "0 2 * * *", "keep", 1, "target", Map.of("region", "westus", "resourceGroup", "dr"))));
-
-        f.scheduler.tick();
-
-        assertThat(policies.written).singleElement().satisfies(status -> {
-            assertThat(status.lastScheduleTime()).isEqualTo(SLOT);
-            assertThat(status.lastBackupId()).as("a refused run has no backup").isNotEqualTo(BACKUP_ID);
-            assertThat(status.condition(PolicyCondition.SCHEDULED).status()).isEqualTo("False");
-            assertThat(status.condition(PolicyCondition.SCHEDULED).reason()).isEqualTo("TargetNotAllowed");
-            assertThat(status.condition(PolicyCondition.SCHEDULED).message()).contains("not-an-arm-id");
-        });
-    }
-
-    @Test
-    void aBadConfiguredStagingAccountIdIsATargetRefusalAlsoForAPolicyWithoutTarget() {
-        Fixture f = new Fixture(SnapshotConfigs.of(Map.of("ferry.target.staging-storage-account-id", "not-an-arm-id")), false);
-        policies.all.add(due(Map.of("schedule", "0 2 * * *", "keep", 1)));
-
-        f.scheduler.tick();
-
-        assertThat(policies.written).singleElement()
-                .satisfies(status -> assertThat(status.condition(PolicyCondition.SCHEDULED).reason()).isEqualTo("TargetNotAllowed"));
+    void anUnknownDefaultStrategyStopsTheServiceAtStart() {
+        assertThatThrownBy(() -> SnapshotConfigs.of(Map.of("ferry.transfer.strategy", "vhd-sometimes")))
+                .hasMessageContaining("ferry.transfer.strategy");
     }
 
     @Test
@@ -141,14 +119,7 @@ class PolicySchedulerTest {
             SimpleMeterRegistry metrics = new SimpleMeterRegistry();
             runs = new BackupRuns(snapshotter, config, CLOCK);
             ClusterVolumes volumes = new InMemoryClusterVolumes().add(RetentionTest.claim());
-            BackupEvents events = new BackupEvents() {
-                @Override
-                public void snapshotTaken(SnapshotTaken event) {
-                }
-
-                @Override
-                public void stepFailed(StepFailed event) {
-                }
+            EventPublisher events = event -> {
             };
             BackupExecution execution = new BackupExecution(config, snapshotter, id -> Optional.empty(), events, metrics, CLOCK);
             BackupRunner runner = new BackupRunner(execution, config) {

@@ -11,9 +11,9 @@ import java.util.Optional;
  * beyond the newest {@code keep}, and partial ones that will never complete (older than
  * {@code partialMaxAge} and older than the newest complete one). A pure function.
  */
-public final class RetentionPlan {
+public final class RestorePointRetentionPlan {
 
-    private RetentionPlan() {
+    private RestorePointRetentionPlan() {
     }
 
     /**
