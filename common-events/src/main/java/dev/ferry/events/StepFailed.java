@@ -79,6 +79,26 @@ public record StepFailed(
     }
 
     /**
+     * The failure of a step of a whole backup (no volume block), its code and reason bounded as
+     * {@link #code(String)} and {@link #reason(String)} say, after one attempt.
+     *
+     * @param causeEventId   the {@code ce_id} of the event that asked for the step; null for a REST call or a schedule
+     * @param causeEventType the {@code ce_type} of that event; null likewise
+     */
+    public static StepFailed ofBackup(String backupId, String correlationId, Step step, String code, String reason, boolean retryable,
+                                      String causeEventId, String causeEventType, Instant failedAt) {
+        return new StepFailed(SCHEMA_VERSION, backupId, null, correlationId, step, code(code), reason(reason), retryable, 1, null,
+                causeEventId, causeEventType, failedAt);
+    }
+
+    /** As {@link #ofBackup}, for a restore. */
+    public static StepFailed ofRestore(String restoreId, String correlationId, String code, String reason, boolean retryable,
+                                       String causeEventId, String causeEventType, Instant failedAt) {
+        return new StepFailed(SCHEMA_VERSION, null, restoreId, correlationId, Step.RESTORE, code(code), reason(reason), retryable, 1,
+                null, causeEventId, causeEventType, failedAt);
+    }
+
+    /**
      * A step about one volume gave up: the failure of the event {@code cause}, read from a record with these
      * CloudEvents headers, with its code and reason cut to what the contract takes, so that the failure
      * itself is always a valid event.

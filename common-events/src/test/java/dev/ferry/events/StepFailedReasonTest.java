@@ -43,4 +43,21 @@ class StepFailedReasonTest {
         assertThat(failed.attempts()).isEqualTo(1);
         assertThat(failed.causeEventId()).isEqualTo("id-1");
     }
+
+    @Test
+    void aBackupsAndARestoresFailureAreValidEventsWhateverTheCodeAndReasonAreLike() {
+        StepFailed backup = StepFailed.ofBackup("2c9f1e4a-7b6d-4e21-9a3f-5d8c1b0e7f42", "corr-1", Step.INTAKE, "C".repeat(3000),
+                "R".repeat(3000), false, null, null, java.time.Instant.EPOCH);
+        StepFailed restore = StepFailed.ofRestore("8b3e51d0-4c2a-4f7e-b1d9-6a0c2e4f8a13", "corr-2", null, null, true, "id-1",
+                "ferry.restore.requested.v1", java.time.Instant.EPOCH);
+
+        backup.validate();
+        restore.validate();
+
+        assertThat(backup.reason()).endsWith("(cut)");
+        assertThat(backup.volume()).isNull();
+        assertThat(restore.step()).isEqualTo(Step.RESTORE);
+        assertThat(restore.errorCode()).isEqualTo("Unknown");
+        assertThat(restore.causeEventType()).isEqualTo("ferry.restore.requested.v1");
+    }
 }

@@ -1,6 +1,5 @@
 package dev.ferry.snapshot;
 
-import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotTaken;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
@@ -147,8 +146,8 @@ public class BackupExecution {
         metrics.counter("ferry.snapshot.volumes", "outcome", "failed").increment();
         try {
             // No volume block: it needs the Azure snapshot this step did not get. The reason names the PVC.
-            events.publish(new StepFailed(FerryEvent.SCHEMA_VERSION, run.backupId(), null, run.correlationId(), Step.SNAPSHOT, code,
-                    "PVC " + claim.namespace() + "/" + claim.name() + " (uid " + claim.uid() + "): " + message, retryable, 1, null,
+            events.publish(StepFailed.ofBackup(run.backupId(), run.correlationId(), Step.SNAPSHOT, code,
+                    "PVC " + claim.namespace() + "/" + claim.name() + " (uid " + claim.uid() + "): " + message, retryable,
                     null, null, clock.instant()));
         } catch (RuntimeException e) {
             LOG.errorf(e, "could not announce the failure of PVC %s/%s", claim.namespace(), claim.name());

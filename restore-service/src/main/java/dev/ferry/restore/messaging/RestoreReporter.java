@@ -3,7 +3,6 @@ package dev.ferry.restore.messaging;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.RestoreCompleted;
 import dev.ferry.events.RestoreRequested;
-import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.RestoreRun;
@@ -49,16 +48,16 @@ public class RestoreReporter {
                     run.point().recoveryPointAt(), run.duration().toMillis(), run.startedAt(), run.completedAt()), true);
         } else if (run.state() == RestoreRun.State.FAILED) {
             metrics.counter("ferry.restores", "outcome", "failed").increment();
-            publish(new StepFailed(FerryEvent.SCHEMA_VERSION, null, run.restoreId(), run.request().correlationId(), Step.RESTORE,
-                    run.errorCode(), StepFailed.reason(run.error()), true, 1, null, causeEventId, causeEventType, clock.instant()), false);
+            publish(StepFailed.ofRestore(run.restoreId(), run.request().correlationId(), run.errorCode(), run.error(), true,
+                    causeEventId, causeEventType, clock.instant()), false);
         }
     }
 
     /** Reports a request that was refused before anything was created. */
     public void refused(RestoreRequested request, RestoreRefused refused, String causeEventId, String causeEventType) {
         metrics.counter("ferry.restores", "outcome", "refused").increment();
-        publish(new StepFailed(FerryEvent.SCHEMA_VERSION, null, request.restoreId(), request.correlationId(), Step.RESTORE,
-                refused.code(), StepFailed.reason(refused.getMessage()), refused.retryable(), 1, null, causeEventId, causeEventType, clock.instant()), false);
+        publish(StepFailed.ofRestore(request.restoreId(), request.correlationId(), refused.code(), refused.getMessage(),
+                refused.retryable(), causeEventId, causeEventType, clock.instant()), false);
     }
 
     private void publish(FerryEvent event, boolean completed) {

@@ -1,6 +1,5 @@
 package dev.ferry.restore.run;
 
-import dev.ferry.events.FerryEvent;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.restore.catalog.RestorePoint;
@@ -47,9 +46,9 @@ public class RetentionRunner {
                 RestorePointRetention.Outcome outcome = retention.apply(completed);
                 metrics.counter("ferry.retention.deleted").increment(outcome.deleted().size());
                 for (String failed : outcome.failed()) {
-                    publisher.publish(new StepFailed(FerryEvent.SCHEMA_VERSION, failed, null, failed, Step.RETENTION,
-                            "RetentionIncomplete", "retention could not delete every region-B snapshot of restore point " + failed
-                            + "; the next run tries again", true, 1, null, null, null, clock.instant()));
+                    publisher.publish(StepFailed.ofBackup(failed, failed, Step.RETENTION, "RetentionIncomplete",
+                            "retention could not delete every region-B snapshot of restore point " + failed + "; the next run tries again",
+                            true, null, null, clock.instant()));
                 }
             } catch (RuntimeException e) {
                 LOG.errorf("retention after restore point %s stopped; the next run tries again: %s", completed.id(), e.getMessage());

@@ -1,7 +1,6 @@
 package dev.ferry.snapshot.messaging;
 
 import dev.ferry.events.BackupRequested;
-import dev.ferry.events.FerryEvent;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.events.cloudevents.CloudEventAttributes;
@@ -75,8 +74,7 @@ public class BackupRequestedConsumer {
             LOG.warnf("backup request refused: %s: %s %s", e.code(), e.getMessage(), e.details());
             metrics.counter("ferry.snapshot.requests", "outcome", "refused").increment();
             String reason = e.details().isEmpty() ? e.getMessage() : e.getMessage() + " " + String.join("; ", e.details());
-            publisher.publish(new StepFailed(FerryEvent.SCHEMA_VERSION, request.backupId(), null, request.correlationId(), Step.INTAKE,
-                    e.code(), reason.length() > 1024 ? reason.substring(0, 1021) + "..." : reason, false, 1, null,
+            publisher.publish(StepFailed.ofBackup(request.backupId(), request.correlationId(), Step.INTAKE, e.code(), reason, false,
                     headers.get(CloudEventAttributes.HEADER_ID), headers.get(CloudEventAttributes.HEADER_TYPE), clock.instant()));
         } finally {
             MDC.remove("backupId");
