@@ -8,35 +8,45 @@ public final class RestoreRefused extends Refused {
 
     /** Why, in terms a REST answer (status, title) and a {@code step.failed} event (code) both use. */
     public enum Reason implements Refused.Reason {
-        INVALID_REQUEST(400, "The restore request is invalid"),
-        RESTORE_POINT_NOT_FOUND(404, "The restore point is not in the catalog"),
-        RESTORE_NOT_FOUND(404, "The restore is not known"),
-        RESTORE_POINT_INCOMPLETE(409, "The restore point misses volumes"),
-        AMBIGUOUS_NAMESPACE(422, "The namespace is backed up from several clusters"),
-        NAMESPACE_NOT_FOUND(422, "The target namespace does not exist"),
-        STORAGE_CLASS_NOT_FOUND(422, "A storage class does not exist on the DR cluster"),
-        PVC_CONFLICT(409, "A PVC of the restore exists already"),
-        SNAPSHOT_MISSING(409, "A region-B snapshot of the restore point is gone"),
-        RESTORE_ID_CONFLICT(409, "A different restore with this id exists"),
+        INVALID_REQUEST,
+        RESTORE_POINT_NOT_FOUND,
+        RESTORE_NOT_FOUND,
+        RESTORE_POINT_INCOMPLETE,
+        AMBIGUOUS_NAMESPACE,
+        NAMESPACE_NOT_FOUND,
+        STORAGE_CLASS_NOT_FOUND,
+        PVC_CONFLICT,
+        SNAPSHOT_MISSING,
+        RESTORE_ID_CONFLICT,
         /** The catalog, Azure or the DR cluster did not answer: the same request may succeed later. */
-        DEPENDENCY_UNAVAILABLE(503, "The catalog, Azure or the DR cluster did not answer");
-
-        private final int status;
-        private final String title;
-
-        Reason(int status, String title) {
-            this.status = status;
-            this.title = title;
-        }
+        DEPENDENCY_UNAVAILABLE;
 
         @Override
         public int status() {
-            return status;
+            return switch (this) {
+                case INVALID_REQUEST -> 400;
+                case RESTORE_POINT_NOT_FOUND, RESTORE_NOT_FOUND -> 404;
+                case RESTORE_POINT_INCOMPLETE, PVC_CONFLICT, SNAPSHOT_MISSING, RESTORE_ID_CONFLICT -> 409;
+                case AMBIGUOUS_NAMESPACE, NAMESPACE_NOT_FOUND, STORAGE_CLASS_NOT_FOUND -> 422;
+                case DEPENDENCY_UNAVAILABLE -> 503;
+            };
         }
 
         @Override
         public String title() {
-            return title;
+            return switch (this) {
+                case INVALID_REQUEST -> "The restore request is invalid";
+                case RESTORE_POINT_NOT_FOUND -> "The restore point is not in the catalog";
+                case RESTORE_NOT_FOUND -> "The restore is not known";
+                case RESTORE_POINT_INCOMPLETE -> "The restore point misses volumes";
+                case AMBIGUOUS_NAMESPACE -> "The namespace is backed up from several clusters";
+                case NAMESPACE_NOT_FOUND -> "The target namespace does not exist";
+                case STORAGE_CLASS_NOT_FOUND -> "A storage class does not exist on the DR cluster";
+                case PVC_CONFLICT -> "A PVC of the restore exists already";
+                case SNAPSHOT_MISSING -> "A region-B snapshot of the restore point is gone";
+                case RESTORE_ID_CONFLICT -> "A different restore with this id exists";
+                case DEPENDENCY_UNAVAILABLE -> "The catalog, Azure or the DR cluster did not answer";
+            };
         }
     }
 

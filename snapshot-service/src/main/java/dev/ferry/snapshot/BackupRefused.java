@@ -12,35 +12,39 @@ public final class BackupRefused extends Refused {
     /** Why, as a stable code, with the HTTP status and title of the REST answer. */
     public enum Reason implements Refused.Reason {
         /** The request breaks the contract: a missing field, a name that is not DNS-1123, a bad selector. */
-        INVALID_REQUEST(400, "The backup request is invalid"),
-        NAMESPACE_NOT_FOUND(422, "The namespace does not exist"),
+        INVALID_REQUEST,
+        NAMESPACE_NOT_FOUND,
         /** Some of the PVCs named do not exist. */
-        PVC_NOT_FOUND(422, "A PVC named in the request does not exist"),
+        PVC_NOT_FOUND,
         /** No PVC matches the selector (or the namespace has none). */
-        NO_MATCHING_PVC(422, "No PVC matches the request"),
+        NO_MATCHING_PVC,
         /** PVCs match, but none is a Bound Azure-disk CSI volume. */
-        NO_ELIGIBLE_PVC(422, "No PVC of the request can be backed up"),
+        NO_ELIGIBLE_PVC,
         /** The request names no DR target and none is configured, or names one that is not allowed. */
-        TARGET_NOT_ALLOWED(422, "The DR target is missing or not allowed"),
+        TARGET_NOT_ALLOWED,
         /** A backup with this id exists and asked for something else. */
-        BACKUP_ID_CONFLICT(409, "A different backup with this id exists");
-
-        private final int status;
-        private final String title;
-
-        Reason(int status, String title) {
-            this.status = status;
-            this.title = title;
-        }
+        BACKUP_ID_CONFLICT;
 
         @Override
         public int status() {
-            return status;
+            return switch (this) {
+                case INVALID_REQUEST -> 400;
+                case NAMESPACE_NOT_FOUND, PVC_NOT_FOUND, NO_MATCHING_PVC, NO_ELIGIBLE_PVC, TARGET_NOT_ALLOWED -> 422;
+                case BACKUP_ID_CONFLICT -> 409;
+            };
         }
 
         @Override
         public String title() {
-            return title;
+            return switch (this) {
+                case INVALID_REQUEST -> "The backup request is invalid";
+                case NAMESPACE_NOT_FOUND -> "The namespace does not exist";
+                case PVC_NOT_FOUND -> "A PVC named in the request does not exist";
+                case NO_MATCHING_PVC -> "No PVC matches the request";
+                case NO_ELIGIBLE_PVC -> "No PVC of the request can be backed up";
+                case TARGET_NOT_ALLOWED -> "The DR target is missing or not allowed";
+                case BACKUP_ID_CONFLICT -> "A different backup with this id exists";
+            };
         }
     }
 
