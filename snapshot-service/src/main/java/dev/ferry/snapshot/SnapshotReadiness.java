@@ -9,8 +9,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Waits for a VolumeSnapshot to become readyToUse with the Azure snapshot behind it known, reading
- * it again every {@code ferry.snapshot.poll-interval} until the run's deadline.
+ * Waits for a VolumeSnapshot to become readyToUse with the Azure snapshot behind it known, until the
+ * run's deadline: the VolumeSnapshot is watched ({@link VolumeSnapshotter#awaitSettled}); only a
+ * ready snapshot whose content does not name the Azure snapshot yet is read again, every
+ * {@code ferry.snapshot.poll-interval}.
  */
 final class SnapshotReadiness {
 
@@ -51,14 +53,27 @@ final class SnapshotReadiness {
                 throw new VolumeFailed("SnapshotNotReady", "VolumeSnapshot " + claim.namespace() + "/" + snapshot.name() + " of PVC "
                         + claim.name() + " was not readyToUse within " + settings.readyTimeout() + ".", true);
             }
-            pause(settings.pollInterval());
-            snapshot = reread(claim, snapshot.name());
+            if (snapshot.settled()) {
+                pause(settings.pollInterval());
+                snapshot = reread(claim, snapshot.name());
+            } else {
+                Duration left = Duration.between(clock.instant(), deadline);
+                snapshot = awaitSettled(claim, snapshot.name(), left);
+            }
         }
     }
 
     private SnapshotState reread(Claim claim, String name) {
-        return snapshotter.find(claim.namespace(), name).orElseThrow(() -> new VolumeFailed("SnapshotDeleted",
-                "VolumeSnapshot " + claim.namespace() + "/" + name + " was deleted while the backup waited for it.", true));
+        return snapshotter.find(claim.namespace(), name).orElseThrow(() -> deleted(claim, name));
+    }
+
+    private SnapshotState awaitSettled(Claim claim, String name, Duration atMost) {
+        return snapshotter.awaitSettled(claim.namespace(), name, atMost).orElseThrow(() -> deleted(claim, name));
+    }
+
+    private static VolumeFailed deleted(Claim claim, String name) {
+        return new VolumeFailed("SnapshotDeleted", "VolumeSnapshot " + claim.namespace() + "/" + name
+                + " was deleted while the backup waited for it.", true);
     }
 
     private static void pause(Duration duration) {

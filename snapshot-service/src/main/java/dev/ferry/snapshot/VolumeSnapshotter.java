@@ -1,5 +1,6 @@
 package dev.ferry.snapshot;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,11 @@ public interface VolumeSnapshotter {
         public String annotation(String key) {
             return annotations == null ? null : annotations.get(key);
         }
+
+        /** Ready to use and bound to its content, or failed: nothing more to wait for on the VolumeSnapshot itself. */
+        public boolean settled() {
+            return error != null || readyToUse && contentName != null;
+        }
     }
 
     /**
@@ -43,6 +49,14 @@ public interface VolumeSnapshotter {
     }
 
     Optional<SnapshotState> find(String namespace, String name);
+
+    /**
+     * Waits, watching the VolumeSnapshot rather than reading it again and again, until it is settled
+     * ({@link SnapshotState#settled()}) or {@code atMost} has passed.
+     *
+     * @return its state then, settled or not; empty once it is gone
+     */
+    Optional<SnapshotState> awaitSettled(String namespace, String name, Duration atMost);
 
     /** Creates the VolumeSnapshot; if one of that name appeared meanwhile, returns it instead. */
     SnapshotState create(SnapshotRequest request);

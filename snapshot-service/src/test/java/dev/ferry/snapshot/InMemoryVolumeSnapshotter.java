@@ -1,5 +1,6 @@
 package dev.ferry.snapshot;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,23 @@ public final class InMemoryVolumeSnapshotter implements VolumeSnapshotter {
     @Override
     public Optional<SnapshotState> find(String namespace, String name) {
         return snapshots.stream().filter(s -> s.namespace().equals(namespace) && s.name().equals(name)).findFirst();
+    }
+
+    /** Looks every few milliseconds: the tests change snapshots from other threads, with no watch to tell. */
+    @Override
+    public Optional<SnapshotState> awaitSettled(String namespace, String name, Duration atMost) {
+        long until = System.nanoTime() + atMost.toNanos();
+        Optional<SnapshotState> state = find(namespace, name);
+        while (state.isPresent() && !state.get().settled() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            state = find(namespace, name);
+        }
+        return state;
     }
 
     @Override

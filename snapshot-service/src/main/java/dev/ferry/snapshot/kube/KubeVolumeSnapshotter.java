@@ -5,13 +5,16 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * CSI VolumeSnapshots ({@code snapshot.storage.k8s.io/v1}) as fabric8 generic resources: the typed
@@ -38,6 +41,19 @@ public class KubeVolumeSnapshotter implements VolumeSnapshotter {
     public Optional<SnapshotState> find(String namespace, String name) {
         return Optional.ofNullable(client.genericKubernetesResources(VOLUME_SNAPSHOTS).inNamespace(namespace).withName(name).get())
                 .map(KubeVolumeSnapshotter::state);
+    }
+
+    @Override
+    public Optional<SnapshotState> awaitSettled(String namespace, String name, Duration atMost) {
+        try {
+            // fabric8 waits on a watch of the one object; the condition sees null once the object is gone.
+            GenericKubernetesResource settled = client.genericKubernetesResources(VOLUME_SNAPSHOTS).inNamespace(namespace).withName(name)
+                    .waitUntilCondition(snapshot -> snapshot == null || state(snapshot).settled(), Math.max(1, atMost.toMillis()),
+                            TimeUnit.MILLISECONDS);
+            return Optional.ofNullable(settled).map(KubeVolumeSnapshotter::state);
+        } catch (KubernetesClientTimeoutException e) {
+            return find(namespace, name);
+        }
     }
 
     @Override
