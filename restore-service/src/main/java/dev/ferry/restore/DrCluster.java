@@ -1,5 +1,6 @@
 package dev.ferry.restore;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,12 @@ public interface DrCluster {
 
     /** The phase of the PVC of that name ({@code Pending}, {@code Bound}, {@code Lost}), or empty if there is none. */
     Optional<String> claimPhase(String namespace, String name);
+
+    /**
+     * Waits, watching the PVC rather than reading it again and again, until it is no longer
+     * {@code Pending}, is gone, or {@code atMost} has passed; returns in each case.
+     */
+    void awaitClaimLeavesPending(String namespace, String name, Duration atMost);
 
     /**
      * A pre-provisioned VolumeSnapshotContent of the Azure disk CSI driver for an existing Azure

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,7 +43,10 @@ public class VolumeRestorer {
         this(cluster, view, config.restore().bindTimeout(), config.restore().pollInterval(), clock);
     }
 
-    /** A restorer whose restores fail when their PVCs are not ready within {@code bindTimeout}, read every {@code pollInterval}. */
+    /**
+     * A restorer whose restores fail when their PVCs are not ready within {@code bindTimeout}; every PVC
+     * is read again at least every {@code pollInterval}.
+     */
     public VolumeRestorer(DrCluster cluster, CatalogView view, Duration bindTimeout, Duration pollInterval, Clock clock) {
         this.cluster = cluster;
         this.view = view;
@@ -117,7 +119,11 @@ public class VolumeRestorer {
         }
     }
 
-    /** Reads the PVCs until each is Bound, or exists with a class that binds on first consumer; fails on Lost or the deadline. */
+    /**
+     * Reads the PVCs until each is Bound, or exists with a class that binds on first consumer; fails on
+     * Lost or the deadline. Between two reads it watches the first PVC still waiting, at most
+     * {@code pollInterval}, so a bind is seen when it happens.
+     */
     private List<RestoredVolume> awaitClaims(RestorePlan plan) {
         long deadline = System.nanoTime() + bindTimeout.toNanos();
         while (true) {
@@ -145,7 +151,8 @@ public class VolumeRestorer {
                 throw new RestoreFailed("BindTimeout", "PVCs " + waiting + " in namespace " + plan.targetNamespace()
                         + " were not Bound within " + bindTimeout);
             }
-            LockSupport.parkNanos(pollInterval.toNanos());
+            long left = deadline - System.nanoTime();
+            cluster.awaitClaimLeavesPending(plan.targetNamespace(), waiting.get(0), Duration.ofNanos(Math.min(left, pollInterval.toNanos())));
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
                 throw new RestoreFailed("Interrupted", "the service stopped while the restore waited for its PVCs");

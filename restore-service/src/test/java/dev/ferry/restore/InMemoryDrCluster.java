@@ -1,9 +1,11 @@
 package dev.ferry.restore;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The DR cluster's Kubernetes API in memory, for unit tests. It keeps what a restore creates (by
@@ -89,6 +91,15 @@ final class InMemoryDrCluster implements DrCluster {
     public Optional<String> claimPhase(String namespace, String name) {
         answer();
         return Optional.ofNullable(claimPhases.get(namespace + "/" + name));
+    }
+
+    /** Waits a few milliseconds at a time: the tests set phases from other threads, with no watch to tell. */
+    @Override
+    public void awaitClaimLeavesPending(String namespace, String name, Duration atMost) {
+        long until = System.nanoTime() + atMost.toNanos();
+        while ("Pending".equals(claimPhase(namespace, name).orElse(null)) && System.nanoTime() < until) {
+            LockSupport.parkNanos(Math.min(5_000_000L, Math.max(0, until - System.nanoTime())));
+        }
     }
 
     @Override

@@ -12,10 +12,13 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** The DR cluster through the fabric8 client; the CSI snapshot resources as generic resources. */
@@ -64,7 +67,23 @@ public class KubeDrCluster implements DrCluster {
 
     @Override
     public Optional<String> claimPhase(String namespace, String name) {
-        return claim(namespace, name).map(c -> c.getStatus() == null || c.getStatus().getPhase() == null ? "Pending" : c.getStatus().getPhase());
+        return claim(namespace, name).map(KubeDrCluster::phase);
+    }
+
+    @Override
+    public void awaitClaimLeavesPending(String namespace, String name, Duration atMost) {
+        try {
+            // fabric8 waits on a watch of the one PVC; the condition sees null once it is gone.
+            client.persistentVolumeClaims().inNamespace(namespace).withName(name)
+                    .waitUntilCondition(claim -> claim == null || !"Pending".equals(phase(claim)), Math.max(1, atMost.toMillis()),
+                            TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            // Still Pending: the caller reads every PVC again and decides.
+        }
+    }
+
+    private static String phase(PersistentVolumeClaim claim) {
+        return claim.getStatus() == null || claim.getStatus().getPhase() == null ? "Pending" : claim.getStatus().getPhase();
     }
 
     @Override
