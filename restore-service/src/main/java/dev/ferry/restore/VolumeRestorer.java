@@ -151,8 +151,8 @@ public class VolumeRestorer {
                 throw new RestoreFailed("BindTimeout", "PVCs " + waiting + " in namespace " + plan.targetNamespace()
                         + " were not Bound within " + bindTimeout);
             }
-            long left = deadline - System.nanoTime();
-            cluster.awaitClaimLeavesPending(plan.targetNamespace(), waiting.get(0), Duration.ofNanos(Math.min(left, pollInterval.toNanos())));
+            Duration watch = Duration.ofNanos(Math.min(deadline - System.nanoTime(), pollInterval.toNanos()));
+            cluster.awaitClaimLeavesPending(plan.targetNamespace(), waiting.get(0), watch);
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
                 throw new RestoreFailed("Interrupted", "the service stopped while the restore waited for its PVCs");

@@ -10,9 +10,9 @@ import java.util.Optional;
 
 /**
  * Waits for a VolumeSnapshot to become readyToUse with the Azure snapshot behind it known, until the
- * run's deadline: the VolumeSnapshot is watched ({@link VolumeSnapshotter#awaitSettled}); only a
- * ready snapshot whose content does not name the Azure snapshot yet is read again, every
- * {@code ferry.snapshot.poll-interval}.
+ * run's deadline: the VolumeSnapshot is watched ({@link VolumeSnapshotter#awaitSettled}), each watch
+ * lasting at most {@code ferry.snapshot.poll-interval} before the snapshot is read again, so a change
+ * is seen as it happens and a missed watch event costs one interval at most.
  */
 final class SnapshotReadiness {
 
@@ -57,8 +57,11 @@ final class SnapshotReadiness {
                 pause(settings.pollInterval());
                 snapshot = reread(claim, snapshot.name());
             } else {
+                // A watch may miss a change made between its list and its start (the test mock does): look again at least
+                // every poll interval.
                 Duration left = Duration.between(clock.instant(), deadline);
-                snapshot = awaitSettled(claim, snapshot.name(), left);
+                Duration watch = left.compareTo(settings.pollInterval()) < 0 ? left : settings.pollInterval();
+                snapshot = awaitSettled(claim, snapshot.name(), watch);
             }
         }
     }

@@ -85,7 +85,7 @@ public interface SnapshotConfig {
         @WithDefault("10m")
         Duration readyTimeout();
 
-        /** How often a ready VolumeSnapshot whose content does not name the Azure snapshot yet is read again (readiness itself is watched). Default 2s. */
+        /** The longest one watch of a waiting VolumeSnapshot lasts before it is read again. Default 2s. */
         @WithDefault("2s")
         Duration pollInterval();
     }
