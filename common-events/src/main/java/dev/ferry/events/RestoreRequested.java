@@ -1,6 +1,8 @@
 package dev.ferry.events;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import dev.ferry.events.validation.Violations;
 import java.time.Instant;
 import java.util.Map;
@@ -12,8 +14,9 @@ import java.util.Map;
  *
  * @param targetNamespace  where to restore; absent means the source namespace
  * @param storageClassMap  source storage class name to DR storage class name; unmapped classes keep their name
- * @param createNamespace  whether to create the target namespace if it does not exist
- * @param allowPartial     whether a restore point that misses some of its backup's volumes may be restored
+ * @param createNamespace  whether to create the target namespace if it does not exist; left out, false (the schema's default)
+ * @param allowPartial     whether a restore point that misses some of its backup's volumes may be restored; left out,
+ *                         false (the schema's default)
  */
 public record RestoreRequested(
         @JsonProperty(required = true) int schemaVersion,
@@ -24,8 +27,8 @@ public record RestoreRequested(
         String namespace,
         String targetNamespace,
         Map<String, String> storageClassMap,
-        boolean createNamespace,
-        boolean allowPartial,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) boolean createNamespace,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) boolean allowPartial,
         String requestedBy,
         Instant requestedAt) implements FerryEvent {
 

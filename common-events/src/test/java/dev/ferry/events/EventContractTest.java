@@ -109,6 +109,64 @@ class EventContractTest {
         }
     }
 
+    /**
+     * A producer that writes from the schema may leave out anything the schema does not require:
+     * leaving out any one field of a valid example, at any depth, gives a payload that Java reads if
+     * and only if the schema admits it, and then with the schema's default for a field that has one.
+     */
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void leavingOutAnyOneFieldIsReadExactlyAsTheSchemaSays(EventType type) throws IOException {
+        JsonNode valid = EventJson.mapper().readTree(readExample(type.type() + ".valid.json"));
+        JsonNode defaults = EventJson.mapper().readTree(resource(type.schemaResource())).path("properties");
+        List<List<String>> paths = new java.util.ArrayList<>();
+        fieldPaths(valid, List.of(), paths);
+        assertThat(paths).isNotEmpty();
+        for (List<String> path : paths) {
+            JsonNode pruned = without(valid, path);
+            byte[] bytes = EventJson.mapper().writeValueAsBytes(pruned);
+            if (schemaErrors(type, pruned).isEmpty()) {
+                FerryEvent event = EventJson.read(bytes, type);
+                JsonNode written = EventJson.mapper().readTree(EventJson.write(event));
+                if (path.size() == 1 && defaults.path(path.get(0)).has("default") && written.has(path.get(0))) {
+                    assertThat(written.get(path.get(0))).as("%s left out reads as its default", path)
+                            .isEqualTo(defaults.path(path.get(0)).get("default"));
+                }
+            } else {
+                assertThatThrownBy(() -> EventJson.read(bytes, type)).as("Java without %s", path)
+                        .isInstanceOf(InvalidEventException.class);
+            }
+        }
+    }
+
+    /** The path of every field of every object in the document, arrays' elements included (by index). */
+    private static void fieldPaths(JsonNode node, List<String> prefix, List<List<String>> paths) {
+        if (node.isObject()) {
+            node.fieldNames().forEachRemaining(name -> {
+                List<String> path = new java.util.ArrayList<>(prefix);
+                path.add(name);
+                paths.add(path);
+                fieldPaths(node.get(name), path, paths);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                List<String> path = new java.util.ArrayList<>(prefix);
+                path.add(Integer.toString(i));
+                fieldPaths(node.get(i), path, paths);
+            }
+        }
+    }
+
+    private static JsonNode without(JsonNode document, List<String> path) {
+        JsonNode copy = document.deepCopy();
+        JsonNode parent = copy;
+        for (String step : path.subList(0, path.size() - 1)) {
+            parent = parent.isArray() ? parent.get(Integer.parseInt(step)) : parent.get(step);
+        }
+        ((ObjectNode) parent).remove(path.get(path.size() - 1));
+        return copy;
+    }
+
     @Test
     void examplesCoverExactlyTheKnownTypes() {
         Set<EventType> covered = Set.copyOf(examples().map(EventContractTest::typeOfExample).toList());

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.hasSize;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.events.EventType;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.RestoreCompleted;
@@ -41,6 +42,8 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -289,6 +292,7 @@ class RestoreIT {
         assertThat(dr.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOT_CONTENTS).list().getItems()).hasSize(contents);
     }
 
+    /** Written as a producer writes from the schema alone: the optional flags with a default are left out. */
     @Test
     void aKafkaRestoreIntoAnotherNamespaceWithAStorageClassMapCompletes() {
         String backupId = newId();
@@ -301,8 +305,8 @@ class RestoreIT {
         dr.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop-g-drill").endMetadata().build()).create();
         String restoreId = newId();
 
-        send(new RestoreRequested(FerryEvent.SCHEMA_VERSION, restoreId, "drill", backupId, null, null, "shop-g-drill",
-                Map.of(LocalCloud.STORAGE_CLASS, "managed-csi-zrs"), false, false, "dr-runbook", Instant.now()));
+        sendWithout(new RestoreRequested(FerryEvent.SCHEMA_VERSION, restoreId, "drill", backupId, null, null, "shop-g-drill",
+                Map.of(LocalCloud.STORAGE_CLASS, "managed-csi-zrs"), false, false, "dr-runbook", Instant.now()), "createNamespace", "allowPartial");
 
         RestoreCompleted completed = EventJson.read(kafka().read(Topics.RESTORE_COMPLETED, r -> r.text().contains(restoreId), 1, WAIT)
                 .get(0).value(), RestoreCompleted.class);
@@ -375,9 +379,20 @@ class RestoreIT {
     }
 
     private static void send(FerryEvent event) {
+        sendWithout(event);
+    }
+
+    /** Sends the event with these top-level fields left out of its JSON. */
+    private static void sendWithout(FerryEvent event, String... fields) {
         EventSource source = event instanceof SnapshotRecreated ? IMPORTER : RUNBOOK;
         EventEnvelope envelope = EventEnvelope.of(event, source, Clock.systemUTC());
-        kafka().send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.write(event));
+        try {
+            ObjectNode json = (ObjectNode) EventJson.mapper().readTree(EventJson.write(event));
+            json.remove(List.of(fields));
+            kafka().send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.mapper().writeValueAsBytes(json));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static StepFailed awaitFailed(String id) {
