@@ -484,6 +484,7 @@ class AzureFakeConformanceIT {
 
         Snapshot failed = awaitCopy(copy);
         assertThat(failed.copyCompletionError()).isNotNull();
+        assertThat(failed.copyCompletionError().errorCode()).hasToString("CopySourceNotFound");
         assertThat(failed.copyCompletionError().errorMessage()).contains("deleted before the copy completed");
         assertThat(failed.copyCompletionPercent()).isLessThan(100f);
     }

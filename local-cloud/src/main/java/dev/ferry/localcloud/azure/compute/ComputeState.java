@@ -249,7 +249,7 @@ public final class ComputeState {
     public boolean advanceCopy(Snapshot copy, long copiedBytes) {
         Snapshot source = snapshot(ResourceKey.parse(copy.sourceResourceId())).orElse(null);
         if (source == null || source.content() == null) {
-            copy.copyFailed("SourceSnapshotNotFound", "The source snapshot '" + copy.sourceResourceId()
+            copy.copyFailed("CopySourceNotFound", "The source snapshot '" + copy.sourceResourceId()
                     + "' was deleted before the copy completed.");
             return true;
         }
