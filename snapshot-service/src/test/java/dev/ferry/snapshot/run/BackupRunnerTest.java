@@ -30,6 +30,7 @@ class BackupRunnerTest {
     private final AtomicInteger mostAtOnce = new AtomicInteger();
     private final Map<String, String> executedOn = new ConcurrentHashMap<>();
     private final Map<String, String> afterOn = new ConcurrentHashMap<>();
+    private final CountDownLatch firstTwoRunning = new CountDownLatch(2);
 
     @Test
     void atMostMaxConcurrentRunsExecuteAtOnceAndEachThenRunsItsAfterStepOnItsThread() throws InterruptedException {
@@ -74,7 +75,11 @@ class BackupRunnerTest {
             executedOn.put(run.backupId(), Thread.currentThread().getName());
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
-                Thread.sleep(300);
+                // The first two wait for each other, so two at once is certain, not a matter of timing; each run then
+                // stays a moment, in which a third one started past the limit would be counted.
+                firstTwoRunning.countDown();
+                firstTwoRunning.await(5, TimeUnit.SECONDS);
+                Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
