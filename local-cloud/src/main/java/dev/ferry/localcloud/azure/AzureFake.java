@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,7 +104,7 @@ public final class AzureFake implements AutoCloseable {
                 return thread;
             });
             AzureFake fake = new AzureFake(server, executor, tls, compute, operations, faults, tokens, computeApi, dataPlane);
-            server.createContext("/", exchange -> fake.route(new Exchange(exchange)));
+            server.createContext("/", exchange -> fake.route(identified(new Exchange(exchange))));
             server.setExecutor(executor);
             server.start();
             return fake;
@@ -112,6 +113,18 @@ public final class AzureFake implements AutoCloseable {
         }
     }
 
+
+    /**
+     * Every answer of Resource Manager names the request ({@code x-ms-request-id}) and the operation it
+     * belongs to ({@code x-ms-correlation-request-id}: the caller's, if it sent one, else a new id), as
+     * <a href="https://learn.microsoft.com/rest/api/azure/#request-and-response-headers">Azure's REST
+     * conventions</a> describe; support cases and Ferry's logs can then point at one call.
+     */
+    static Exchange identified(Exchange exchange) {
+        String correlation = exchange.header("x-ms-correlation-request-id");
+        return exchange.header("x-ms-request-id", UUID.randomUUID().toString())
+                .header("x-ms-correlation-request-id", correlation != null ? correlation : UUID.randomUUID().toString());
+    }
     private void route(Exchange exchange) throws IOException {
         try {
             String path = exchange.path();

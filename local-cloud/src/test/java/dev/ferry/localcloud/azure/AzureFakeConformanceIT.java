@@ -133,8 +133,8 @@ class AzureFakeConformanceIT {
 
     // ---- identity ------------------------------------------------------------------------------
 
-    @Test
-    void armRefusesRequestsWithoutAValidToken() throws Exception {
+    /** A plain HTTP client that trusts the fake's certificate, for what the SDK does not show. */
+    private static HttpClient http() throws Exception {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
         try (var in = java.nio.file.Files.newInputStream(fake.trustStore())) {
@@ -143,9 +143,18 @@ class AzureFakeConformanceIT {
         trust.init(store);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
-        HttpClient http = HttpClient.newBuilder().sslContext(tls).build();
-        URI uri = URI.create(fake.endpoint() + "subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + SOURCE_GROUP
+        return HttpClient.newBuilder().sslContext(tls).build();
+    }
+
+    private static URI snapshotsOf(String group) {
+        return URI.create(fake.endpoint() + "subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + group
                 + "/providers/Microsoft.Compute/snapshots?api-version=2025-01-02");
+    }
+
+    @Test
+    void armRefusesRequestsWithoutAValidToken() throws Exception {
+        HttpClient http = http();
+        URI uri = snapshotsOf(SOURCE_GROUP);
 
         HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> forged = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer forged").build(),
@@ -155,6 +164,25 @@ class AzureFakeConformanceIT {
         assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertThat(forged.statusCode()).isEqualTo(401);
         assertThat(forged.body()).contains("InvalidAuthenticationToken");
+    }
+
+    @Test
+    void everyAnswerNamesItsRequestAndKeepsTheCallersCorrelationId() throws Exception {
+        String correlation = UUID.randomUUID().toString();
+        HttpResponse<String> refused = http().send(HttpRequest.newBuilder(snapshotsOf(SOURCE_GROUP))
+                .header("x-ms-correlation-request-id", correlation).build(), HttpResponse.BodyHandlers.ofString());
+        ManagementException missing = org.assertj.core.api.Assertions.catchThrowableOfType(ManagementException.class,
+                () -> compute.snapshots().getByResourceGroup(SOURCE_GROUP, "no-such-snapshot-" + UUID.randomUUID()));
+        String listed = compute.serviceClient().getSnapshots().listByResourceGroup(SOURCE_GROUP).iterableByPage().iterator().next()
+                .getHeaders().getValue("x-ms-request-id");
+
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("x-ms-correlation-request-id")).hasValue(correlation);
+        assertThat(refused.headers().firstValue("x-ms-request-id")).hasValueSatisfying(id -> assertThat(UUID.fromString(id)).isNotNull());
+        assertThat(missing.getResponse().getStatusCode()).isEqualTo(404);
+        assertThat(missing.getResponse().getHeaders().getValue("x-ms-request-id")).isNotBlank();
+        assertThat(missing.getResponse().getHeaders().getValue("x-ms-correlation-request-id")).isNotBlank();
+        assertThat(listed).isNotBlank().isNotEqualTo(missing.getResponse().getHeaders().getValue("x-ms-request-id"));
     }
 
     @Test
