@@ -130,8 +130,12 @@ class VhdExporterIT {
                     assertThat(read.length()).isLessThanOrEqualTo(CHUNK);
                 }
             }
-            assertThat(reads.stream().mapToLong(ByteRange::length).sum()).isEqualTo(outcome.bytesMoved() + 512);
-            assertThat(outcome.bytesRead()).isEqualTo(outcome.bytesMoved());
+            // Each planned chunk and the footer are read; a chunk is read again only when a storage call of it was
+            // retried (a loaded machine sees the odd reset between the storage front and Azurite).
+            List<ByteRange> distinct = reads.stream().distinct().toList();
+            assertThat(distinct.stream().mapToLong(ByteRange::length).sum()).isEqualTo(outcome.bytesMoved() + 512);
+            assertThat(reads.size() - distinct.size()).isLessThanOrEqualTo(outcome.retries());
+            assertThat(outcome.bytesRead()).isEqualTo(reads.stream().filter(r -> r.start() < GIB).mapToLong(ByteRange::length).sum());
         }
         assertRevoked(snapshot);
 
