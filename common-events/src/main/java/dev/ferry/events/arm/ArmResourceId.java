@@ -62,13 +62,7 @@ public final class ArmResourceId {
         expectKeyword(id, parts[0], "subscriptions", 1);
         expectKeyword(id, parts[2], "resourceGroups", 3);
         expectKeyword(id, parts[4], "providers", 5);
-        if (!GUID.matcher(parts[1]).matches()) {
-            throw new MalformedResourceIdException(id, "the subscription id '" + parts[1] + "' is not a GUID");
-        }
-        if (!RESOURCE_GROUP.matcher(parts[3]).matches()) {
-            throw new MalformedResourceIdException(id, "the resource group name '" + parts[3]
-                    + "' is not 1-90 letters, digits, '_', '-', '.', '(' or ')' not ending in '.'");
-        }
+        checkGroup(id, parts[1], parts[3]);
         if (!PROVIDER_NAMESPACE.matcher(parts[5]).matches()) {
             throw new MalformedResourceIdException(id, "the provider namespace '" + parts[5]
                     + "' is not of the form Company.Service");
@@ -86,6 +80,17 @@ public final class ArmResourceId {
             }
         }
         return new ArmResourceId(trimmed, parts[1], parts[3], parts[5], type.toString(), parts[parts.length - 1]);
+    }
+
+    /** Checks the subscription and resource group of an id (of a resource or of a group), saying which is wrong. */
+    static void checkGroup(String id, String subscriptionId, String resourceGroup) {
+        if (!GUID.matcher(subscriptionId).matches()) {
+            throw new MalformedResourceIdException(id, "the subscription id '" + subscriptionId + "' is not a GUID");
+        }
+        if (!RESOURCE_GROUP.matcher(resourceGroup).matches()) {
+            throw new MalformedResourceIdException(id, "the resource group name '" + resourceGroup
+                    + "' is not 1-90 letters, digits, '_', '-', '.', '(' or ')' not ending in '.'");
+        }
     }
 
     private static void expectKeyword(String id, String actual, String keyword, int position) {

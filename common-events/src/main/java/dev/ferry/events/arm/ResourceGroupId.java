@@ -19,24 +19,13 @@ public record ResourceGroupId(String subscriptionId, String name) {
         if (parts.length != 4 || !parts[0].equalsIgnoreCase("subscriptions") || !parts[2].equalsIgnoreCase("resourceGroups")) {
             throw new MalformedResourceIdException(id, "a resource group id has the form /subscriptions/{id}/resourceGroups/{name}");
         }
-        if (!ArmResourceId.isSubscriptionId(parts[1])) {
-            throw new MalformedResourceIdException(id, "the subscription id '" + parts[1] + "' is not a GUID");
-        }
-        if (!ArmResourceId.isResourceGroupName(parts[3])) {
-            throw new MalformedResourceIdException(id, "the resource group name '" + parts[3]
-                    + "' is not 1-90 letters, digits, '_', '-', '.', '(' or ')' not ending in '.'");
-        }
+        ArmResourceId.checkGroup(id, parts[1], parts[3]);
         return new ResourceGroupId(parts[1], parts[3]);
     }
 
     /** The group of a resource. */
     public static ResourceGroupId of(ArmResourceId resource) {
         return new ResourceGroupId(resource.subscriptionId(), resource.resourceGroup());
-    }
-
-    /** Whether a resource lies in this group. */
-    public boolean holds(ArmResourceId resource) {
-        return equals(of(resource));
     }
 
     /** The id in lower case: the form to compare. */
