@@ -16,8 +16,9 @@ import java.util.Set;
  *                       before the field existed are
  * @param baseSnapshotId the earlier snapshot of the same disk a {@code diff} started from; absent for {@code full}
  * @param bytesChanged   the bytes the transfer had to bring up to date: for {@code diff} the changed and cleared
- *                       bytes the page diff reported, for {@code full} the snapshot's written bytes
- * @param bytesMoved     the bytes actually copied
+ *                       bytes the page diff reported, for {@code full} the snapshot's written bytes; absent for
+ *                       {@code copy-start}, whose bytes Azure moves and does not count
+ * @param bytesMoved     the bytes Ferry copied; 0 for {@code copy-start}, whose bytes Azure copies itself
  * @param bytesTotal     the size of the source disk
  * @param fullCopyReason why an incremental strategy made a {@code full} copy ({@link #FULL_COPY_REASONS});
  *                       absent for a diff and for the {@code vhd-full} strategy
@@ -34,7 +35,9 @@ public record TransferStats(
         Instant completedAt,
         String fullCopyReason) implements Validatable {
 
-    public static final Set<String> ENGINES = Set.of("server-side", "streaming", "copy-start");
+    /** The engine of the {@code copy-start} strategy: Azure's own copy. */
+    public static final String ENGINE_COPY_START = "copy-start";
+    public static final Set<String> ENGINES = Set.of("server-side", "streaming", ENGINE_COPY_START);
     public static final String MODE_FULL = "full";
     public static final String MODE_DIFF = "diff";
     public static final Set<String> MODES = Set.of(MODE_FULL, MODE_DIFF);
@@ -64,7 +67,9 @@ public record TransferStats(
         v.oneOf("mode", mode, MODES);
         if (MODE_DIFF.equals(mode)) {
             v.resourceId("baseSnapshotId", baseSnapshotId, "Microsoft.Compute", "snapshots");
-            v.required("bytesChanged", bytesChanged);
+            if (!ENGINE_COPY_START.equals(engine)) {
+                v.required("bytesChanged", bytesChanged);
+            }
             if (fullCopyReason != null) {
                 v.add("fullCopyReason", "must be absent when mode is diff");
             }
@@ -78,6 +83,9 @@ public record TransferStats(
             v.oneOf("fullCopyReason", fullCopyReason, FULL_COPY_REASONS);
         }
         v.notNegative("bytesMoved", bytesMoved);
+        if (ENGINE_COPY_START.equals(engine) && bytesMoved != 0) {
+            v.add("bytesMoved", "must be 0 for copy-start (Azure moves the bytes) but is " + bytesMoved);
+        }
         v.positive("bytesTotal", bytesTotal);
         if (bytesMoved > bytesTotal) {
             v.add("bytesMoved", "must not exceed bytesTotal (" + bytesTotal + ") but is " + bytesMoved);

@@ -1,5 +1,6 @@
 package dev.ferry.importer;
 
+import dev.ferry.events.RegionSnapshotTags;
 import dev.ferry.events.ReplicaMetadata;
 import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.importer.config.ImportConfig;
@@ -84,8 +85,8 @@ public class Sweeper {
         Set<String> cataloged = catalogedBackups(config.sweeper().catalogAccount().get());
         for (ResourceGroupId group : config.targetResourceGroups()) {
             for (RegionSnapshots.RegionSnapshot snapshot : snapshots.list(group)) {
-                String backupId = snapshot.tags().get(VhdImporter.TAG_BACKUP_ID);
-                boolean ours = "import-service".equals(snapshot.tags().get(VhdImporter.TAG_CREATED_BY)) && backupId != null;
+                String backupId = snapshot.tags().get(RegionSnapshotTags.BACKUP_ID);
+                boolean ours = RegionSnapshotTags.madeByFerry(snapshot.tags());
                 if (ours && !snapshot.timeCreated().isAfter(cutoff) && !cataloged.contains(backupId)) {
                     if (delete) {
                         snapshots.delete(snapshot.id());

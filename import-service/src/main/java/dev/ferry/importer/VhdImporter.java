@@ -2,6 +2,8 @@ package dev.ferry.importer;
 
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;
+import dev.ferry.events.RegionSnapshotNames;
+import dev.ferry.events.RegionSnapshotTags;
 import dev.ferry.events.ReplicaMetadata;
 import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.VhdExported;
@@ -33,12 +35,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class VhdImporter {
 
-    public static final String TAG_BACKUP_ID = "ferry.backupId";
-    public static final String TAG_PVC_UID = "ferry.pvcUid";
-    public static final String TAG_NAMESPACE = "ferry.namespace";
-    public static final String TAG_PVC = "ferry.pvc";
-    public static final String TAG_CREATED_BY = "ferry.createdBy";
-    private static final String SERVICE = "import-service";
     /** The container of export-service's replicas, one per source disk. */
     public static final String REPLICA_CONTAINER = ReplicaMetadata.CONTAINER;
     /** A replica's metadata: the snapshot whose data it holds, one being written into it, the generation imported. */
@@ -105,7 +101,7 @@ public class VhdImporter {
             long started = clock.millis();
             snapshot = snapshots.importVhd(new ImportRequest(target.subscriptionId(), target.resourceGroup(), name,
                     target.region(), exported.vhd().url(), exported.vhd().storageAccountId().toString(), config.snapshot().sku(),
-                    tags(exported)));
+                    RegionSnapshotTags.of(exported.backupId(), volume, RegionSnapshotTags.BY_IMPORT)));
             importMillis = clock.millis() - started;
             result = Result.IMPORTED;
             // export-service marks a write as pending before its first byte, and a full copy starts from a new blob:
@@ -207,15 +203,10 @@ public class VhdImporter {
 
     private static void requireOurs(RegionSnapshot snapshot, VhdExported exported) {
         Map<String, String> tags = snapshot.tags();
-        if (!exported.backupId().equals(tags.get(TAG_BACKUP_ID)) || !exported.volume().pvc().uid().equals(tags.get(TAG_PVC_UID))) {
+        if (!RegionSnapshotTags.belongsTo(tags, exported.backupId(), exported.volume().pvc().uid())) {
             throw new StepRefused("SnapshotNameTaken", "Snapshot " + snapshot.id() + " exists but belongs to backup "
-                    + tags.get(TAG_BACKUP_ID) + " and PVC " + tags.get(TAG_PVC_UID) + ", not to this one.");
+                    + tags.get(RegionSnapshotTags.BACKUP_ID) + " and PVC " + tags.get(RegionSnapshotTags.PVC_UID) + ", not to this one.");
         }
     }
 
-    private static Map<String, String> tags(VhdExported exported) {
-        VolumeBackup volume = exported.volume();
-        return Map.of(TAG_BACKUP_ID, exported.backupId(), TAG_PVC_UID, volume.pvc().uid(), TAG_NAMESPACE, volume.namespace(),
-                TAG_PVC, volume.pvc().name(), TAG_CREATED_BY, SERVICE);
-    }
 }

@@ -1,5 +1,7 @@
 package dev.ferry.importer;
 
+import dev.ferry.events.RegionSnapshotNames;
+import dev.ferry.events.RegionSnapshotTags;
 import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -85,9 +87,9 @@ class VhdImportIT {
         assertThat(key.name()).isEqualTo(RegionSnapshotNames.of(volume.event().backupId(), volume.event().volume().pvc().uid()));
         var snapshot = cloud().azure().compute().snapshot(key).orElseThrow();
         assertThat(snapshot.region()).isEqualTo(LocalCloud.DR_REGION);
-        assertThat(snapshot.tags()).containsEntry(VhdImporter.TAG_BACKUP_ID, volume.event().backupId())
-                .containsEntry(VhdImporter.TAG_PVC_UID, volume.event().volume().pvc().uid())
-                .containsEntry(VhdImporter.TAG_CREATED_BY, "import-service");
+        assertThat(snapshot.tags()).containsEntry(RegionSnapshotTags.BACKUP_ID, volume.event().backupId())
+                .containsEntry(RegionSnapshotTags.PVC_UID, volume.event().volume().pvc().uid())
+                .containsEntry(RegionSnapshotTags.CREATED_BY, "import-service");
         assertThat(snapshot.content().writtenRanges(0, DISK_BYTES)).isEqualTo(volume.source().writtenRanges(0, DISK_BYTES));
         for (SparseContent.Range range : volume.source().writtenRanges(0, DISK_BYTES)) {
             assertThat(snapshot.content().read(range.start(), (int) range.length()))
@@ -351,7 +353,7 @@ class VhdImportIT {
                 LocalCloud.DR_REGION, DISK_BYTES, Map.of());
         var snapshot = compute.copyDisk(ResourceKey.snapshot(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP, "s-" + backupId),
                 LocalCloud.DR_REGION, disk.id(), false,
-                Map.of(VhdImporter.TAG_BACKUP_ID, backupId, VhdImporter.TAG_CREATED_BY, "import-service"), "Standard_LRS");
+                Map.of(RegionSnapshotTags.BACKUP_ID, backupId, RegionSnapshotTags.CREATED_BY, "import-service"), "Standard_LRS");
         compute.provisioned(snapshot);
         return snapshot;
     }

@@ -1,4 +1,4 @@
-package dev.ferry.importer;
+package dev.ferry.events;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

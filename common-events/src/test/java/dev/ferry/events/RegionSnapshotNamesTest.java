@@ -1,4 +1,4 @@
-package dev.ferry.importer;
+package dev.ferry.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
