@@ -121,22 +121,25 @@ final class DrScenario {
         // One event of each kind per volume (a redelivery may have sent one twice): asked for by the PVC's uid.
         for (JsonNode volume : run.path("volumes")) {
             String uid = volume.path("pvcUid").asText();
-            exported.addAll(events(Topics.VHD_EXPORTED, 1, VhdExported.class, backupId, uid));
+            if (!"copy-start".equals(run.path("strategy").asText())) {
+                exported.addAll(events(Topics.VHD_EXPORTED, 1, VhdExported.class, backupId, uid));
+            }
             recreated.addAll(events(Topics.SNAPSHOT_RECREATED, 1, SnapshotRecreated.class, backupId, uid));
         }
         List<VolumeFigures> figures = new ArrayList<>();
         Instant takenAt = null;
         Instant lastTaken = null;
-        for (VhdExported vhd : exported) {
-            String pvc = vhd.volume().pvc().name();
-            SnapshotRecreated region = recreated.stream().filter(r -> r.volume().pvc().name().equals(pvc)).findFirst().orElseThrow();
-            TransferStats transfer = vhd.transfer();
+        for (SnapshotRecreated region : recreated) {
+            String pvc = region.volume().pvc().name();
+            // copy-start has no VHD: Azure's copy is the transfer, and there is no import.
+            VhdExported vhd = exported.stream().filter(e -> e.volume().pvc().name().equals(pvc)).findFirst().orElse(null);
+            TransferStats transfer = vhd != null ? vhd.transfer() : region.transfer();
             long importMillis = Objects.requireNonNullElse(region.importDurationMillis(), 0L);
             figures.add(new VolumeFigures(pvc, contents.writtenBytes(pvc), transfer.bytesChanged(), transfer.bytesMoved(),
                     transfer.bytesTotal(), transfer.durationMillis(), importMillis, transfer.engine(), transfer.mode(),
                     transfer.fullCopyReason(), new LagSplit.Span(transfer.startedAt(), transfer.completedAt()),
                     new LagSplit.Span(region.recreatedAt().minusMillis(importMillis), region.recreatedAt())));
-            Instant taken = vhd.volume().takenAt();
+            Instant taken = region.volume().takenAt();
             takenAt = takenAt == null || taken.isBefore(takenAt) ? taken : takenAt;
             lastTaken = lastTaken == null || taken.isAfter(lastTaken) ? taken : lastTaken;
         }

@@ -174,6 +174,8 @@ final class FerryStack implements AutoCloseable {
                 config.put("ferry.cluster", SOURCE_CLUSTER);
                 config.put("ferry.source-resource-groups", "/subscriptions/" + LocalCloud.SUBSCRIPTION_ID + "/resourceGroups/"
                         + LocalCloud.SOURCE_NODE_GROUP);
+                config.put("ferry.target-resource-groups", drGroup);
+                config.put("ferry.copy-start.poll-interval", "200ms");
                 config.put("ferry.retry.initial-backoff", "1s");
             }
             case "import-service" -> {

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Options: {@code --data-mib N} (data written, default 256), {@code --disk-gib A,B,...} (the
  * PVCs' sizes, default 1,2), {@code --backups N} (default 2), {@code --change-percent P} (of the
  * written bytes changed before each later backup, default 1), {@code --strategy S} (vhd-incremental,
- * the default, or vhd-full), {@code --report-json FILE}, {@code --faults SPEC} (faults for the
+ * the default, vhd-full or copy-start), {@code --report-json FILE}, {@code --faults SPEC} (faults for the
  * Azure fake, as local-cloud's README describes), {@code --timeout-minutes N} (default 15).
  */
 public final class LocalDrRun {
@@ -34,14 +34,10 @@ public final class LocalDrRun {
         Options options;
         try {
             options = Options.parse(args);
-        } catch (NotAvailable e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.println("usage: local-dr-run [--data-mib N] [--disk-gib A,B,...] [--backups N] [--change-percent P]"
-                    + " [--strategy vhd-incremental|vhd-full] [--report-json FILE] [--faults SPEC] [--timeout-minutes N]");
+                    + " [--strategy vhd-incremental|vhd-full|copy-start] [--report-json FILE] [--faults SPEC] [--timeout-minutes N]");
             System.exit(2);
             return;
         }
@@ -129,7 +125,7 @@ public final class LocalDrRun {
     record Options(int dataMib, List<Integer> diskGib, int backups, double changePercent, String strategy, Path reportJson,
                    String faults, Duration timeout) {
 
-        static final List<String> STRATEGIES = List.of("vhd-incremental", "vhd-full");
+        static final List<String> STRATEGIES = List.of("vhd-incremental", "vhd-full", "copy-start");
 
         static Options parse(String[] args) {
             int dataMib = 256;
@@ -164,10 +160,6 @@ public final class LocalDrRun {
         }
 
         private static String strategy(String value) {
-            if (value.equals("copy-start")) {
-                throw new NotAvailable("--strategy copy-start is not available yet: export-service has no copy-start step"
-                        + " (it answers such a volume with ferry.step.failed StrategyNotSupported); use vhd-incremental or vhd-full");
-            }
             if (!STRATEGIES.contains(value)) {
                 throw new IllegalArgumentException("--strategy must be vhd-incremental, vhd-full or copy-start, not " + value);
             }
@@ -203,14 +195,6 @@ public final class LocalDrRun {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(option + " needs a positive whole number, not " + value);
             }
-        }
-    }
-
-    /** An option value the run knows but cannot serve yet. */
-    static final class NotAvailable extends IllegalArgumentException {
-
-        NotAvailable(String message) {
-            super(message);
         }
     }
 }

@@ -10,7 +10,6 @@ import dev.ferry.events.VhdBlob;
 import dev.ferry.events.VhdExported;
 import dev.ferry.events.VolumeBackup;
 import dev.ferry.events.arm.ArmResourceId;
-import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.export.config.ExportConfig;
 import dev.ferry.export.transfer.Cancellation;
 import dev.ferry.export.transfer.CopyEngineKind;
@@ -31,6 +30,7 @@ import java.util.stream.Collectors;
 public final class SnapshotExport {
 
     private final ExportConfig config;
+    private final SourceAllowList sources;
     private final Function<String, List<ExportStep>> stepsByAccount;
     private final Clock clock;
 
@@ -40,6 +40,7 @@ public final class SnapshotExport {
      */
     public SnapshotExport(ExportConfig config, Function<String, List<ExportStep>> stepsByAccount, Clock clock) {
         this.config = config;
+        this.sources = new SourceAllowList(config.sourceResourceGroups());
         this.stepsByAccount = stepsByAccount;
         this.clock = clock;
     }
@@ -104,9 +105,6 @@ public final class SnapshotExport {
     }
 
     private void allowedSource(ArmResourceId id, String what) {
-        if (!config.sourceResourceGroups().contains(ResourceGroupId.of(id))) {
-            throw new StepRefused("SourceResourceGroupNotAllowed", what + " of resource group " + id.resourceGroup()
-                    + " in subscription " + id.subscriptionId() + " may not be exported by this service.");
-        }
+        sources.check(id, what);
     }
 }

@@ -5,9 +5,12 @@ import com.azure.resourcemanager.compute.ComputeManager;
 import dev.ferry.export.ExportStep;
 import dev.ferry.export.IncrementalExporter;
 import dev.ferry.export.SnapshotExport;
+import dev.ferry.export.SourceAllowList;
 import dev.ferry.export.StagingAccount;
 import dev.ferry.export.VhdExporter;
 import dev.ferry.export.config.ExportConfig;
+import dev.ferry.export.copystart.CopyQueue;
+import dev.ferry.export.copystart.CopyStartTransfer;
 import dev.ferry.export.transfer.ChunkScheduler;
 import dev.ferry.export.transfer.PageRangePlanner;
 import dev.ferry.export.transfer.RetryPolicy;
@@ -15,6 +18,7 @@ import dev.ferry.export.transfer.ServerSideCopyEngine;
 import dev.ferry.export.transfer.StreamingCopyEngine;
 import dev.ferry.support.config.StagingAccountSettings;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -23,7 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Puts the export together from the configuration and service-support's Azure clients: the staging accounts, the engines, the steps. */
+/**
+ * Puts the export together from the configuration and service-support's Azure clients: the staging accounts,
+ * the engines, the steps, and copy-start's queue.
+ */
 @ApplicationScoped
 public class ExportBeans {
 
@@ -51,5 +58,25 @@ public class ExportBeans {
                     new IncrementalExporter(access, sourceDisk, new AzureSourceSnapshots(compute), staging, engines, planner,
                             RetryPolicy.DEFAULT, IMPORT_POLL, config.transfer().importWait(), clock));
         }), clock);
+    }
+
+    @Produces
+    @Singleton
+    CopyQueue copyQueue(ExportConfig config, ComputeManager compute, Clock clock) {
+        ExportConfig.CopyStart copyStart = config.copyStart();
+        return new CopyQueue(new AzureRegionCopies(compute), copyStart.regionLimit(), copyStart.maxWait(), copyStart.pollInterval(),
+                clock).start();
+    }
+
+    void closeCopyQueue(@Disposes CopyQueue queue) {
+        queue.close();
+    }
+
+    @Produces
+    @Singleton
+    CopyStartTransfer copyStartTransfer(ExportConfig config, ComputeManager compute, CopyQueue queue, Clock clock) {
+        return new CopyStartTransfer(new SourceAllowList(config.sourceResourceGroups()), config.targetResourceGroups().orElse(List.of()),
+                config.copyStart().speed() == ExportConfig.CopySpeed.ENHANCED, new AzureSourceSnapshots(compute),
+                new AzureRegionCopies(compute), queue, clock);
     }
 }

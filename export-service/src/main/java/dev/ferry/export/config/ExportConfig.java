@@ -9,6 +9,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The export service's own settings, under {@code ferry.}, read and checked when the service starts
@@ -27,7 +28,15 @@ public interface ExportConfig {
     /** The region-B staging accounts VHDs may be written to, by account name; others are refused. */
     Map<String, StagingAccountSettings> stagingAccounts();
 
+    /**
+     * The region-B resource groups copy-start may create snapshots in, as resource-group ids; none by default,
+     * and then every copy-start is refused before any Azure call.
+     */
+    Optional<List<ResourceGroupId>> targetResourceGroups();
+
     Transfer transfer();
+
+    CopyStart copyStart();
 
     /** How often an export is tried (a later attempt resumes the earlier one's copy); default initial backoff 5s here. */
     RetrySettings retry();
@@ -54,5 +63,37 @@ public interface ExportConfig {
          */
         @WithDefault("10m")
         Duration importWait();
+
+        /**
+         * vhd-full and vhd-incremental: volumes whose bytes this replica moves at once (each with {@code parallelism}
+         * ranges in flight); more wait in turn. Default 2.
+         */
+        @WithDefault("2")
+        int concurrentVolumes();
+    }
+
+    /** The copy-start strategy: Azure copies the incremental snapshot to region B itself. */
+    interface CopyStart {
+
+        /** How often the copies of this replica are looked at (one list per target resource group) and waiting ones started. Default 5s. */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        /** Copies in progress at once per subscription and target region: Azure's limit. Default 100. */
+        @WithDefault("100")
+        int regionLimit();
+
+        /** How long a copy may wait for its turn and run together before it is reported failed (retryable). Default 24h. */
+        @WithDefault("24h")
+        Duration maxWait();
+
+        /** {@code standard} or {@code enhanced} (Azure's provisionedBandwidthCopySpeed=Enhanced, billed extra). Default standard. */
+        @WithDefault("standard")
+        CopySpeed speed();
+    }
+
+    /** Azure's copy speed for a CopyStart. */
+    enum CopySpeed {
+        STANDARD, ENHANCED
     }
 }

@@ -1,18 +1,22 @@
 package dev.ferry.export.messaging;
 
+import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.SnapshotTaken;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
+import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.VhdExported;
 import dev.ferry.export.SnapshotExport;
 import dev.ferry.export.StorageCallFailed;
 import dev.ferry.export.config.ExportConfig;
+import dev.ferry.export.copystart.CopyStartTransfer;
 import dev.ferry.export.transfer.Cancellation;
 import dev.ferry.export.transfer.TransferCancelledException;
 import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.support.messaging.VolumeEventIntake;
 import dev.ferry.support.step.StepInterrupted;
+import dev.ferry.support.step.StepRefused;
 import dev.ferry.support.step.StepRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -22,32 +26,50 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@code ferry.snapshot.taken} on a bounded worker pool, off the event loop: an
- * unreadable record goes to the dead-letter topic; a valid one is exported (a later attempt
- * resumes the earlier one's copy) and acknowledged only after its {@code VhdExported} or
- * {@code StepFailed} is on the broker, so a crash mid-copy means redelivery and resumption.
+ * Consumes {@code ferry.snapshot.taken}: an unreadable record goes to the dead-letter topic; a
+ * valid one is exported and acknowledged only after its {@code VhdExported} (or, for copy-start,
+ * {@code SnapshotRecreated}) or its {@code StepFailed} is on the broker, so a crash mid-copy means
+ * redelivery and resumption. The VHD strategies move bytes on a pool of
+ * {@code ferry.transfer.concurrent-volumes} threads (a later attempt resumes the earlier one's copy);
+ * copy-start holds no thread while Azure copies: its copies wait and run in the {@code CopyQueue}.
  */
 @ApplicationScoped
 public class SnapshotTakenConsumer {
 
     private static final Logger LOG = Logger.getLogger(SnapshotTakenConsumer.class);
 
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
     private final SnapshotExport export;
+    private final CopyStartTransfer copyStart;
+    private final ExecutorService vhdWorkers;
     private final EventPublisher publisher;
     private final ExportConfig config;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
 
-    public SnapshotTakenConsumer(SnapshotExport export, EventPublisher publisher, ExportConfig config, MeterRegistry metrics, Clock clock) {
+    public SnapshotTakenConsumer(SnapshotExport export, CopyStartTransfer copyStart, EventPublisher publisher, ExportConfig config,
+                                 MeterRegistry metrics, Clock clock) {
         this.export = export;
+        this.copyStart = copyStart;
+        this.vhdWorkers = Executors.newFixedThreadPool(config.transfer().concurrentVolumes(), r -> {
+            Thread thread = new Thread(r, "vhd-export-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         this.publisher = publisher;
         this.config = config;
         this.metrics = metrics;
@@ -57,8 +79,61 @@ public class SnapshotTakenConsumer {
     @Incoming(Channels.SNAPSHOT_TAKEN)
     @Blocking(value = "export-workers", ordered = false)
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        return VolumeEventIntake.take(message, SnapshotTaken.class, SnapshotTaken::backupId,
-                () -> metrics.counter("ferry.export.events", "outcome", "dead-lettered").increment(), this::handle);
+        return VolumeEventIntake.takeAsync(message, SnapshotTaken.class, SnapshotTaken::backupId,
+                () -> metrics.counter("ferry.export.events", "outcome", "dead-lettered").increment(), this::dispatch);
+    }
+
+    private CompletionStage<Void> dispatch(SnapshotTaken taken, Map<String, String> headers) {
+        if (taken.volume().strategy() == TransferStrategy.COPY_START) {
+            return copyStart(taken, headers);
+        }
+        return CompletableFuture.runAsync(() -> VolumeEventIntake.inLogContext(taken.backupId(), taken, () -> {
+            handle(taken, headers);
+            return null;
+        }), vhdWorkers);
+    }
+
+    /**
+     * Checks and enqueues the copy here (its lookups retried like any step), then lets the queue run it; the
+     * record is acknowledged when the copy's outcome is on the broker.
+     */
+    private CompletionStage<Void> copyStart(SnapshotTaken taken, Map<String, String> headers) {
+        CompletableFuture<Void> outcome = new CompletableFuture<>();
+        StepRetry.run("copy-start", config.retry().maxAttempts(), config.retry().initialBackoff(), attempt ->
+                copyStart.transfer(taken, this::progressed).whenComplete((recreated, failure) -> {
+                    try {
+                        VolumeEventIntake.inLogContext(taken.backupId(), taken, () -> {
+                            finishCopy(taken, headers, recreated, failure);
+                            return null;
+                        });
+                        outcome.complete(null);
+                    } catch (RuntimeException e) {
+                        outcome.completeExceptionally(e);
+                    }
+                }), (code, reason, retryable, attempts) -> {
+            fail(taken, headers, code, reason, retryable, attempts);
+            outcome.complete(null);
+        });
+        return outcome;
+    }
+
+    private void finishCopy(SnapshotTaken taken, Map<String, String> headers, SnapshotRecreated recreated, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause == null) {
+            publisher.publish(recreated);
+            metrics.counter("ferry.export.events", "outcome", "recreated").increment();
+            metrics.timer("ferry.export.duration").record(Duration.ofMillis(recreated.transfer().durationMillis()));
+            LOG.infof("Azure copied the snapshot to %s in %d ms", recreated.targetSnapshotId().name(),
+                    recreated.transfer().durationMillis());
+        } else if (cause instanceof StepRefused refused) {
+            fail(taken, headers, refused.code(), refused.getMessage(), false, 1);
+        } else if (cause instanceof AzureCallFailed azure) {
+            fail(taken, headers, azure.code(), azure.getMessage(), azure.retryable(), 1);
+        } else {
+            LOG.errorf(cause, "the copy failed unexpectedly");
+            fail(taken, headers, "CopyStartFailed", "The copy failed unexpectedly (" + cause.getClass().getSimpleName() + ").",
+                    true, 1);
+        }
     }
 
     private void handle(SnapshotTaken taken, Map<String, String> headers) {
@@ -115,5 +190,6 @@ public class SnapshotTakenConsumer {
     @PreDestroy
     void stopCopies() {
         running.forEach(c -> c.cancel("the service is shutting down"));
+        vhdWorkers.shutdown();
     }
 }

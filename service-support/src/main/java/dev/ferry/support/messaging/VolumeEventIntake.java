@@ -6,9 +6,12 @@ import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.support.step.StepInterrupted;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -27,12 +30,27 @@ public final class VolumeEventIntake {
     }
 
     /**
+     * Takes a record whose step runs in the calling thread.
+     *
      * @param backupId     the event's backup id, for the log context
      * @param deadLettered called when the record goes to the dead-letter topic (a metric)
      * @param handler      the step, given the event and the record's headers
      */
     public static <T extends VolumeEvent> CompletionStage<Void> take(Message<byte[]> message, Class<T> type, Function<T, String> backupId,
                                                                      Runnable deadLettered, BiConsumer<T, Map<String, String>> handler) {
+        return takeAsync(message, type, backupId, deadLettered, (event, headers) -> {
+            handler.accept(event, headers);
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /**
+     * Takes a record whose step goes on after the call returns (on another thread, or inside Azure): the record is
+     * acknowledged when the step's stage completes; a stage failed by {@link StepInterrupted} leaves it uncommitted.
+     */
+    public static <T extends VolumeEvent> CompletionStage<Void> takeAsync(Message<byte[]> message, Class<T> type,
+                                                                          Function<T, String> backupId, Runnable deadLettered,
+                                                                          BiFunction<T, Map<String, String>, CompletionStage<Void>> handler) {
         Map<String, String> headers = KafkaCloudEvents.headers(message);
         T event;
         try {
@@ -42,18 +60,39 @@ public final class VolumeEventIntake {
             deadLettered.run();
             return message.nack(e);
         }
-        MDC.put("backupId", backupId.apply(event));
+        CompletionStage<Void> step;
+        try {
+            step = inLogContext(backupId.apply(event), event, () -> handler.apply(event, headers));
+        } catch (StepInterrupted e) {
+            return leftForRedelivery();
+        }
+        return step.handle((done, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause == null) {
+                return message.ack();
+            }
+            if (cause instanceof StepInterrupted) {
+                return VolumeEventIntake.<Void>leftForRedelivery();
+            }
+            return message.nack(cause);
+        }).thenCompose(stage -> stage);
+    }
+
+    /** Runs {@code work} with the event's backup and volume in the log context, as the thread that took it does. */
+    public static <R> R inLogContext(String backupId, VolumeEvent event, Supplier<R> work) {
+        MDC.put("backupId", backupId);
         MDC.put("volume", event.volume().subject());
         try {
-            handler.accept(event, headers);
-            return message.ack();
-        } catch (StepInterrupted e) {
-            // Shutting down: neither ack nor dead-letter. The record stays uncommitted and is delivered again.
-            LOG.info("step stopped while waiting to retry; left for redelivery");
-            return new CompletableFuture<>();
+            return work.get();
         } finally {
             MDC.remove("backupId");
             MDC.remove("volume");
         }
+    }
+
+    private static <V> CompletionStage<V> leftForRedelivery() {
+        // Shutting down: neither ack nor dead-letter. The record stays uncommitted and is delivered again.
+        LOG.info("step stopped while waiting to retry; left for redelivery");
+        return new CompletableFuture<>();
     }
 }

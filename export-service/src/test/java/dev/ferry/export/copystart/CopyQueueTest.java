@@ -1,0 +1,250 @@
+package dev.ferry.export.copystart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.arm.ResourceGroupId;
+import dev.ferry.export.copystart.RegionCopies.StartCopy;
+import dev.ferry.support.azure.AzureCallFailed;
+import dev.ferry.support.step.StepRefused;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** The queue's rules over a region's snapshots kept in memory: Azure's limits kept, order per disk, refusals that mean "wait". */
+class CopyQueueTest {
+
+    private static final ResourceGroupId DR = ResourceGroupId.parse("/subscriptions/6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11/resourceGroups/ferry-dr-westus");
+    private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
+
+    private final Region region = new Region();
+    private final MovingClock clock = new MovingClock();
+
+    @Test
+    void startsNoMoreThanTheRegionLimitAndTheNextWhenOneFinishes() {
+        CopyQueue queue = new CopyQueue(region, 2, Duration.ofHours(1), Duration.ofSeconds(5), clock);
+        CopyQueue.Job a = queue.enqueue(job("a", "family-a", 1));
+        CopyQueue.Job b = queue.enqueue(job("b", "family-b", 2));
+        CopyQueue.Job c = queue.enqueue(job("c", "family-c", 3));
+
+        queue.tick();
+
+        assertThat(region.started).containsExactly("a", "b");
+        assertThat(queue.waitingCount()).isEqualTo(1);
+        region.finish("a");
+        queue.tick();
+        assertThat(a.done()).isCompleted();
+        assertThat(region.started).containsExactly("a", "b", "c");
+        assertThat(b.done()).isNotDone();
+        assertThat(c.done()).isNotDone();
+    }
+
+    @Test
+    void copiesOfOneDiskRunOneAtATimeInTheOrderTheSnapshotsWereTaken() {
+        CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
+        // Enqueued out of order: the later snapshot's record was read first.
+        queue.enqueue(job("second", "disk-1", 20));
+        queue.enqueue(job("first", "disk-1", 10));
+
+        queue.tick();
+        assertThat(region.started).containsExactly("first");
+        queue.tick();
+        assertThat(region.started).as("the disk's copy is still running").containsExactly("first");
+        region.finish("first");
+        queue.tick();
+        assertThat(region.started).containsExactly("first", "second");
+    }
+
+    @Test
+    void aCopyOfTheSameDiskRunningForAnotherReplicaHoldsBackThisOne() {
+        region.running("other-replicas-copy", "disk-2");
+        CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
+        queue.enqueue(job("mine", "disk-2", 1));
+
+        queue.tick();
+        assertThat(region.started).isEmpty();
+        region.finish("other-replicas-copy");
+        queue.tick();
+        assertThat(region.started).containsExactly("mine");
+    }
+
+    @Test
+    void azureSayingTheRegionIsFullMakesTheCopyWaitNotFail() {
+        CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
+        region.refusals.add(new AzureCallFailed(CopyStartRefusals.REGION_FULL.iterator().next(), 409, "too many copies", null));
+        CopyQueue.Job job = queue.enqueue(job("a", "family-a", 1));
+
+        queue.tick();
+        assertThat(job.done()).isNotDone();
+        assertThat(queue.waitingCount()).isEqualTo(1);
+        queue.tick();
+        assertThat(region.started).containsExactly("a");
+    }
+
+    @Test
+    void aRefusalThatNoWaitCuresFailsTheCopy() {
+        CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
+        region.refusals.add(new AzureCallFailed("BadRequest", 400, "CopyStart is supported only for incremental snapshots", null));
+        CopyQueue.Job job = queue.enqueue(job("a", "family-a", 1));
+
+        queue.tick();
+
+        assertThat(job.done()).isCompletedExceptionally();
+        assertThat(failure(job)).isInstanceOf(AzureCallFailed.class).hasMessageContaining("incremental");
+        assertThat(queue.waitingCount()).isZero();
+    }
+
+    @Test
+    void aCopyAzureFailedIsDeletedAndFailsWithAzuresCode() {
+        CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
+        CopyQueue.Job job = queue.enqueue(job("a", "family-a", 1));
+        queue.tick();
+        region.fail("a", "CopySourceNotFound");
+
+        queue.tick();
+
+        assertThat(failure(job)).isInstanceOf(StepRefused.class).satisfies(e -> assertThat(((StepRefused) e).code()).isEqualTo("CopySourceNotFound"));
+        assertThat(region.snapshots).doesNotContainKey("a");
+        assertThat(queue.runningCount()).isZero();
+    }
+
+    @Test
+    void aCopyThatWaitsLongerThanItsLimitFailsAsWorthAnotherAttempt() {
+        region.running("blocker", "disk-3");
+        CopyQueue queue = new CopyQueue(region, 100, Duration.ofMinutes(30), Duration.ofSeconds(5), clock);
+        CopyQueue.Job job = queue.enqueue(job("a", "disk-3", 1));
+        queue.tick();
+        clock.now = clock.now.plus(Duration.ofMinutes(31));
+
+        queue.tick();
+
+        assertThat(failure(job)).isInstanceOf(AzureCallFailed.class)
+                .satisfies(e -> assertThat(((AzureCallFailed) e).retryable()).isTrue());
+    }
+
+    @Test
+    void progressIsReportedWhenItChangesAndAFollowedCopyNeedsNoStart() {
+        region.running("found", "disk-4");
+        CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
+        List<Double> heard = new ArrayList<>();
+        CopyQueue.Job job = queue.follow(new CopyQueue.Job(request("found"), null, "disk-4", T0, clock.instant(), heard::add));
+
+        queue.tick();
+        region.progress("found", 40);
+        queue.tick();
+        queue.tick();
+        region.finish("found");
+        queue.tick();
+
+        assertThat(heard).containsExactly(0.0, 40.0, 100.0);
+        assertThat(job.done()).isCompleted();
+        assertThat(region.started).isEmpty();
+    }
+
+    // ---- a region in memory --------------------------------------------------------------------
+
+    private CopyQueue.Job job(String name, String family, int takenSecond) {
+        familyOfJob.put(name, family);
+        return new CopyQueue.Job(request(name), null, family, T0.plusSeconds(takenSecond), clock.instant(), percent -> { });
+    }
+
+    private static StartCopy request(String name) {
+        return new StartCopy(DR, name, "westus", ArmResourceId.parse("/subscriptions/6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11/resourceGroups/mc_src/providers/Microsoft.Compute/snapshots/src-" + name),
+                false, Map.of());
+    }
+
+    private static Throwable failure(CopyQueue.Job job) {
+        try {
+            job.done().join();
+            throw new AssertionError("the job did not fail");
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+    }
+
+    private static final class MovingClock extends Clock {
+        Instant now = T0;
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** The snapshots of the DR group; a started copy is in progress until the test finishes or fails it. */
+    private final class Region implements RegionCopies {
+        final Map<String, RegionCopy> snapshots = new LinkedHashMap<>();
+        final Map<String, String> families = new LinkedHashMap<>();
+        final List<String> started = new ArrayList<>();
+        final Deque<AzureCallFailed> refusals = new ArrayDeque<>();
+
+        void running(String name, String family) {
+            families.put(name, family);
+            put(name, 0, null);
+        }
+
+        void progress(String name, double percent) {
+            put(name, percent, null);
+        }
+
+        void finish(String name) {
+            put(name, 100, null);
+        }
+
+        void fail(String name, String code) {
+            put(name, 10, code);
+        }
+
+        private void put(String name, double percent, String error) {
+            snapshots.put(name, new RegionCopy(ArmResourceId.parse("/subscriptions/6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11/resourceGroups/ferry-dr-westus/providers/"
+                    + "Microsoft.Compute/snapshots/" + name), "westus", "CopyStart", null, families.get(name), percent,
+                    "Succeeded", error, error == null ? null : "it failed", 1L << 30, Map.of(), T0));
+        }
+
+        @Override
+        public List<RegionCopy> list(ResourceGroupId group) {
+            return List.copyOf(snapshots.values());
+        }
+
+        @Override
+        public Optional<RegionCopy> find(ResourceGroupId group, String name) {
+            return Optional.ofNullable(snapshots.get(name));
+        }
+
+        @Override
+        public void start(StartCopy request) {
+            if (!refusals.isEmpty()) {
+                throw refusals.poll();
+            }
+            started.add(request.name());
+            running(request.name(), familyOfJob.get(request.name()));
+        }
+
+        @Override
+        public void delete(ArmResourceId id) {
+            snapshots.remove(id.name());
+        }
+    }
+
+    private final Map<String, String> familyOfJob = new LinkedHashMap<>();
+}

@@ -1,0 +1,277 @@
+package dev.ferry.export.messaging;
+
+import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.events.DrTarget;
+import dev.ferry.events.FerryEvent;
+import dev.ferry.events.PvcSpec;
+import dev.ferry.events.RegionSnapshotNames;
+import dev.ferry.events.RegionSnapshotTags;
+import dev.ferry.events.SnapshotRecreated;
+import dev.ferry.events.SnapshotTaken;
+import dev.ferry.events.SourceSnapshot;
+import dev.ferry.events.StepFailed;
+import dev.ferry.events.Topics;
+import dev.ferry.events.TransferProgressed;
+import dev.ferry.events.TransferStrategy;
+import dev.ferry.events.VolumeBackup;
+import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.json.EventJson;
+import dev.ferry.localcloud.LocalCloud;
+import dev.ferry.localcloud.LocalCloudTestResource;
+import dev.ferry.localcloud.azure.Faults;
+import dev.ferry.localcloud.azure.compute.ComputeState;
+import dev.ferry.localcloud.azure.compute.Disk;
+import dev.ferry.localcloud.azure.compute.ResourceKey;
+import dev.ferry.localcloud.azure.compute.Snapshot;
+import dev.ferry.localcloud.azure.compute.SparseContent;
+import dev.ferry.localcloud.kafka.TopicProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The copy-start strategy as other services see it: SnapshotTaken on the real broker in, Azure's own
+ * cross-region copy in the fake (driven through the Compute SDK), progress and SnapshotRecreated
+ * out, and no VHD, no grant and no import on the way.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalCloudTestResource.class, restrictToAnnotatedClass = true)
+class CopyStartIT {
+
+    private static final long DISK_BYTES = 1L << 30;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final long FAKE_DEFAULT_BANDWIDTH = 256L << 20;
+
+    @AfterEach
+    void restoreTheFake() {
+        cloud().azure().computeApi().copyStartBandwidth(FAKE_DEFAULT_BANDWIDTH);
+        cloud().azure().faults().clear();
+    }
+
+    @Test
+    void azureCopiesTheSnapshotToRegionBWithOneArmWriteAndSnapshotRecreatedSaysSo() {
+        // Slow enough that the copy is seen under way: about 1.5 s for the written bytes.
+        Disk disk = disk(31);
+        Snapshot source = snapshotOf(disk);
+        cloud().azure().computeApi().copyStartBandwidth(Math.max(1, source.content().writtenBytes() * 2 / 3));
+        Faults faults = countArmCalls();
+        int writesBefore = faults.served(Faults.Kind.ARM_WRITE);
+        SnapshotTaken taken = taken(disk, source, null);
+        send(taken);
+
+        SnapshotRecreated recreated = EventJson.read(await(Topics.SNAPSHOT_RECREATED, taken.backupId()).value(), SnapshotRecreated.class);
+
+        assertThat(recreated.method()).isEqualTo("copy-start");
+        assertThat(recreated.importDurationMillis()).isNull();
+        assertThat(recreated.volume()).isEqualTo(taken.volume());
+        assertThat(recreated.targetSnapshotId().name()).isEqualTo(RegionSnapshotNames.of(taken.backupId(), taken.volume().pvc().uid()));
+        assertThat(recreated.targetSnapshotId().resourceGroup()).isEqualToIgnoringCase(LocalCloud.DR_GROUP);
+        assertThat(recreated.transfer().engine()).isEqualTo("copy-start");
+        assertThat(recreated.transfer().mode()).isEqualTo("full");
+        assertThat(recreated.transfer().fullCopyReason()).isEqualTo("no-previous-snapshot");
+        assertThat(recreated.transfer().bytesMoved()).isZero();
+        assertThat(recreated.transfer().durationMillis()).isGreaterThan(500);
+        Snapshot copy = compute().snapshot(ResourceKey.parse(recreated.targetSnapshotId().toString())).orElseThrow();
+        assertThat(copy.region()).isEqualTo(LocalCloud.DR_REGION);
+        assertThat(copy.createOption()).isEqualTo("CopyStart");
+        assertThat(copy.tags()).containsEntry(RegionSnapshotTags.BACKUP_ID, taken.backupId())
+                .containsEntry(RegionSnapshotTags.PVC_UID, taken.volume().pvc().uid())
+                .containsEntry(RegionSnapshotTags.CREATED_BY, "export-service");
+        assertSameBytes(copy.content(), source.content());
+        assertThat(faults.served(Faults.Kind.ARM_WRITE) - writesBefore).as("ARM writes for the volume").isEqualTo(1);
+        assertThat(faults.served(Faults.Kind.GRANT_ACCESS)).as("no SAS is granted").isZero();
+        List<TransferProgressed> progress = kafka().read(Topics.TRANSFER_PROGRESSED, r -> r.text().contains(taken.backupId()), 2, WAIT)
+                .stream().map(r -> EventJson.read(r.value(), TransferProgressed.class)).toList();
+        assertThat(progress).allSatisfy(p -> {
+            assertThat(p.engine()).isEqualTo("copy-start");
+            assertThat(p.bytesTotal()).isEqualTo(DISK_BYTES);
+        });
+        assertThat(progress).anySatisfy(p -> assertThat(p.bytesDone()).isLessThan(DISK_BYTES));
+    }
+
+    @Test
+    void theNextBackupOfTheDiskIsADiffFromTheCopyOfThePreviousSnapshot() {
+        Disk disk = disk(32);
+        Snapshot first = snapshotOf(disk);
+        SnapshotTaken firstTaken = taken(disk, first, null);
+        send(firstTaken);
+        await(Topics.SNAPSHOT_RECREATED, firstTaken.backupId());
+        disk.content().write(4096, new byte[64 << 10]);
+        Snapshot second = snapshotOf(disk);
+        SnapshotTaken secondTaken = taken(disk, second, ArmResourceId.parse(first.id()));
+        send(secondTaken);
+
+        SnapshotRecreated recreated = EventJson.read(await(Topics.SNAPSHOT_RECREATED, secondTaken.backupId()).value(),
+                SnapshotRecreated.class);
+
+        assertThat(recreated.transfer().mode()).isEqualTo("diff");
+        assertThat(recreated.transfer().baseSnapshotId()).isEqualTo(ArmResourceId.parse(first.id()));
+        assertSameBytes(compute().snapshot(ResourceKey.parse(recreated.targetSnapshotId().toString())).orElseThrow().content(),
+                second.content());
+    }
+
+    @Test
+    void aFullSourceSnapshotIsRefusedClearlyWithoutAnyAzureWrite() {
+        Disk disk = disk(33);
+        Snapshot full = compute().copyDisk(ResourceKey.snapshot(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP,
+                "full-" + disk.key().name()), LocalCloud.SOURCE_REGION, disk.id(), false, Map.of(), "Standard_LRS");
+        compute().provisioned(full);
+        Faults faults = countArmCalls();
+        int writesBefore = faults.served(Faults.Kind.ARM_WRITE);
+        SnapshotTaken honest = taken(disk, full, null);
+        SourceSnapshot claimed = honest.volume().source();
+        // The event says what the snapshot is; a full one is refused from the event alone.
+        SnapshotTaken taken = withSource(honest, new SourceSnapshot(claimed.snapshotId(), claimed.diskId(), claimed.region(),
+                claimed.sizeBytes(), false, null));
+        send(taken);
+
+        StepFailed failed = EventJson.read(await(Topics.STEP_FAILED, taken.backupId()).value(), StepFailed.class);
+
+        assertThat(failed.errorCode()).isEqualTo("CopyStartNeedsIncrementalSnapshot");
+        assertThat(failed.retryable()).isFalse();
+        assertThat(faults.served(Faults.Kind.ARM_WRITE)).isEqualTo(writesBefore);
+    }
+
+    @Test
+    void anEventThatCallsAFullSnapshotIncrementalIsRefusedByWhatAzureSays() {
+        Disk disk = disk(34);
+        Snapshot full = compute().copyDisk(ResourceKey.snapshot(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP,
+                "full-" + disk.key().name()), LocalCloud.SOURCE_REGION, disk.id(), false, Map.of(), "Standard_LRS");
+        compute().provisioned(full);
+        SnapshotTaken taken = taken(disk, full, null);
+        send(taken);
+
+        StepFailed failed = EventJson.read(await(Topics.STEP_FAILED, taken.backupId()).value(), StepFailed.class);
+
+        assertThat(failed.errorCode()).isEqualTo("CopyStartNeedsIncrementalSnapshot");
+        assertThat(compute().snapshot(ResourceKey.snapshot(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP,
+                RegionSnapshotNames.of(taken.backupId(), taken.volume().pvc().uid())))).isEmpty();
+    }
+
+    @Test
+    void aSourceDeletedMidCopyFailsWithAzuresCodeAndLeavesNoRegionBSnapshot() {
+        Disk disk = disk(35);
+        Snapshot source = snapshotOf(disk);
+        cloud().azure().computeApi().copyStartBandwidth(1024);
+        SnapshotTaken taken = taken(disk, source, null);
+        ResourceKey target = ResourceKey.snapshot(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP,
+                RegionSnapshotNames.of(taken.backupId(), taken.volume().pvc().uid()));
+        send(taken);
+        Awaitility.await().atMost(WAIT).until(() -> compute().snapshot(target).isPresent());
+
+        compute().deleteSnapshot(source.key());
+        StepFailed failed = EventJson.read(await(Topics.STEP_FAILED, taken.backupId()).value(), StepFailed.class);
+
+        assertThat(failed.errorCode()).isEqualTo("CopySourceNotFound");
+        assertThat(failed.retryable()).isFalse();
+        assertThat(compute().snapshot(target)).as("the failed copy is deleted").isEmpty();
+    }
+
+    @Test
+    void aRedeliveredEventFollowsTheCopyUnderWayInsteadOfStartingAnother() {
+        Disk disk = disk(36);
+        Snapshot source = snapshotOf(disk);
+        SnapshotTaken taken = taken(disk, source, null);
+        // Another replica started the copy and died: Azure goes on with it (here, as the test moves it).
+        Snapshot underWay = compute().copyStart(ResourceKey.snapshot(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP,
+                        RegionSnapshotNames.of(taken.backupId(), taken.volume().pvc().uid())), LocalCloud.DR_REGION, source.id(),
+                RegionSnapshotTags.of(taken.backupId(), taken.volume(), RegionSnapshotTags.BY_COPY_START), "Standard_LRS");
+        compute().provisioned(underWay);
+        compute().advanceCopy(underWay, source.content().writtenBytes() / 2);
+        Faults faults = countArmCalls();
+        int writesBefore = faults.served(Faults.Kind.ARM_WRITE);
+        send(taken);
+        TransferProgressed followed = EventJson.read(await(Topics.TRANSFER_PROGRESSED, taken.backupId()).value(), TransferProgressed.class);
+        assertThat(followed.bytesDone()).isEqualTo(DISK_BYTES / 2);
+        compute().advanceCopy(underWay, source.content().writtenBytes());
+
+        SnapshotRecreated recreated = EventJson.read(await(Topics.SNAPSHOT_RECREATED, taken.backupId()).value(), SnapshotRecreated.class);
+
+        assertThat(recreated.targetSnapshotId().toString()).isEqualToIgnoringCase(underWay.id());
+        assertThat(faults.served(Faults.Kind.ARM_WRITE)).as("no second copy is started").isEqualTo(writesBefore);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private static LocalCloud cloud() {
+        return LocalCloudTestResource.cloud();
+    }
+
+    private static ComputeState compute() {
+        return cloud().azure().compute();
+    }
+
+    /** Counts every ARM call from now on (a fault of no effect on each). */
+    private static Faults countArmCalls() {
+        return cloud().azure().faults().inject(Faults.Kind.ARM_READ, Faults.Fault.latency(Duration.ZERO), 1000)
+                .inject(Faults.Kind.ARM_WRITE, Faults.Fault.latency(Duration.ZERO), 1000)
+                .inject(Faults.Kind.GRANT_ACCESS, Faults.Fault.latency(Duration.ZERO), 1000);
+    }
+
+    /** A sparse source disk with a few written extents. */
+    private static Disk disk(long seed) {
+        String name = "pvc-" + UUID.randomUUID();
+        Disk disk = compute().createEmptyDisk(ResourceKey.disk(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP, name),
+                LocalCloud.SOURCE_REGION, DISK_BYTES, Map.of());
+        Random random = new Random(seed);
+        for (int i = 0; i < 6; i++) {
+            byte[] data = new byte[(1 + random.nextInt(256)) * 512];
+            random.nextBytes(data);
+            disk.content().write((long) random.nextInt(1 << 21) * 512, data);
+        }
+        return disk;
+    }
+
+    /** An incremental snapshot of the disk, as the CSI driver makes it. */
+    private static Snapshot snapshotOf(Disk disk) {
+        Snapshot snapshot = compute().copyDisk(ResourceKey.snapshot(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP,
+                "snapshot-" + UUID.randomUUID()), LocalCloud.SOURCE_REGION, disk.id(), true, Map.of(), "Standard_LRS");
+        compute().provisioned(snapshot);
+        return snapshot;
+    }
+
+    private static SnapshotTaken taken(Disk disk, Snapshot source, ArmResourceId previous) {
+        String pvcUid = UUID.nameUUIDFromBytes(disk.id().getBytes(StandardCharsets.UTF_8)).toString();
+        PvcSpec pvc = new PvcSpec("orders-db", pvcUid, "managed-csi", List.of("ReadWriteOnce"), "Filesystem", DISK_BYTES, DISK_BYTES, Map.of());
+        DrTarget target = new DrTarget(LocalCloud.DR_REGION, LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP,
+                ArmResourceId.parse(cloud().drStagingAccount().id()));
+        VolumeBackup volume = new VolumeBackup("manual", "aks-source", "shop", pvc, 0, 1,
+                new SourceSnapshot(ArmResourceId.parse(source.id()), ArmResourceId.parse(disk.id()), LocalCloud.SOURCE_REGION, DISK_BYTES,
+                        source.incremental(), previous), target, TransferStrategy.COPY_START, Instant.now());
+        String backupId = UUID.randomUUID().toString();
+        return new SnapshotTaken(FerryEvent.SCHEMA_VERSION, backupId, "corr-" + backupId, volume);
+    }
+
+    private static SnapshotTaken withSource(SnapshotTaken taken, SourceSnapshot source) {
+        VolumeBackup v = taken.volume();
+        return new SnapshotTaken(taken.schemaVersion(), taken.backupId(), taken.correlationId(), new VolumeBackup(v.policy(),
+                v.sourceCluster(), v.namespace(), v.pvc(), v.volumeIndex(), v.volumeCount(), source, v.target(), v.strategy(), v.takenAt()));
+    }
+
+    private static void send(SnapshotTaken taken) {
+        SourceClusterEvents.send(taken);
+    }
+
+    private static TopicProbe.Received await(String topic, String backupId) {
+        return SourceClusterEvents.await(topic, backupId, WAIT);
+    }
+
+    private static void assertSameBytes(SparseContent copy, SparseContent source) {
+        assertThat(copy).isNotNull();
+        assertThat(copy.writtenRanges(0, DISK_BYTES)).isEqualTo(source.writtenRanges(0, DISK_BYTES));
+        for (SparseContent.Range range : source.writtenRanges(0, DISK_BYTES)) {
+            assertThat(copy.read(range.start(), (int) range.length())).isEqualTo(source.read(range.start(), (int) range.length()));
+        }
+    }
+}
