@@ -14,6 +14,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +55,8 @@ public final class AzureFake implements AutoCloseable {
     private final TokenEndpoint tokens;
     private final ComputeApi computeApi;
     private final SasDataPlane dataPlane;
+    private final ArmThrottle throttle = new ArmThrottle(System::nanoTime);
+    private final ArmRequestLog armRequests = new ArmRequestLog(Clock.systemUTC());
 
     private AzureFake(HttpsServer server, ExecutorService executor, TlsMaterial tls, ComputeState compute,
                       Operations operations, Faults faults, TokenEndpoint tokens, ComputeApi computeApi, SasDataPlane dataPlane) {
@@ -113,7 +118,6 @@ public final class AzureFake implements AutoCloseable {
         }
     }
 
-
     /**
      * Every answer of Resource Manager names the request ({@code x-ms-request-id}) and the operation it
      * belongs to ({@code x-ms-correlation-request-id}: the caller's, if it sent one, else a new id), as
@@ -125,21 +129,21 @@ public final class AzureFake implements AutoCloseable {
         return exchange.header("x-ms-request-id", UUID.randomUUID().toString())
                 .header("x-ms-correlation-request-id", correlation != null ? correlation : UUID.randomUUID().toString());
     }
+
     private void route(Exchange exchange) throws IOException {
+        String path = exchange.path();
+        boolean arm = path.toLowerCase(Locale.ROOT).startsWith("/subscriptions/");
+        if (arm) {
+            Instant arrived = armRequests.arrival();
+            exchange.onAnswer(() -> armRequests.record(arrived, exchange));
+        }
         try {
-            String path = exchange.path();
             if (tokens.handles(path)) {
                 tokens.handle(exchange);
             } else if (path.startsWith("/" + SasDataPlane.ACCOUNT + "/")) {
                 dataPlane.handle(exchange);
-            } else if (path.toLowerCase(java.util.Locale.ROOT).startsWith("/subscriptions/")) {
-                if (!tokens.authorizes(exchange.header("Authorization"))) {
-                    exchange.header("WWW-Authenticate", "Bearer authorization_uri=\"" + endpoint() + tokens.tenantId()
-                            + "\", error=\"invalid_token\", error_description=\"The access token is missing or invalid.\"");
-                    exchange.sendArmError(401, "InvalidAuthenticationToken", "The access token is missing or invalid.");
-                } else {
-                    computeApi.handle(exchange);
-                }
+            } else if (arm) {
+                resourceManager(exchange);
             } else {
                 exchange.sendArmError(404, "NotFound", "The fake serves no '" + path + "'.");
             }
@@ -150,6 +154,21 @@ public final class AzureFake implements AutoCloseable {
             if (!exchange.answered()) {
                 exchange.sendArmError(500, "InternalServerError", "The fake failed: " + e.getClass().getSimpleName());
             }
+        }
+    }
+
+    /** ARM's front door: the bearer token first, then the subscription's request limits, then the Compute API. */
+    private void resourceManager(Exchange exchange) throws IOException {
+        if (!tokens.authorizes(exchange.header("Authorization"))) {
+            exchange.header("WWW-Authenticate", "Bearer authorization_uri=\"" + endpoint() + tokens.tenantId()
+                    + "\", error=\"invalid_token\", error_description=\"The access token is missing or invalid.\"");
+            exchange.sendArmError(401, "InvalidAuthenticationToken", "The access token is missing or invalid.");
+            return;
+        }
+        String[] segments = exchange.path().replaceAll("^/+", "").split("/");
+        String subscription = segments.length > 1 ? segments[1] : "";
+        if (throttle.admit(exchange, subscription)) {
+            computeApi.handle(exchange);
         }
     }
 
@@ -196,6 +215,29 @@ public final class AzureFake implements AutoCloseable {
     /** The Compute API, e.g. to set the bandwidth of CopyStart. */
     public ComputeApi computeApi() {
         return computeApi;
+    }
+
+    /**
+     * How many writes (PUT, PATCH, POST) each subscription may make: a bucket of {@code writes} that refills over
+     * {@code window}. Azure's own is 200 over 20 s (10 a second); the default is a thousand times that.
+     */
+    public void armWriteBudget(int writes, Duration window) {
+        throttle.budget(ArmThrottle.Kind.WRITE, new ArmThrottle.Budget(writes, window));
+    }
+
+    /** How many reads (GET, operation polls included) each subscription may make; Azure's own is 250 over 10 s. */
+    public void armReadBudget(int reads, Duration window) {
+        throttle.budget(ArmThrottle.Kind.READ, new ArmThrottle.Budget(reads, window));
+    }
+
+    /** How many deletes each subscription may make; Azure counts them apart from writes, 200 over 20 s. */
+    public void armDeleteBudget(int deletes, Duration window) {
+        throttle.budget(ArmThrottle.Kind.DELETE, new ArmThrottle.Budget(deletes, window));
+    }
+
+    /** The last Resource Manager requests, oldest first, with their arrival, status and Retry-After. */
+    public List<ArmRequestLog.ArmRequest> armRequests() {
+        return armRequests.requests();
     }
 
     @Override

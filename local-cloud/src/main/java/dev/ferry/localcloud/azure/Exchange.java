@@ -30,6 +30,8 @@ public final class Exchange {
     private final Map<String, String> query;
     private byte[] body;
     private boolean answered;
+    private int status;
+    private Runnable onAnswer = () -> { };
 
     public Exchange(HttpExchange exchange) {
         this.exchange = exchange;
@@ -94,8 +96,25 @@ public final class Exchange {
         return answered;
     }
 
+    /** The status this request was answered with; 0 while it has no answer. */
+    public int status() {
+        return status;
+    }
+
+    /** Runs {@code action} just before the answer goes out, once its status and headers are set. */
+    public void onAnswer(Runnable action) {
+        this.onAnswer = action;
+    }
+
+    /** A header of the answer, as set so far. */
+    public String responseHeader(String name) {
+        return exchange.getResponseHeaders().getFirst(name);
+    }
+
     public void send(int status, String contentType, byte[] bytes) throws IOException {
         answered = true;
+        this.status = status;
+        onAnswer.run();
         if (contentType != null) {
             exchange.getResponseHeaders().set("Content-Type", contentType);
         }
@@ -118,6 +137,8 @@ public final class Exchange {
      */
     public void sendCut(int status, String contentType, byte[] bytes, int sentBytes) throws IOException {
         answered = true;
+        this.status = status;
+        onAnswer.run();
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);
         OutputStream out = exchange.getResponseBody();
@@ -135,6 +156,8 @@ public final class Exchange {
 
     public void sendHead(int status, long length) throws IOException {
         answered = true;
+        this.status = status;
+        onAnswer.run();
         exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
         exchange.sendResponseHeaders(status, -1);
         exchange.close();

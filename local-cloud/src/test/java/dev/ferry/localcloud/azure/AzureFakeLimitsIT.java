@@ -1,0 +1,243 @@
+package dev.ferry.localcloud.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.azure.core.credential.TokenRequestContext;
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.http.policy.FixedDelayOptions;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.management.AzureEnvironment;
+import com.azure.core.management.exception.ManagementException;
+import com.azure.core.management.profile.AzureProfile;
+import com.azure.identity.ClientSecretCredential;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.resourcemanager.compute.ComputeManager;
+import com.azure.resourcemanager.compute.models.Disk;
+import com.azure.resourcemanager.compute.models.Snapshot;
+import com.azure.storage.blob.BlobClientBuilder;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Azure limits that Ferry's admission control must keep, as the fake enforces them, driven through the
+ * production SDK. Each test has a subscription of its own, so that no test's counts reach another's.
+ */
+class AzureFakeLimitsIT {
+
+    private static final String EAST = "east";
+    private static final String WEST = "west";
+
+    private static AzureFake fake;
+
+    @BeforeAll
+    static void start() {
+        fake = AzureFake.start();
+        fake.tls().trustInThisJvm();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fake != null) {
+            fake.close();
+        }
+    }
+
+    @AfterEach
+    void generousBudgetsAgain() {
+        fake.armWriteBudget(1_000_000, Duration.ofSeconds(1));
+        fake.armReadBudget(1_000_000, Duration.ofSeconds(1));
+        fake.armDeleteBudget(1_000_000, Duration.ofSeconds(1));
+        fake.operations().delay(Duration.ZERO);
+    }
+
+    // ---- ARM's subscription limits -------------------------------------------------------------
+
+    @Test
+    void everyArmAnswerNamesWhatIsLeftInTheBucketOfItsKind() {
+        fake.armWriteBudget(3, Duration.ofHours(1));
+        fake.armReadBudget(100, Duration.ofHours(1));
+        fake.armDeleteBudget(10, Duration.ofHours(1));
+        Subscription subscription = Subscription.withoutRetries();
+
+        Disk disk = subscription.newDisk(EAST);
+        Snapshot snapshot = subscription.snapshotOf(disk);
+        subscription.compute.disks().getById(disk.id());
+        subscription.compute.disks().getById(disk.id());
+        subscription.compute.snapshots().deleteById(snapshot.id());
+
+        assertThat(subscription.responses.to("PUT", disk.name()))
+                .extracting(r -> r.header("x-ms-ratelimit-remaining-subscription-writes")).containsExactly("2");
+        assertThat(subscription.responses.to("PUT", snapshot.name()))
+                .extracting(r -> r.header("x-ms-ratelimit-remaining-subscription-writes")).containsExactly("1");
+        List<Recorded> reads = subscription.responses.to("GET", disk.name());
+        int lastRead = Integer.parseInt(reads.get(reads.size() - 1).header("x-ms-ratelimit-remaining-subscription-reads"));
+        int readBefore = Integer.parseInt(reads.get(reads.size() - 2).header("x-ms-ratelimit-remaining-subscription-reads"));
+        assertThat(lastRead).isEqualTo(readBefore - 1).isLessThan(100);
+        Recorded delete = subscription.responses.to("DELETE", snapshot.name()).get(0);
+        assertThat(delete.header("x-ms-ratelimit-remaining-subscription-deletes")).isEqualTo("9");
+        assertThat(delete.header("x-ms-ratelimit-remaining-subscription-writes")).isNull();
+    }
+
+    @Test
+    void aWriteBeyondTheBudgetIsThrottledWithRetryAfterWhileReadsGoOn() {
+        fake.armWriteBudget(2, Duration.ofHours(1));
+        Subscription subscription = Subscription.withoutRetries();
+        Disk disk = subscription.newDisk(EAST);
+        subscription.snapshotOf(disk);
+
+        ManagementException throttled = catchThrowableOfType(() -> subscription.snapshotOf(disk), ManagementException.class);
+
+        assertThat(throttled.getResponse().getStatusCode()).isEqualTo(429);
+        assertThat(throttled.getValue().getCode()).isEqualTo("SubscriptionRequestsThrottled");
+        assertThat(throttled.getValue().getMessage()).contains("'write' requests for subscription '" + subscription.id + "'");
+        assertThat(Long.parseLong(throttled.getResponse().getHeaderValue("Retry-After"))).isBetween(1L, 1800L);
+        assertThat(throttled.getResponse().getHeaderValue("x-ms-ratelimit-remaining-subscription-writes")).isEqualTo("0");
+        assertThat(subscription.compute.disks().getById(disk.id()).id()).isEqualToIgnoringCase(disk.id());
+    }
+
+    @Test
+    void operationPollsAreReads() {
+        fake.operations().delay(Duration.ofMillis(200));
+        Subscription subscription = Subscription.withoutRetries();
+
+        subscription.newDisk(EAST);
+
+        List<Recorded> polls = subscription.responses.all().stream().filter(r -> r.path().contains("/operations/")).toList();
+        assertThat(polls).isNotEmpty().allSatisfy(poll -> {
+            assertThat(poll.method()).isEqualTo("GET");
+            assertThat(poll.header("x-ms-ratelimit-remaining-subscription-reads")).isNotNull();
+            assertThat(poll.header("x-ms-ratelimit-remaining-subscription-writes")).isNull();
+        });
+    }
+
+    @Test
+    void neitherTheTokenEndpointNorTheSasDataPlaneIsCounted() {
+        fake.armReadBudget(1000, Duration.ofHours(1));
+        Subscription subscription = Subscription.withoutRetries();
+        Snapshot snapshot = subscription.snapshotOf(subscription.newDisk(EAST));
+        String sas = snapshot.grantAccess(600);
+        for (int i = 0; i < 3; i++) {
+            new BlobClientBuilder().endpoint(sas).buildClient().getProperties();
+            credential().getTokenSync(new TokenRequestContext().addScopes(fake.endpoint() + ".default"));
+        }
+
+        subscription.compute.snapshots().getById(snapshot.id());
+
+        List<Recorded> reads = subscription.responses.all().stream().filter(r -> r.method().equals("GET")).toList();
+        assertThat(reads.get(reads.size() - 1).header("x-ms-ratelimit-remaining-subscription-reads"))
+                .isEqualTo(Integer.toString(1000 - reads.size()));
+        snapshot.revokeAccess();
+    }
+
+    @Test
+    void theSdkWaitsOutRetryAfterBeforeItRetriesAThrottledWrite() {
+        fake.armWriteBudget(1, Duration.ofSeconds(3));
+        Subscription subscription = Subscription.withTheSdksDefaultRetries();
+        Disk disk = subscription.newDisk(EAST);
+
+        Snapshot snapshot = subscription.snapshotOf(disk);
+
+        List<ArmRequestLog.ArmRequest> puts = fake.armRequests().stream()
+                .filter(r -> r.method().equals("PUT") && r.path().endsWith("/" + snapshot.name())).toList();
+        assertThat(puts).hasSize(2);
+        ArmRequestLog.ArmRequest throttled = puts.get(0);
+        ArmRequestLog.ArmRequest retried = puts.get(1);
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(retried.status()).isEqualTo(200);
+        Duration retryAfter = Duration.ofSeconds(Long.parseLong(throttled.retryAfter()));
+        assertThat(Duration.between(throttled.arrived(), retried.arrived())).isGreaterThanOrEqualTo(retryAfter);
+    }
+
+    // ---- a subscription of the test's own, and what its SDK saw ----------------------------------
+
+    /** A credential of its own, with its own token cache. */
+    private static ClientSecretCredential credential() {
+        return new ClientSecretCredentialBuilder()
+                .tenantId(AzureFake.TENANT_ID).clientId(AzureFake.CLIENT_ID).clientSecret(AzureFake.CLIENT_SECRET)
+                .authorityHost(fake.endpoint()).disableInstanceDiscovery().build();
+    }
+
+    /** A subscription with a resource group per region, and a ComputeManager that records every answer it gets. */
+    private record Subscription(String id, ComputeManager compute, Responses responses) {
+
+        static Subscription withoutRetries() {
+            return create(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)));
+        }
+
+        static Subscription withTheSdksDefaultRetries() {
+            return create(null);
+        }
+
+        private static Subscription create(RetryOptions retries) {
+            String id = UUID.randomUUID().toString();
+            fake.compute().createResourceGroup(id, EAST, "eastus");
+            fake.compute().createResourceGroup(id, WEST, "westus");
+            Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
+            endpoints.put("resourceManagerEndpointUrl", fake.endpoint());
+            endpoints.put("managementEndpointUrl", fake.endpoint());
+            endpoints.put("activeDirectoryEndpointUrl", fake.endpoint());
+            Responses responses = new Responses();
+            ComputeManager.Configurable configurable = ComputeManager.configure().withPolicy(responses);
+            if (retries != null) {
+                configurable = configurable.withRetryOptions(retries);
+            }
+            AzureProfile profile = new AzureProfile(AzureFake.TENANT_ID, id, new AzureEnvironment(endpoints));
+            return new Subscription(id, configurable.authenticate(credential(), profile), responses);
+        }
+
+        /** A 1 GiB disk in the resource group named after its region's side. */
+        Disk newDisk(String group) {
+            return compute.disks().define("disk-" + UUID.randomUUID()).withRegion(group.equals(EAST) ? "eastus" : "westus")
+                    .withExistingResourceGroup(group).withData().withSizeInGB(1).create();
+        }
+
+        Snapshot snapshotOf(Disk disk) {
+            return compute.snapshots().define("snap-" + UUID.randomUUID()).withRegion(disk.regionName())
+                    .withExistingResourceGroup(disk.resourceGroupName()).withDataFromDisk(disk).withIncremental(true).create();
+        }
+    }
+
+    /** One answer the SDK received: its request's method and path, its status and headers. */
+    private record Recorded(String method, String path, int status, Map<String, String> headers) {
+        String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** A pipeline policy that keeps every answer, each retry's included. */
+    private static final class Responses implements HttpPipelinePolicy {
+        private final List<Recorded> recorded = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+            return next.process().doOnNext(response -> {
+                Map<String, String> headers = new HashMap<>();
+                response.getHeaders().forEach(h -> headers.put(h.getName().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+                recorded.add(new Recorded(response.getRequest().getHttpMethod().name(),
+                        response.getRequest().getUrl().getPath(), response.getStatusCode(), headers));
+            });
+        }
+
+        List<Recorded> all() {
+            return List.copyOf(recorded);
+        }
+
+        /** The answers to {@code method} requests on the resource named {@code name}. */
+        List<Recorded> to(String method, String name) {
+            return recorded.stream().filter(r -> r.method().equals(method) && r.path().endsWith("/" + name)).toList();
+        }
+    }
+}
