@@ -161,6 +161,29 @@ class AzureFakeLimitsIT {
         assertThat(Duration.between(throttled.arrived(), retried.arrived())).isGreaterThanOrEqualTo(retryAfter);
     }
 
+    // ---- Compute's own policies ------------------------------------------------------------------
+
+    @Test
+    void diskAndSnapshotWritesNameWhatIsLeftUnderComputesPolicies() {
+        Subscription subscription = Subscription.withoutRetries();
+
+        Disk disk = subscription.newDisk(EAST);
+        Snapshot snapshot = subscription.snapshotOf(disk);
+        subscription.compute.snapshots().deleteById(snapshot.id());
+
+        assertThat(subscription.responses.to("PUT", disk.name()).get(0).header("x-ms-ratelimit-remaining-resource"))
+                .matches(policies("CreateUpdateDisks"));
+        assertThat(subscription.responses.to("PUT", snapshot.name()).get(0).header("x-ms-ratelimit-remaining-resource"))
+                .matches(policies("CreateUpdateDisks"));
+        assertThat(subscription.responses.to("DELETE", snapshot.name()).get(0).header("x-ms-ratelimit-remaining-resource"))
+                .matches(policies("DeleteDisks"));
+    }
+
+    /** Compute's header for one policy family: what is left of 1000 over 3 minutes and of 8000 over 30. */
+    private static String policies(String family) {
+        return "Microsoft\\.Compute/" + family + "3Min;(\\d{1,3}),Microsoft\\.Compute/" + family + "30Min;([1-7]?\\d{1,3})";
+    }
+
     // ---- a subscription of the test's own, and what its SDK saw ----------------------------------
 
     /** A credential of its own, with its own token cache. */

@@ -18,6 +18,7 @@ public final class ComputeApi {
     private final LongRunningOperations longRunning;
     private final DisksAndSnapshots resources;
     private final SnapshotAccess access;
+    private final ComputeRatePolicies ratePolicies = new ComputeRatePolicies();
 
     /**
      * @param sasUrls makes the data-plane URL of a grant (the fake's SAS endpoint)
@@ -73,6 +74,7 @@ public final class ComputeApi {
         }
         ResourceKey key = snapshots ? ResourceKey.snapshot(subscription, group, p[7]) : ResourceKey.disk(subscription, group, p[7]);
         if (p.length == 8) {
+            countUnderComputesPolicy(exchange, subscription, method);
             switch (method) {
                 case "GET" -> resources.get(exchange, key, snapshots);
                 case "PUT" -> resources.put(exchange, key, snapshots);
@@ -90,6 +92,18 @@ public final class ComputeApi {
             return;
         }
         throw new ArmError(404, "NotFound", "The fake does not serve " + method + " '" + exchange.path() + "'.");
+    }
+
+    /** Compute's {@code x-ms-ratelimit-remaining-resource} on the disk and snapshot writes it has a policy for. */
+    private void countUnderComputesPolicy(Exchange exchange, String subscription, String method) {
+        ComputeRatePolicies.Policy policy = switch (method) {
+            case "PUT" -> ComputeRatePolicies.Policy.CREATE_UPDATE_DISKS;
+            case "DELETE" -> ComputeRatePolicies.Policy.DELETE_DISKS;
+            default -> null;
+        };
+        if (policy != null) {
+            exchange.header("x-ms-ratelimit-remaining-resource", ratePolicies.remaining(subscription, policy));
+        }
     }
 
     private static boolean is(String segment, String expected) {
