@@ -19,12 +19,15 @@ import com.azure.resourcemanager.compute.ComputeManager;
 import com.azure.resourcemanager.compute.models.Disk;
 import com.azure.resourcemanager.compute.models.Snapshot;
 import com.azure.storage.blob.BlobClientBuilder;
+import dev.ferry.localcloud.azure.compute.ComputeState;
+import dev.ferry.localcloud.azure.compute.ResourceKey;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,8 +40,12 @@ import reactor.core.publisher.Mono;
  */
 class AzureFakeLimitsIT {
 
+    /** The resource groups of every test subscription, each in its region. */
+    private static final Map<String, String> REGIONS = Map.of("east", "eastus", "west", "westus", "central", "centralus");
     private static final String EAST = "east";
     private static final String WEST = "west";
+    private static final String CENTRAL = "central";
+    private static final long KIB = 1024;
 
     private static AzureFake fake;
 
@@ -61,6 +68,8 @@ class AzureFakeLimitsIT {
         fake.armReadBudget(1_000_000, Duration.ofSeconds(1));
         fake.armDeleteBudget(1_000_000, Duration.ofSeconds(1));
         fake.operations().delay(Duration.ZERO);
+        fake.compute().copyStartLimit(ComputeState.COPY_START_LIMIT);
+        fake.computeApi().copyStartBandwidth(256L << 20);
     }
 
     // ---- ARM's subscription limits -------------------------------------------------------------
@@ -184,6 +193,36 @@ class AzureFakeLimitsIT {
         return "Microsoft\\.Compute/" + family + "3Min;(\\d{1,3}),Microsoft\\.Compute/" + family + "30Min;([1-7]?\\d{1,3})";
     }
 
+    // ---- CopyStart ------------------------------------------------------------------------------
+
+    @Test
+    void aCopyStartPastTheLimitOfItsSubscriptionAndTargetRegionIsRefusedUntilACopyCompletes() {
+        fake.compute().copyStartLimit(2);
+        fake.computeApi().copyStartBandwidth(KIB);
+        Subscription subscription = Subscription.withoutRetries();
+        Snapshot first = subscription.snapshotOfWrittenDisk(EAST, 64 * KIB);
+        Snapshot second = subscription.snapshotOfWrittenDisk(EAST, 64 * KIB);
+        Snapshot third = subscription.snapshotOfWrittenDisk(EAST, 64 * KIB);
+        Subscription other = Subscription.withoutRetries();
+
+        Snapshot firstCopy = subscription.copyStart(first, WEST);
+        Snapshot secondCopy = subscription.copyStart(second, WEST);
+        ManagementException refused = catchThrowableOfType(() -> subscription.copyStart(third, WEST), ManagementException.class);
+        Snapshot elsewhere = subscription.copyStart(third, CENTRAL);
+        Snapshot otherSubscriptions = other.copyStart(other.snapshotOfWrittenDisk(EAST, 64 * KIB), WEST);
+
+        assertThat(refused.getResponse().getStatusCode()).isEqualTo(409);
+        assertThat(refused.getValue().getCode()).isEqualTo("OperationNotAllowed");
+        assertThat(refused.getValue().getMessage()).contains("2 incremental snapshot copies in progress to region 'westus'");
+        assertThat(elsewhere.copyCompletionPercent()).isLessThan(100f);
+        assertThat(otherSubscriptions.copyCompletionPercent()).isLessThan(100f);
+
+        fake.computeApi().copyStartBandwidth(256L << 20);
+        assertThat(subscription.awaitCopy(firstCopy).copyCompletionPercent()).isEqualTo(100f);
+        assertThat(subscription.awaitCopy(secondCopy).copyCompletionPercent()).isEqualTo(100f);
+        assertThat(subscription.copyStart(third, WEST).id()).isNotBlank();
+    }
+
     // ---- a subscription of the test's own, and what its SDK saw ----------------------------------
 
     /** A credential of its own, with its own token cache. */
@@ -206,8 +245,7 @@ class AzureFakeLimitsIT {
 
         private static Subscription create(RetryOptions retries) {
             String id = UUID.randomUUID().toString();
-            fake.compute().createResourceGroup(id, EAST, "eastus");
-            fake.compute().createResourceGroup(id, WEST, "westus");
+            REGIONS.forEach((group, region) -> fake.compute().createResourceGroup(id, group, region));
             Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
             endpoints.put("resourceManagerEndpointUrl", fake.endpoint());
             endpoints.put("managementEndpointUrl", fake.endpoint());
@@ -221,15 +259,40 @@ class AzureFakeLimitsIT {
             return new Subscription(id, configurable.authenticate(credential(), profile), responses);
         }
 
-        /** A 1 GiB disk in the resource group named after its region's side. */
+        /** A 1 GiB disk in {@code group}. */
         Disk newDisk(String group) {
-            return compute.disks().define("disk-" + UUID.randomUUID()).withRegion(group.equals(EAST) ? "eastus" : "westus")
+            return compute.disks().define("disk-" + UUID.randomUUID()).withRegion(REGIONS.get(group))
                     .withExistingResourceGroup(group).withData().withSizeInGB(1).create();
+        }
+
+        /** A 1 GiB disk in {@code group} with {@code bytes} written at its start, and an incremental snapshot of it. */
+        Snapshot snapshotOfWrittenDisk(String group, long bytes) {
+            Disk disk = newDisk(group);
+            fake.compute().disk(ResourceKey.parse(disk.id())).orElseThrow().content().write(0, new byte[(int) bytes]);
+            return snapshotOf(disk);
         }
 
         Snapshot snapshotOf(Disk disk) {
             return compute.snapshots().define("snap-" + UUID.randomUUID()).withRegion(disk.regionName())
                     .withExistingResourceGroup(disk.resourceGroupName()).withDataFromDisk(disk).withIncremental(true).create();
+        }
+
+        /** Starts Azure's copy of {@code source} into {@code group}'s region. */
+        Snapshot copyStart(Snapshot source, String group) {
+            return compute.snapshots().define("copy-" + UUID.randomUUID()).withRegion(REGIONS.get(group))
+                    .withExistingResourceGroup(group).withDataFromSnapshot(source).withCopyStart().create();
+        }
+
+        /** Polls a copy until it completes or fails, for at most 30 s. */
+        Snapshot awaitCopy(Snapshot copy) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            Snapshot current = compute.snapshots().getById(copy.id());
+            while (current.copyCompletionError() == null && !Float.valueOf(100).equals(current.copyCompletionPercent())
+                    && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+                current = compute.snapshots().getById(copy.id());
+            }
+            return current;
         }
     }
 

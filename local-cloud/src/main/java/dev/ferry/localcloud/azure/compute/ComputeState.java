@@ -22,6 +22,11 @@ public final class ComputeState {
 
     /** Azure allows at most this many concurrent SAS grants per incremental snapshot family. */
     public static final int MAX_GRANTS_PER_FAMILY = 5;
+    /**
+     * Azure copies at most this many incremental snapshots across regions at once per subscription and target
+     * region (CopyStart).
+     */
+    public static final int COPY_START_LIMIT = 100;
     /** Import works only from VHDs of at most this size. */
     public static final long MAX_IMPORT_BYTES = 8L << 40;
     /** A gibibyte: the unit of a disk's {@code diskSizeGB}. */
@@ -37,10 +42,21 @@ public final class ComputeState {
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final VhdReader vhdReader;
+    private volatile int copyStartLimit = COPY_START_LIMIT;
 
     public ComputeState(Clock clock, VhdReader vhdReader) {
         this.clock = clock;
         this.vhdReader = vhdReader;
+    }
+
+    // ---- Azure's limits, settable from tests ------------------------------------------------------
+
+    /** How many CopyStart copies may be in progress at once per subscription and target region (Azure's 100). */
+    public void copyStartLimit(int copies) {
+        if (copies <= 0) {
+            throw new IllegalArgumentException("the CopyStart limit must be positive, not " + copies);
+        }
+        this.copyStartLimit = copies;
     }
 
     // ---- seeding -------------------------------------------------------------------------------
@@ -235,11 +251,23 @@ public final class ComputeState {
                             + "', taken after '" + source.id() + "', was already copied; copies must follow creation order.");
                 }
             }
+            long inProgress = copiesInProgress(key.subscriptionId(), location);
+            if (inProgress >= copyStartLimit) {
+                throw ArmError.conflict("OperationNotAllowed", "Subscription '" + key.subscriptionId() + "' already has "
+                        + inProgress + " incremental snapshot copies in progress to region '" + location + "'; at most "
+                        + copyStartLimit + " may be copied at a time per subscription and target region.");
+            }
             Snapshot snapshot = new Snapshot(key, location, source.sizeBytes(), true, source.familyId(), "CopyStart",
                     source.id(), source.uniqueId(), null, null, tags, sku, null, sequence.incrementAndGet());
             snapshots.put(key, snapshot);
             return snapshot;
         }
+    }
+
+    /** The CopyStart copies of a subscription still in progress into {@code region}. */
+    private long copiesInProgress(String subscriptionId, String region) {
+        return snapshots.values().stream().filter(s -> "CopyStart".equals(s.createOption()) && s.copyInProgress()
+                && s.region().equals(region) && s.key().subscriptionId().equalsIgnoreCase(subscriptionId)).count();
     }
 
     /**
