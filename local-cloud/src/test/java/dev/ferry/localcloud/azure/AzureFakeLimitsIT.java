@@ -69,6 +69,7 @@ class AzureFakeLimitsIT {
         fake.armDeleteBudget(1_000_000, Duration.ofSeconds(1));
         fake.operations().delay(Duration.ZERO);
         fake.compute().copyStartLimit(ComputeState.COPY_START_LIMIT);
+        fake.compute().snapshotsPerDiskLimit(7, Duration.ofMinutes(5));
         fake.computeApi().copyStartBandwidth(256L << 20);
     }
 
@@ -191,6 +192,49 @@ class AzureFakeLimitsIT {
     /** Compute's header for one policy family: what is left of 1000 over 3 minutes and of 8000 over 30. */
     private static String policies(String family) {
         return "Microsoft\\.Compute/" + family + "3Min;(\\d{1,3}),Microsoft\\.Compute/" + family + "30Min;([1-7]?\\d{1,3})";
+    }
+
+    // ---- snapshots of one disk -------------------------------------------------------------------
+
+    @Test
+    void theEighthIncrementalSnapshotOfADiskWithinFiveMinutesIsRefused() {
+        Subscription subscription = Subscription.withoutRetries();
+        Disk disk = subscription.newDisk(EAST);
+        for (int i = 0; i < 7; i++) {
+            subscription.snapshotOf(disk);
+        }
+
+        ManagementException refused = catchThrowableOfType(() -> subscription.snapshotOf(disk), ManagementException.class);
+
+        assertThat(refused.getResponse().getStatusCode()).isEqualTo(409);
+        assertThat(refused.getValue().getCode()).isEqualTo("OperationNotAllowed");
+        assertThat(refused.getValue().getMessage()).contains("at most 7 may be taken of one disk");
+        assertThat(subscription.snapshotOf(subscription.newDisk(EAST)).incremental()).isTrue();
+    }
+
+    @Test
+    void aRefusedSnapshotIsAllowedOnceTheOldestLeavesTheWindow() {
+        fake.compute().snapshotsPerDiskLimit(2, Duration.ofSeconds(1));
+        Subscription subscription = Subscription.withoutRetries();
+        Disk disk = subscription.newDisk(EAST);
+        Snapshot oldest = subscription.snapshotOf(disk);
+        subscription.snapshotOf(disk);
+        assertThat(catchThrowableOfType(() -> subscription.snapshotOf(disk), ManagementException.class)).isNotNull();
+
+        Snapshot next = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (next == null && System.nanoTime() < deadline) {
+            try {
+                next = subscription.snapshotOf(disk);
+            } catch (ManagementException stillInTheWindow) {
+                LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            }
+        }
+
+        assertThat(next).isNotNull();
+        // The fake counts a snapshot a moment before it stamps timeCreated, hence a little less than the window.
+        assertThat(Duration.between(oldest.innerModel().timeCreated(), next.innerModel().timeCreated()))
+                .isGreaterThan(Duration.ofMillis(950));
     }
 
     // ---- CopyStart ------------------------------------------------------------------------------

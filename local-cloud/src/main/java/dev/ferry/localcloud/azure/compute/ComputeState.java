@@ -43,6 +43,7 @@ public final class ComputeState {
     private final Clock clock;
     private final VhdReader vhdReader;
     private volatile int copyStartLimit = COPY_START_LIMIT;
+    private final DiskSnapshotRate snapshotRate = new DiskSnapshotRate();
 
     public ComputeState(Clock clock, VhdReader vhdReader) {
         this.clock = clock;
@@ -57,6 +58,11 @@ public final class ComputeState {
             throw new IllegalArgumentException("the CopyStart limit must be positive, not " + copies);
         }
         this.copyStartLimit = copies;
+    }
+
+    /** How many incremental snapshots of one disk may be taken within {@code window} (Azure's 7 in 5 minutes). */
+    public void snapshotsPerDiskLimit(int count, Duration window) {
+        snapshotRate.limit(count, window);
     }
 
     // ---- seeding -------------------------------------------------------------------------------
@@ -167,6 +173,9 @@ public final class ComputeState {
         if (!disk.region().equals(location)) {
             throw ArmError.badRequest("BadRequest", "The snapshot must be created in the region of its source disk '"
                     + disk.region() + "', not '" + location + "'. Use CopyStart to copy a snapshot to another region.");
+        }
+        if (incremental) {
+            snapshotRate.take(disk, clock.instant());
         }
         String family = incremental ? disk.uniqueId() : null;
         Snapshot snapshot = new Snapshot(key, location, disk.sizeBytes(), incremental, family, "Copy", disk.id(),
