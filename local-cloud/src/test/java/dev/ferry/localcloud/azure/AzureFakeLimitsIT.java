@@ -16,7 +16,11 @@ import com.azure.core.management.profile.AzureProfile;
 import com.azure.identity.ClientSecretCredential;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.resourcemanager.compute.ComputeManager;
+import com.azure.resourcemanager.compute.fluent.models.SnapshotInner;
+import com.azure.resourcemanager.compute.models.CreationData;
 import com.azure.resourcemanager.compute.models.Disk;
+import com.azure.resourcemanager.compute.models.DiskCreateOption;
+import com.azure.resourcemanager.compute.models.ProvisionedBandwidthCopyOption;
 import com.azure.resourcemanager.compute.models.Snapshot;
 import com.azure.storage.blob.BlobClientBuilder;
 import dev.ferry.localcloud.azure.compute.ComputeState;
@@ -169,6 +173,25 @@ class AzureFakeLimitsIT {
         assertThat(retried.status()).isEqualTo(200);
         Duration retryAfter = Duration.ofSeconds(Long.parseLong(throttled.retryAfter()));
         assertThat(Duration.between(throttled.arrived(), retried.arrived())).isGreaterThanOrEqualTo(retryAfter);
+    }
+
+    @Test
+    void anEnhancedCopyMovesFasterThanAStandardOneAndSaysItIsEnhanced() {
+        fake.computeApi().copyStartBandwidth(64 * KIB);
+        Subscription subscription = Subscription.withoutRetries();
+        Snapshot standardSource = subscription.snapshotOfWrittenDisk(EAST, 256 * KIB);
+        Snapshot enhancedSource = subscription.snapshotOfWrittenDisk(EAST, 256 * KIB);
+
+        Snapshot standard = subscription.copyStart(standardSource, WEST);
+        Snapshot enhanced = subscription.enhancedCopyStart(enhancedSource, WEST);
+        Snapshot enhancedDone = subscription.awaitCopy(enhanced);
+        Snapshot standardMeanwhile = subscription.compute.snapshots().getById(standard.id());
+
+        assertThat(enhancedDone.copyCompletionPercent()).isEqualTo(100f);
+        assertThat(standardMeanwhile.copyCompletionPercent()).isLessThan(100f);
+        assertThat(enhancedDone.innerModel().creationData().provisionedBandwidthCopySpeed())
+                .isEqualTo(ProvisionedBandwidthCopyOption.ENHANCED);
+        assertThat(standardMeanwhile.innerModel().creationData().provisionedBandwidthCopySpeed()).isNull();
     }
 
     // ---- Compute's own policies ------------------------------------------------------------------
@@ -325,6 +348,16 @@ class AzureFakeLimitsIT {
         Snapshot copyStart(Snapshot source, String group) {
             return compute.snapshots().define("copy-" + UUID.randomUUID()).withRegion(REGIONS.get(group))
                     .withExistingResourceGroup(group).withDataFromSnapshot(source).withCopyStart().create();
+        }
+
+        /** Starts Azure's copy with {@code provisionedBandwidthCopySpeed: Enhanced}, through the inner client. */
+        Snapshot enhancedCopyStart(Snapshot source, String group) {
+            SnapshotInner copy = compute.serviceClient().getSnapshots().createOrUpdate(group, "enhanced-" + UUID.randomUUID(),
+                    new SnapshotInner().withLocation(REGIONS.get(group)).withIncremental(true)
+                            .withCreationData(new CreationData().withCreateOption(DiskCreateOption.COPY_START)
+                                    .withSourceResourceId(source.id())
+                                    .withProvisionedBandwidthCopySpeed(ProvisionedBandwidthCopyOption.ENHANCED)));
+            return compute.snapshots().getById(copy.id());
         }
 
         /** Polls a copy until it completes or fails, for at most 30 s. */

@@ -20,6 +20,9 @@ final class ComputeJson {
         if (s.sourceUniqueId() != null) {
             creation.put("sourceUniqueId", s.sourceUniqueId());
         }
+        if (s.copySpeed() != null) {
+            creation.put("provisionedBandwidthCopySpeed", s.copySpeed());
+        }
         if (s.sourceUri() != null) {
             creation.put("sourceUri", s.sourceUri());
             creation.put("storageAccountId", s.storageAccountId());

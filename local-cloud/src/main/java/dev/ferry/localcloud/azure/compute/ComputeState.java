@@ -228,11 +228,23 @@ public final class ComputeState {
     }
 
     /**
-     * Starts Azure's native cross-region copy of an incremental snapshot. The new snapshot joins
-     * the source's family; its content arrives through {@link #advanceCopy}. Azure allows one copy
+     * Starts Azure's native cross-region copy of an incremental snapshot at the standard speed. The new snapshot
+     * joins the source's family; its content arrives through {@link #advanceCopy}. Azure allows one copy
      * per disk at a time, in the order the snapshots were taken.
      */
     public Snapshot copyStart(ResourceKey key, String region, String sourceSnapshotId, Map<String, String> tags, String sku) {
+        return copyStart(key, region, sourceSnapshotId, tags, sku, null);
+    }
+
+    /**
+     * Starts Azure's native cross-region copy of an incremental snapshot, as {@link #copyStart(ResourceKey, String,
+     * String, Map, String)} does, at the speed the request asked for.
+     *
+     * @param copySpeed {@code creationData.provisionedBandwidthCopySpeed} as asked ({@code None} or
+     *                  {@code Enhanced}), or null when the request did not name one
+     */
+    public Snapshot copyStart(ResourceKey key, String region, String sourceSnapshotId, Map<String, String> tags, String sku,
+                              String copySpeed) {
         prepareSnapshot(key);
         Snapshot source = snapshot(ResourceKey.parse(sourceSnapshotId))
                 .orElseThrow(() -> ArmError.notFound("Microsoft.Compute/snapshots", sourceSnapshotId));
@@ -268,6 +280,7 @@ public final class ComputeState {
             }
             Snapshot snapshot = new Snapshot(key, location, source.sizeBytes(), true, source.familyId(), "CopyStart",
                     source.id(), source.uniqueId(), null, null, tags, sku, null, sequence.incrementAndGet());
+            snapshot.copySpeed(copySpeed);
             snapshots.put(key, snapshot);
             return snapshot;
         }

@@ -19,6 +19,7 @@ final class DisksAndSnapshots {
     private final LongRunningOperations longRunning;
     private final ComputeJson json;
     private volatile long copyStartBytesPerSecond = 256L << 20;
+    private volatile double enhancedCopySpeedFactor = 4;
 
     DisksAndSnapshots(ComputeState state, Operations operations, LongRunningOperations longRunning, ComputeJson json) {
         this.state = state;
@@ -30,6 +31,15 @@ final class DisksAndSnapshots {
     /** How fast a CopyStart moves the source's written bytes. */
     void copyStartBandwidth(long bytesPerSecond) {
         this.copyStartBytesPerSecond = bytesPerSecond;
+    }
+
+    /** How many times faster than the bandwidth an Enhanced CopyStart moves. */
+    void enhancedCopySpeedFactor(double factor) {
+        if (!(factor >= 1)) {
+            throw new IllegalArgumentException("an Enhanced copy is no slower than a standard one; the factor " + factor
+                    + " is below 1");
+        }
+        this.enhancedCopySpeedFactor = factor;
     }
 
     void get(Exchange exchange, ResourceKey key, boolean snapshots) throws IOException {
@@ -69,7 +79,7 @@ final class DisksAndSnapshots {
                 case "copy" -> state.copyDisk(key, region, text(creation, "sourceResourceId"),
                         properties.path("incremental").asBoolean(false), tags, sku);
                 case "import" -> state.importVhd(key, region, text(creation, "sourceUri"), text(creation, "storageAccountId"), tags, sku);
-                case "copystart" -> startCopy(key, region, text(creation, "sourceResourceId"), tags, sku);
+                case "copystart" -> startCopy(key, region, text(creation, "sourceResourceId"), tags, sku, copySpeed(creation));
                 default -> throw ArmError.badRequest("InvalidParameter", "createOption '" + option
                         + "' is not supported for snapshots by the fake (Copy, Import, CopyStart).");
             };
@@ -108,14 +118,31 @@ final class DisksAndSnapshots {
         }, refusedAtOnce);
     }
 
-    private Snapshot startCopy(ResourceKey key, String region, String sourceId, Map<String, String> tags, String sku) {
-        Snapshot copy = state.copyStart(key, region, sourceId, tags, sku);
+    private Snapshot startCopy(ResourceKey key, String region, String sourceId, Map<String, String> tags, String sku,
+                               String copySpeed) {
+        Snapshot copy = state.copyStart(key, region, sourceId, tags, sku, copySpeed);
         long started = System.nanoTime();
         operations.repeat(Duration.ofMillis(50), () -> {
             double seconds = (System.nanoTime() - started) / 1e9;
-            return state.advanceCopy(copy, (long) (seconds * copyStartBytesPerSecond));
+            double bytesPerSecond = copyStartBytesPerSecond * (copy.enhancedCopy() ? enhancedCopySpeedFactor : 1);
+            return state.advanceCopy(copy, (long) (seconds * bytesPerSecond));
         });
         return copy;
+    }
+
+    /** {@code provisionedBandwidthCopySpeed}, one of the Compute API's {@code ProvisionedBandwidthCopyOption} values. */
+    private static String copySpeed(JsonNode creation) {
+        String speed = text(creation, "provisionedBandwidthCopySpeed");
+        if (speed == null) {
+            return null;
+        }
+        for (String known : new String[] {"None", "Enhanced"}) {
+            if (known.equalsIgnoreCase(speed)) {
+                return known;
+            }
+        }
+        throw ArmError.badRequest("InvalidParameter", "provisionedBandwidthCopySpeed '" + speed
+                + "' is none of None, Enhanced.");
     }
 
     private static Map<String, String> tags(JsonNode node) {

@@ -30,6 +30,7 @@ public final class Snapshot {
     private volatile double completionPercent;
     private volatile String copyErrorCode;
     private volatile String copyErrorMessage;
+    private volatile String copySpeed;
 
     Snapshot(ResourceKey key, String region, long sizeBytes, boolean incremental, String familyId, String createOption,
              String sourceResourceId, String sourceUniqueId, String sourceUri, String storageAccountId,
@@ -138,8 +139,22 @@ public final class Snapshot {
         return copyErrorMessage;
     }
 
+    /** {@code creationData.provisionedBandwidthCopySpeed} as a CopyStart asked for it, or null if it did not. */
+    public String copySpeed() {
+        return copySpeed;
+    }
+
+    /** Whether a CopyStart asked for the quicker copy ({@code provisionedBandwidthCopySpeed: Enhanced}). */
+    public boolean enhancedCopy() {
+        return "Enhanced".equals(copySpeed);
+    }
+
     public boolean copyInProgress() {
         return content == null && copyErrorCode == null;
+    }
+
+    void copySpeed(String speed) {
+        copySpeed = speed;
     }
 
     void provisioned() {
