@@ -83,8 +83,11 @@ public interface ExportConfig {
         @WithDefault("100")
         int regionLimit();
 
-        /** How long a copy may wait for its turn and run together before it is reported failed (retryable). Default 24h. */
-        @WithDefault("24h")
+        /**
+         * How long a copy may wait for its turn and run together before it is reported failed (retryable; the copy
+         * goes on in Azure). Below the 6 h a record may stay unacknowledged on the channel. Default 5h.
+         */
+        @WithDefault("5h")
         Duration maxWait();
 
         /** {@code standard} or {@code enhanced} (Azure's provisionedBandwidthCopySpeed=Enhanced, billed extra). Default standard. */

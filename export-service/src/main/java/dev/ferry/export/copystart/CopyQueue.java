@@ -234,7 +234,7 @@ public final class CopyQueue implements AutoCloseable {
                 if (e.retryable() || CopyStartRefusals.meansWait(e)) {
                     LOG.infof("Azure did not start the copy to %s now (%s, HTTP %d); it waits for a later tick", job.request.name(),
                             e.code(), e.status());
-                    if (CopyStartRefusals.regionFull(e)) {
+                    if (CopyStartRefusals.limitReached(e)) {
                         inProgress.put(region, regionLimit);
                     }
                 } else {

@@ -1,27 +1,26 @@
 package dev.ferry.export.copystart;
 
 import dev.ferry.support.azure.AzureCallFailed;
-import java.util.Set;
 
 /**
- * Which of Azure's refusals of a CopyStart mean "not now" (a limit that frees up as copies finish)
- * rather than "never"; local-cloud's README cites where each code is documented.
+ * Which of Azure's refusals of a CopyStart mean "not now" rather than "never". Azure documents
+ * the limits (one copy per disk at a time, 100 in progress per subscription and target region) but
+ * no error code for them; they come as a 409 {@code OperationNotAllowed}, as any refused operation
+ * does (local-cloud's README cites the pages), and throttling as a 429.
  */
 final class CopyStartRefusals {
 
-    /** Too many copies in progress for the subscription and the target region. */
-    static final Set<String> REGION_FULL = Set.of("TooManyConcurrentCopies", "ConcurrentCopyLimitExceeded");
-    /** Another copy of the same disk is running (one per disk at a time). */
-    static final Set<String> DISK_BUSY = Set.of("OperationNotAllowed");
+    static final String LIMIT_CODE = "OperationNotAllowed";
 
     private CopyStartRefusals() {
     }
 
-    static boolean regionFull(AzureCallFailed e) {
-        return REGION_FULL.contains(e.code());
+    /** A limit that frees up as copies finish: the copy waits, and no other copy into the region is tried this tick. */
+    static boolean limitReached(AzureCallFailed e) {
+        return e.status() == 409 && LIMIT_CODE.equals(e.code());
     }
 
     static boolean meansWait(AzureCallFailed e) {
-        return e.status() == 429 || regionFull(e) || (e.status() == 409 && DISK_BUSY.contains(e.code()));
+        return e.status() == 429 || limitReached(e);
     }
 }

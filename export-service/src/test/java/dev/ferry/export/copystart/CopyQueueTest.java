@@ -81,14 +81,18 @@ class CopyQueueTest {
     @Test
     void azureSayingTheRegionIsFullMakesTheCopyWaitNotFail() {
         CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
-        region.refusals.add(new AzureCallFailed(CopyStartRefusals.REGION_FULL.iterator().next(), 409, "too many copies", null));
+        region.refusals.add(new AzureCallFailed("OperationNotAllowed", 409, "Subscription already has 100 copies in progress", null));
+        region.refusals.add(new AzureCallFailed("OperationNotAllowed", 409, "the same again, for the second copy", null));
         CopyQueue.Job job = queue.enqueue(job("a", "family-a", 1));
+        queue.enqueue(job("b", "family-b", 2));
 
         queue.tick();
         assertThat(job.done()).isNotDone();
-        assertThat(queue.waitingCount()).isEqualTo(1);
+        assertThat(queue.waitingCount()).isEqualTo(2);
+        assertThat(region.refusals).as("after one refusal no other copy into the region is tried in the same tick").hasSize(1);
+        region.refusals.clear();
         queue.tick();
-        assertThat(region.started).containsExactly("a");
+        assertThat(region.started).containsExactly("a", "b");
     }
 
     @Test
