@@ -2,8 +2,10 @@ package dev.ferry.support.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -11,7 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Turns every error of every Ferry REST API into RFC 9457 problem+json: refusals and REST problems
- * with their own status, unreadable bodies as 400, the framework's HTTP errors (404, 405, 415...)
+ * with their own status (a refusal that only time stands in the way of with a {@code Retry-After}
+ * header), unreadable bodies as 400, the framework's HTTP errors (404, 405, 415...)
  * with their status, and anything else as a 500 that names an incident id to find in the log (the
  * exception's message is not sent: it may carry what a caller must not see).
  */
@@ -21,7 +24,16 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response refused(Refused e, UriInfo uri) {
-        return e.problem(uri.getPath()).response();
+        Response answer = e.problem(uri.getPath()).response();
+        return e.retryAfter()
+                .map(wait -> Response.fromResponse(answer).header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(wait)).build())
+                .orElse(answer);
+    }
+
+    /** A {@code Retry-After} in whole seconds, rounded up and at least 1: a client that waits that long is not early. */
+    static long retryAfterSeconds(Duration wait) {
+        long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
     }
 
     @ServerExceptionMapper

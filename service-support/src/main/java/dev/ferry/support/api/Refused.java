@@ -1,7 +1,9 @@
 package dev.ferry.support.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A request a service will not carry out as asked, and nothing was created for it: one kind of
@@ -30,11 +32,21 @@ public abstract class Refused extends RuntimeException {
 
     private final Reason reason;
     private final List<String> details;
+    private final Duration retryAfter;
 
     protected Refused(Reason reason, String message, List<String> details) {
+        this(reason, message, details, null);
+    }
+
+    /**
+     * A refusal that the same request will not get once {@code retryAfter} has passed (a rate limit):
+     * REST answers with a {@code Retry-After} header of that many seconds, rounded up.
+     */
+    protected Refused(Reason reason, String message, List<String> details, Duration retryAfter) {
         super(message);
         this.reason = reason;
         this.details = List.copyOf(details);
+        this.retryAfter = retryAfter;
     }
 
     public Reason reason() {
@@ -44,6 +56,11 @@ public abstract class Refused extends RuntimeException {
     /** Each thing that is wrong, e.g. one line per invalid field or per skipped PVC. */
     public List<String> details() {
         return details;
+    }
+
+    /** How long until the same request may succeed, when only time stands in its way; empty otherwise. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     /** The reason in the error-code style of {@code step.failed}, e.g. {@code NamespaceNotFound}. */
