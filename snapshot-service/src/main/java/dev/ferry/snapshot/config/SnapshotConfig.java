@@ -88,6 +88,25 @@ public interface SnapshotConfig {
         /** The longest one watch of a waiting VolumeSnapshot lasts before it is read again. Default 2s. */
         @WithDefault("2s")
         Duration pollInterval();
+
+        /** How many snapshots of one PVC's disk may be taken in how long: Azure's limit, kept before Azure sees it. */
+        RateLimit rateLimit();
+    }
+
+    /**
+     * Azure takes at most seven incremental snapshots of one disk every five minutes. A backup that
+     * would take one more of a PVC's disk is refused (REST, Kafka) or delayed (a schedule) until the
+     * oldest snapshot in the window has left it.
+     */
+    interface RateLimit {
+
+        /** At most this many snapshots of one PVC's disk within {@code window}. Default 7 (Azure's limit). */
+        @WithDefault("7")
+        int maxSnapshots();
+
+        /** The sliding window the limit counts in, back from now. Default 5m (Azure's). */
+        @WithDefault("5m")
+        Duration window();
     }
 
     /** How snapshots travel to region B. */
