@@ -8,25 +8,42 @@ import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.snapshot.BackupRefused.Reason;
 import dev.ferry.snapshot.config.SnapshotConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * Turns a backup request, whatever sent it, into a planned run or a refusal: checks the request,
  * resolves its PVCs (skipping those that cannot be backed up, with the reason), its DR target and
- * its transfer strategy, and registers the run. Creates nothing in the cluster and starts nothing.
+ * its transfer strategy, keeps Azure's limit on snapshots per disk, and registers the run. Creates
+ * nothing in the cluster and starts nothing.
+ *
+ * <p>Created at start ({@code @Startup}), so that a snapshot limit that makes no sense stops the
+ * service there.
  */
+@Startup
 @ApplicationScoped
 public class BackupAdmission {
 
     /** The policy name of one-off backups (REST and Kafka requests without a policy). */
     public static final String MANUAL_POLICY = "manual";
+    /**
+     * Counts the requests refused or runs delayed because a PVC's disk had its fill of snapshots, by
+     * {@code trigger}: {@code rest}, {@code kafka}, {@code schedule}.
+     */
+    public static final String RATE_LIMITED_METRIC = "ferry.snapshot.rate.limited";
     private static final Logger LOG = Logger.getLogger(BackupAdmission.class);
 
     /** What {@link #admit} did: the run, and whether it is new (to be executed) or was already known. */
@@ -35,14 +52,21 @@ public class BackupAdmission {
 
     private final SnapshotConfig config;
     private final ClusterVolumes volumes;
+    private final VolumeSnapshotter snapshotter;
     private final BackupRuns runs;
     private final MeterRegistry metrics;
+    private final SnapshotRateLimit rateLimit;
+    /** Counting a PVC's snapshots and registering the run that adds one are one step, or two requests could both fit. */
+    private final Object admitting = new Object();
 
-    public BackupAdmission(SnapshotConfig config, ClusterVolumes volumes, BackupRuns runs, MeterRegistry metrics) {
+    public BackupAdmission(SnapshotConfig config, ClusterVolumes volumes, VolumeSnapshotter snapshotter, BackupRuns runs,
+                           MeterRegistry metrics, Clock clock) {
         this.config = config;
         this.volumes = volumes;
+        this.snapshotter = snapshotter;
         this.runs = runs;
         this.metrics = metrics;
+        this.rateLimit = SnapshotRateLimit.of(config.snapshot().rateLimit(), clock);
     }
 
     /**
@@ -99,13 +123,75 @@ public class BackupAdmission {
         BackupRun run = BackupRun.plan(request.backupId(), request.correlationId(), namespace, policy,
                 policyRef != null ? policyRef : namespace + "/" + policy, strategy, target,
                 request.requestedAt(), request.pvcNames(), request.labelSelector(), eligible, skipped);
-        BackupRun registered = runs.register(run);
+        BackupRun registered;
+        synchronized (admitting) {
+            keepSnapshotLimit(request.backupId(), namespace, eligible);
+            registered = runs.register(run);
+        }
         if (registered != run) {
             return new Admitted(registered, false);
         }
         skipped.forEach(s -> LOG.infof("backup %s skips PVC %s/%s: %s", run.backupId(), namespace, s.pvc(), s.reason()));
         metrics.counter("ferry.snapshot.volumes", "outcome", "skipped").increment(skipped.size());
         return new Admitted(run, true);
+    }
+
+    /**
+     * Refuses the run, before anything is created, if it would take one snapshot too many of any of
+     * its PVCs' disks within the window. Counted per PVC: its VolumeSnapshots in the cluster (Ferry's
+     * and anyone's, by when they were taken: {@code status.creationTime}, else {@code creationTimestamp}),
+     * and the snapshots runs admitted here are yet to create (as taken now). A PVC whose snapshot of
+     * this backupId exists already needs no new one (a resumed run).
+     */
+    private void keepSnapshotLimit(String backupId, String namespace, List<Claim> eligible) {
+        // The planned ones first: a snapshot created between the two reads is then counted twice, never missed.
+        List<BackupRun.PlannedSnapshot> planned = runs.plannedSnapshots(namespace);
+        List<VolumeSnapshotter.SnapshotState> existing = snapshotter.list(namespace, Map.of());
+        Set<String> inCluster = new HashSet<>();
+        Map<String, List<Instant>> taken = new HashMap<>();
+        for (VolumeSnapshotter.SnapshotState snapshot : existing) {
+            inCluster.add(snapshot.name());
+            if (snapshot.pvcName() != null) {
+                taken.computeIfAbsent(snapshot.pvcName(), pvc -> new ArrayList<>()).add(snapshot.created());
+            }
+        }
+        for (BackupRun.PlannedSnapshot snapshot : planned) {
+            if (!inCluster.contains(snapshot.name())) {
+                // Null: not taken yet, so it counts as taken now.
+                taken.computeIfAbsent(snapshot.pvc(), pvc -> new ArrayList<>()).add(null);
+            }
+        }
+        List<String> limited = new ArrayList<>();
+        List<String> details = new ArrayList<>();
+        SnapshotRateLimit.Verdict longest = null;
+        for (Claim claim : eligible) {
+            if (inCluster.contains(SnapshotNames.volumeSnapshot(backupId, claim.uid()))) {
+                continue;
+            }
+            SnapshotRateLimit.Verdict verdict = rateLimit.next(taken.getOrDefault(claim.name(), List.of()));
+            if (!verdict.allowed()) {
+                limited.add(claim.name());
+                details.add(claim.name() + ": " + verdict.inWindow() + " snapshots in the last " + window()
+                        + "; the next is allowed at " + verdict.allowedAt());
+                if (longest == null || verdict.allowedAt().isAfter(longest.allowedAt())) {
+                    longest = verdict;
+                }
+            }
+        }
+        if (longest != null) {
+            String pvcs = limited.stream().map(pvc -> namespace + "/" + pvc).collect(Collectors.joining(", "));
+            throw new BackupRefused(Reason.SNAPSHOT_RATE_LIMITED, "Azure takes at most " + rateLimit.maxSnapshots()
+                    + " snapshots of a disk in " + window() + (limited.size() == 1 ? ", and the disk of PVC " + pvcs + " has"
+                    : ", and the disks of PVCs " + pvcs + " have") + " had that many. Nothing was created; the same request"
+                    + " can be made in " + longest.retryAfter().toSeconds() + " s (at " + longest.allowedAt() + ").", details,
+                    longest.retryAfter());
+        }
+    }
+
+    /** The window in the words of a message: {@code 5 min}, {@code 30 s}. */
+    private String window() {
+        long seconds = rateLimit.window().toSeconds();
+        return seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
     }
 
     private static void check(BackupRequested request) {

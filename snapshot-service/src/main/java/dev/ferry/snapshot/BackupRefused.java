@@ -1,6 +1,7 @@
 package dev.ferry.snapshot;
 
 import dev.ferry.support.api.Refused;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,7 +24,12 @@ public final class BackupRefused extends Refused {
         /** The request names no DR target and none is configured, or names one that is not allowed. */
         TARGET_NOT_ALLOWED,
         /** A backup with this id exists and asked for something else. */
-        BACKUP_ID_CONFLICT;
+        BACKUP_ID_CONFLICT,
+        /**
+         * A PVC's disk has had as many snapshots in the window as Azure allows
+         * ({@code ferry.snapshot.rate-limit.*}): the same request succeeds once the oldest has left it.
+         */
+        SNAPSHOT_RATE_LIMITED;
 
         @Override
         public int status() {
@@ -31,6 +37,7 @@ public final class BackupRefused extends Refused {
                 case INVALID_REQUEST -> 400;
                 case NAMESPACE_NOT_FOUND, PVC_NOT_FOUND, NO_MATCHING_PVC, NO_ELIGIBLE_PVC, TARGET_NOT_ALLOWED -> 422;
                 case BACKUP_ID_CONFLICT -> 409;
+                case SNAPSHOT_RATE_LIMITED -> 429;
             };
         }
 
@@ -44,6 +51,7 @@ public final class BackupRefused extends Refused {
                 case NO_ELIGIBLE_PVC -> "No PVC of the request can be backed up";
                 case TARGET_NOT_ALLOWED -> "The DR target is missing or not allowed";
                 case BACKUP_ID_CONFLICT -> "A different backup with this id exists";
+                case SNAPSHOT_RATE_LIMITED -> "A PVC's disk has had as many snapshots as Azure allows for now";
             };
         }
     }
@@ -56,9 +64,19 @@ public final class BackupRefused extends Refused {
         this(reason, message, List.of());
     }
 
+    /** A refusal that the same request will not get after {@code retryAfter}. */
+    public BackupRefused(Reason reason, String message, List<String> details, Duration retryAfter) {
+        super(reason, message, details, retryAfter);
+    }
+
     @Override
     public Reason reason() {
         return (Reason) super.reason();
+    }
+
+    /** Whether the same request may succeed later without any change: only a rate limit's refusal. */
+    public boolean retryable() {
+        return reason() == Reason.SNAPSHOT_RATE_LIMITED;
     }
 
     /** The reason in the error-code style of {@code step.failed}, e.g. {@code NamespaceNotFound}, {@code PVCNotFound}. */

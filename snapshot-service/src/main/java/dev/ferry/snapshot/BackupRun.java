@@ -48,6 +48,10 @@ public final class BackupRun {
     public record Skipped(String pvc, String reason) {
     }
 
+    /** A VolumeSnapshot the run is still to create: of which PVC, under which derived name. */
+    public record PlannedSnapshot(String namespace, String pvc, String name) {
+    }
+
     /** A volume as the API shows it. */
     public record VolumeView(String pvc, String pvcUid, int volumeIndex, String volumeSnapshot, VolumeState state,
                              String snapshotId, String previousSnapshotId, Long sizeBytes, Boolean incremental,
@@ -193,6 +197,17 @@ public final class BackupRun {
         List<Claim> claims = new ArrayList<>();
         volumes.values().stream().filter(v -> v.claim != null).forEach(v -> claims.add(v.claim));
         return claims;
+    }
+
+    /** The VolumeSnapshots the run has not created yet (its volumes still PENDING); none for a rebuilt run. */
+    public synchronized List<PlannedSnapshot> plannedSnapshots() {
+        if (rebuilt) {
+            return List.of();
+        }
+        return volumes.values().stream()
+                .filter(v -> v.state == VolumeState.PENDING)
+                .map(v -> new PlannedSnapshot(namespace, v.pvc, SnapshotNames.volumeSnapshot(backupId, v.pvcUid)))
+                .toList();
     }
 
     public synchronized int volumeCount() {

@@ -71,6 +71,17 @@ public class BackupRuns {
         return Optional.of(runs.computeIfAbsent(backupId, id -> rebuild(id, snapshots)));
     }
 
+    /**
+     * The VolumeSnapshots that runs held here have yet to create in a namespace: admitted runs waiting
+     * in line, or not yet at that volume. They count against a disk's snapshot limit before they exist.
+     */
+    public List<BackupRun.PlannedSnapshot> plannedSnapshots(String namespace) {
+        return runs.values().stream()
+                .filter(run -> namespace.equals(run.namespace()))
+                .flatMap(run -> run.plannedSnapshots().stream())
+                .toList();
+    }
+
     /** Every run of a namespace (or of all namespaces when null), newest first. */
     public List<BackupRun> list(String namespace) {
         evictFinished();

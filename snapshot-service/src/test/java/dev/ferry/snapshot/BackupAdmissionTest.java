@@ -13,6 +13,7 @@ import dev.ferry.snapshot.BackupRefused.Reason;
 import dev.ferry.snapshot.config.SnapshotConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -184,10 +185,117 @@ class BackupAdmissionTest {
         assertThat(runs.inMemory("b1")).containsSame(first);
     }
 
+    @Test
+    void anEighthSnapshotOfAPvcsDiskWithinFiveMinutesIsRefusedUntilTheOldestLeavesTheWindow() {
+        sevenSnapshotsOf("orders-db", 240);
+
+        BackupRefused refused = refusal(Map.of(), request("b8", "shop", List.of("orders-db"), null));
+
+        assertThat(refused.reason()).isEqualTo(Reason.SNAPSHOT_RATE_LIMITED);
+        assertThat(refused.reason().status()).isEqualTo(429);
+        assertThat(refused.code()).isEqualTo("SnapshotRateLimited");
+        assertThat(refused.retryable()).isTrue();
+        // The oldest of the seven was taken 240 s ago and counts for 300 s.
+        assertThat(refused.retryAfter()).contains(Duration.ofSeconds(60));
+        assertThat(refused.getMessage()).contains("shop/orders-db").contains("7 snapshots of a disk in 5 min").contains("60 s");
+        assertThat(refused.details()).singleElement().asString().startsWith("orders-db: 7 snapshots")
+                .contains(T0.plusSeconds(60).toString());
+        assertThat(snapshotter.created).isEmpty();
+    }
+
+    @Test
+    void anotherPvcOfTheNamespaceIsNotHeldBackByOnesLimit() {
+        sevenSnapshotsOf("orders-db", 240);
+
+        BackupAdmission.Admitted admitted = admission(Map.of()).admit(request("b8", "shop", List.of("cart-cache"), null));
+
+        assertThat(admitted.isNew()).isTrue();
+    }
+
+    @Test
+    void aRequestOfSeveralPvcsIsRefusedWholeIfAnyIsAtTheLimitAndNamesOnlyThatOne() {
+        sevenSnapshotsOf("orders-db", 240);
+
+        BackupRefused refused = refusal(Map.of(), request("b8", "shop", null, null));
+
+        assertThat(refused.reason()).isEqualTo(Reason.SNAPSHOT_RATE_LIMITED);
+        assertThat(refused.getMessage()).contains("shop/orders-db").doesNotContain("cart-cache");
+        assertThat(refused.details()).singleElement().asString().startsWith("orders-db:");
+    }
+
+    @Test
+    void snapshotsThatRunsAdmittedHereAreYetToCreateCountAsTakenNow() {
+        BackupAdmission admission = admission(Map.of());
+        for (int i = 1; i <= 7; i++) {
+            assertThat(admission.admit(request("b" + i, "shop", List.of("orders-db"), null)).isNew()).isTrue();
+        }
+
+        BackupRefused refused = catchThrowableOfType(BackupRefused.class,
+                () -> admission.admit(request("b8", "shop", List.of("orders-db"), null)));
+
+        assertThat(refused.reason()).isEqualTo(Reason.SNAPSHOT_RATE_LIMITED);
+        assertThat(refused.retryAfter()).contains(Duration.ofMinutes(5));
+        assertThat(runs.inMemory("b8")).isEmpty();
+    }
+
+    @Test
+    void aSnapshotCreatedByARunAndSeenInTheClusterIsCountedOnce() {
+        BackupAdmission admission = admission(Map.of());
+        BackupRun first = admission.admit(request("b1", "shop", List.of("orders-db"), null)).run();
+        // The run has created its snapshot (and the cluster lists it) but has not yet marked its volume.
+        snapshotter.add(InMemoryVolumeSnapshotter.takenOf("shop", SnapshotNames.volumeSnapshot("b1", "uid-orders-db"), "orders-db",
+                T0.minusSeconds(10)));
+        for (int i = 0; i < 5; i++) {
+            snapshotter.add(InMemoryVolumeSnapshotter.takenOf("shop", "other-" + i, "orders-db", T0.minusSeconds(100)));
+        }
+
+        assertThat(first.plannedSnapshots()).hasSize(1);
+        assertThat(admission.admit(request("b7", "shop", List.of("orders-db"), null)).isNew()).as("the seventh").isTrue();
+    }
+
+    @Test
+    void snapshotsOlderThanTheWindowAndOfOtherPvcsDoNotCount() {
+        for (int i = 0; i < 7; i++) {
+            snapshotter.add(InMemoryVolumeSnapshotter.takenOf("shop", "old-" + i, "orders-db", T0.minusSeconds(301 + i)));
+            snapshotter.add(InMemoryVolumeSnapshotter.takenOf("shop", "cart-" + i, "cart-cache", T0.minusSeconds(10)));
+        }
+
+        assertThat(admission(Map.of()).admit(request("b8", "shop", List.of("orders-db"), null)).isNew()).isTrue();
+    }
+
+    @Test
+    void aResumedRunWhoseSnapshotExistsTakesNoNewOneAndIsNotRefused() {
+        sevenSnapshotsOf("orders-db", 240);
+        snapshotter.add(InMemoryVolumeSnapshotter.takenOf("shop", SnapshotNames.volumeSnapshot("b1", "uid-orders-db"), "orders-db",
+                T0.minusSeconds(5)));
+
+        assertThat(admission(Map.of()).admit(request("b1", "shop", List.of("orders-db"), null)).isNew()).isTrue();
+    }
+
+    @Test
+    void theConfiguredLimitAndWindowAreKept() {
+        snapshotter.add(InMemoryVolumeSnapshotter.takenOf("shop", "s1", "orders-db", T0.minusSeconds(25)));
+        snapshotter.add(InMemoryVolumeSnapshotter.takenOf("shop", "s2", "orders-db", T0.minusSeconds(20)));
+
+        BackupRefused refused = refusal(Map.of("ferry.snapshot.rate-limit.max-snapshots", "2", "ferry.snapshot.rate-limit.window", "30s"),
+                request("b3", "shop", List.of("orders-db"), null));
+
+        assertThat(refused.retryAfter()).contains(Duration.ofSeconds(5));
+        assertThat(refused.getMessage()).contains("2 snapshots of a disk in 30 s");
+    }
+
+    /** Seven snapshots of the PVC (not made by Ferry: they count all the same), the oldest {@code oldestSecondsAgo}. */
+    private void sevenSnapshotsOf(String pvc, long oldestSecondsAgo) {
+        snapshotter.add(InMemoryVolumeSnapshotter.takenOf("shop", pvc + "-oldest", pvc, T0.minusSeconds(oldestSecondsAgo)));
+        for (int i = 1; i < 7; i++) {
+            snapshotter.add(InMemoryVolumeSnapshotter.takenOf("shop", pvc + "-" + i, pvc, T0.minusSeconds(oldestSecondsAgo - 10L * i)));
+        }
+    }
+
     private BackupAdmission admission(Map<String, String> keys) {
         SnapshotConfig config = SnapshotConfigs.of(keys);
         runs = new BackupRuns(snapshotter, config, Clock.fixed(T0, ZoneOffset.UTC));
-        return new BackupAdmission(config, volumes, runs, metrics);
+        return new BackupAdmission(config, volumes, snapshotter, runs, metrics, Clock.fixed(T0, ZoneOffset.UTC));
     }
 
     /** The refusal of a request, after which no run is registered under its backupId. */

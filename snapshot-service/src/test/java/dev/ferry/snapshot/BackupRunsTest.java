@@ -6,8 +6,6 @@ import dev.ferry.events.TransferStrategy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,36 +63,28 @@ class BackupRunsTest {
         assertThat(runs.inMemory("same")).isEmpty();
     }
 
-    private static BackupRun run(String backupId) {
-        Claim claim = new Claim("shop", "orders-db", UID, "managed-csi", List.of("ReadWriteOnce"), "Filesystem", 1L << 30, 1L << 30,
-                Map.of(), "Bound", false, "pv-1", Claim.AZURE_DISK_DRIVER, "/subscriptions/s/resourceGroups/mc/providers/Microsoft.Compute/disks/d");
-        BackupRun run = BackupRun.plan(backupId, backupId, "shop", "manual", "shop/manual", TransferStrategy.VHD_FULL, null, T0, null,
-                null, List.of(claim), List.of());
-        run.snapshotting(UID, "snap-" + backupId, T0);
-        return run;
+    @Test
+    void theSnapshotsStillToCreateAreThoseOfPendingVolumesInTheNamespace() {
+        BackupRun queued = BackupRun.plan("queued", "queued", "shop", "manual", "shop/manual", TransferStrategy.VHD_FULL, null, T0, null,
+                null, List.of(claim()), List.of());
+        runs.register(queued);
+        runs.register(run("started"));
+        runs.register(BackupRun.rebuilt("rebuilt", "rebuilt", "shop", "manual", TransferStrategy.VHD_FULL, T0));
+
+        assertThat(runs.plannedSnapshots("shop")).containsExactly(
+                new BackupRun.PlannedSnapshot("shop", "orders-db", SnapshotNames.volumeSnapshot("queued", UID)));
+        assertThat(runs.plannedSnapshots("other")).isEmpty();
     }
 
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        volatile Instant now;
+    private static Claim claim() {
+        return new Claim("shop", "orders-db", UID, "managed-csi", List.of("ReadWriteOnce"), "Filesystem", 1L << 30, 1L << 30,
+                Map.of(), "Bound", false, "pv-1", Claim.AZURE_DISK_DRIVER, "/subscriptions/s/resourceGroups/mc/providers/Microsoft.Compute/disks/d");
+    }
 
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+    private static BackupRun run(String backupId) {
+        BackupRun run = BackupRun.plan(backupId, backupId, "shop", "manual", "shop/manual", TransferStrategy.VHD_FULL, null, T0, null,
+                null, List.of(claim()), List.of());
+        run.snapshotting(UID, "snap-" + backupId, T0);
+        return run;
     }
 }

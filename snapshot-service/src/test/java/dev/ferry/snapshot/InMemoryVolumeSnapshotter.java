@@ -35,6 +35,11 @@ public final class InMemoryVolumeSnapshotter implements VolumeSnapshotter {
                 ready ? "content-" + name : null, null, terminating);
     }
 
+    /** A ready VolumeSnapshot of a PVC taken at {@code at}, by anyone: no Ferry labels. */
+    public static SnapshotState takenOf(String namespace, String name, String pvcName, Instant at) {
+        return new SnapshotState(namespace, name, pvcName, Map.of(), Map.of(), at, true, "content-" + name, null, false);
+    }
+
     public List<String> names(String namespace) {
         return snapshots.stream().filter(s -> s.namespace().equals(namespace)).map(SnapshotState::name).toList();
     }

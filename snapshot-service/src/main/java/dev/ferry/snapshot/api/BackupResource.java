@@ -14,6 +14,7 @@ import dev.ferry.snapshot.config.SnapshotConfig;
 import dev.ferry.snapshot.run.BackupRunner;
 import dev.ferry.support.api.Problem;
 import dev.ferry.support.api.ProblemException;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -33,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /** Backups over REST: start one, follow one, list a namespace's. */
 @Path("/api/v1/backups")
@@ -42,24 +44,30 @@ public class BackupResource {
     /** Who a REST request says asked for it, in BackupRequested. */
     static final String REQUESTED_BY = "rest";
 
+    private static final Logger LOG = Logger.getLogger(BackupResource.class);
+
     private final BackupAdmission admission;
     private final BackupRunner runner;
     private final BackupRuns runs;
     private final SnapshotConfig config;
+    private final MeterRegistry metrics;
     private final Clock clock;
 
-    public BackupResource(BackupAdmission admission, BackupRunner runner, BackupRuns runs, SnapshotConfig config, Clock clock) {
+    public BackupResource(BackupAdmission admission, BackupRunner runner, BackupRuns runs, SnapshotConfig config, MeterRegistry metrics,
+                          Clock clock) {
         this.admission = admission;
         this.runner = runner;
         this.runs = runs;
         this.config = config;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
     /**
      * Starts a backup: 202 with the run and its Location once the PVCs are resolved (the snapshots
      * are taken after the answer); 200 with the existing run when {@code backupId} names one that
-     * asked for the same.
+     * asked for the same; 429 with {@code Retry-After} when a PVC's disk has had as many snapshots
+     * in the window as Azure allows (nothing is created).
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -73,7 +81,16 @@ public class BackupResource {
                 correlationId != null && !correlationId.isBlank() ? correlationId : backupId, config.cluster(), body.namespace(),
                 body.pvcNames(), selector(body.labelSelector()), body.policy(), strategy(body.strategy()), null, REQUESTED_BY,
                 clock.instant());
-        BackupAdmission.Admitted admitted = admission.admit(request);
+        BackupAdmission.Admitted admitted;
+        try {
+            admitted = admission.admit(request);
+        } catch (BackupRefused e) {
+            if (e.reason() == BackupRefused.Reason.SNAPSHOT_RATE_LIMITED) {
+                LOG.infof("backup %s of namespace %s refused: %s", backupId, body.namespace(), e.getMessage());
+                metrics.counter(BackupAdmission.RATE_LIMITED_METRIC, "trigger", REQUESTED_BY).increment();
+            }
+            throw e;
+        }
         if (admitted.isNew()) {
             runner.executeInBackground(admitted.run());
         }

@@ -27,6 +27,11 @@ import org.jboss.logging.MDC;
  * topic with the reason; a request that cannot be carried out (unknown namespace, no PVC) gives
  * {@code step.failed} of step {@code intake}; a valid one runs to its end before the record is
  * acknowledged, so a redelivery after a crash resumes the same backup (its names are derived).
+ *
+ * <p>A command that would take one snapshot too many of a PVC's disk is refused the same way, as
+ * {@code SnapshotRateLimited}, retryable, the time to retry in the reason. It does not wait: a
+ * waiting command would hold a worker thread and its uncommitted offset for up to the window, and a
+ * burst of them for several windows, past what the throttled commit strategy lets a record age.
  */
 @ApplicationScoped
 public class BackupRequestedConsumer {
@@ -73,9 +78,14 @@ public class BackupRequestedConsumer {
         } catch (BackupRefused e) {
             LOG.warnf("backup request refused: %s: %s %s", e.code(), e.getMessage(), e.details());
             metrics.counter("ferry.snapshot.requests", "outcome", "refused").increment();
+            if (e.reason() == BackupRefused.Reason.SNAPSHOT_RATE_LIMITED) {
+                metrics.counter(BackupAdmission.RATE_LIMITED_METRIC, "trigger", "kafka").increment();
+            }
             String reason = e.details().isEmpty() ? e.getMessage() : e.getMessage() + " " + String.join("; ", e.details());
-            publisher.publish(StepFailed.ofBackup(request.backupId(), request.correlationId(), Step.INTAKE, e.code(), reason, false,
-                    headers.get(CloudEventAttributes.HEADER_ID), headers.get(CloudEventAttributes.HEADER_TYPE), clock.instant()));
+            // Retryable only when time alone stands in the way (a snapshot limit); the reason says when.
+            publisher.publish(StepFailed.ofBackup(request.backupId(), request.correlationId(), Step.INTAKE, e.code(), reason,
+                    e.retryable(), headers.get(CloudEventAttributes.HEADER_ID), headers.get(CloudEventAttributes.HEADER_TYPE),
+                    clock.instant()));
         } finally {
             MDC.remove("backupId");
         }

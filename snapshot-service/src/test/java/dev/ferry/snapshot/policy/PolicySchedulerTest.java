@@ -131,7 +131,7 @@ class PolicySchedulerTest {
                     super.executeInBackground(run, after);
                 }
             };
-            scheduler = new PolicyScheduler(policies, new BackupAdmission(config, volumes, runs, metrics), runs, runner, volumes,
+            scheduler = new PolicyScheduler(policies, new BackupAdmission(config, volumes, snapshotter, runs, metrics, CLOCK), runs, runner, volumes,
                     new Retention(snapshotter, runs, config, metrics, CLOCK), config, metrics, CLOCK);
         }
     }
