@@ -37,7 +37,8 @@ import org.jboss.logging.MDC;
  * the policy's status before the run is started (a run whose status cannot be written is not
  * started; the next tick tries again), and applies the policy's retention when the
  * run's snapshots are done. A policy whose previous run is still taking snapshots waits (its fire
- * times coalesce into one run).
+ * times coalesce into one run), and so does one whose run would take more snapshots of a PVC's disk
+ * than Azure allows in the window: its fire time stays due until a tick finds room.
  */
 @ApplicationScoped
 public class PolicyScheduler {
@@ -61,6 +62,8 @@ public class PolicyScheduler {
     private final Clock clock;
     private final Map<String, Written> written = new ConcurrentHashMap<>();
     private final Map<String, BackupRun> active = new ConcurrentHashMap<>();
+    /** The fire time whose run each policy holds back for the snapshot limit: logged and counted once. */
+    private final Map<String, Instant> delayed = new ConcurrentHashMap<>();
 
     public PolicyScheduler(BackupPolicies policies, BackupAdmission admission, BackupRuns runs, BackupRunner runner,
                            ClusterVolumes volumes, Retention retention, SnapshotConfig config, MeterRegistry metrics, Clock clock) {
@@ -94,6 +97,7 @@ public class PolicyScheduler {
             }
             written.keySet().retainAll(seen);
             active.keySet().retainAll(seen);
+            delayed.keySet().retainAll(seen);
         } catch (RuntimeException e) {
             LOG.errorf(e, "the BackupPolicies could not be read; the next tick tries again");
         }
@@ -154,6 +158,11 @@ public class PolicyScheduler {
             try {
                 admitted = admission.admit(request(policy, backupId, now), policy.ref().key());
             } catch (BackupRefused e) {
+                if (e.reason() == Reason.SNAPSHOT_RATE_LIMITED) {
+                    delay(policy, slot, status, e, now);
+                    return;
+                }
+                delayed.remove(key(policy.ref()));
                 String message = e.getMessage() + (e.details().isEmpty() ? "" : " " + String.join("; ", e.details()));
                 LOG.warnf("BackupPolicy %s: the run for fire time %s was refused: %s: %s", policy.ref(), slot, e.code(), message);
                 metrics.counter("ferry.snapshot.policy.runs", "outcome", "refused").increment();
@@ -161,6 +170,7 @@ public class PolicyScheduler {
                         now)));
                 return;
             }
+            delayed.remove(key(policy.ref()));
             BackupRun run = admitted.run();
             PolicyStatus started = status.withRun(slot, backupId).with(condition(PolicyCondition.SCHEDULED, true, "BackupStarted",
                     "Backup " + backupId + " of " + run.volumeCount() + " PVC(s) for the fire time " + slot + ".", policy, now));
@@ -195,6 +205,27 @@ public class PolicyScheduler {
             metrics.counter("ferry.snapshot.policy.runs", "outcome", "started").increment();
         } finally {
             MDC.remove("backupId");
+        }
+    }
+
+    /**
+     * Leaves a run that would take one snapshot too many of a PVC's disk for a later tick: its fire
+     * time is not recorded, so it stays due and starts on the first tick after the window allows
+     * (or, if the next fire time comes first, that one's run does: they coalesce as missed runs do).
+     * Logged and counted once per fire time; {@code Scheduled=False} says what it waits for.
+     */
+    private void delay(BackupPolicy policy, Instant slot, PolicyStatus status, BackupRefused e, Instant now) {
+        String waits = "The run for the fire time " + slot + " waits for Azure's snapshot limit: " + String.join("; ", e.details());
+        if (!slot.equals(delayed.put(key(policy.ref()), slot))) {
+            LOG.infof("BackupPolicy %s: the run for fire time %s is delayed: %s", policy.ref(), slot, e.getMessage());
+            metrics.counter(BackupAdmission.RATE_LIMITED_METRIC, "trigger", REQUESTED_BY).increment();
+        } else {
+            LOG.debugf("BackupPolicy %s: the run for fire time %s still waits: %s", policy.ref(), slot, e.getMessage());
+        }
+        // The message names when the next snapshot is allowed, not how long that is: it changes only with the cluster's snapshots.
+        PolicyStatus waiting = status.with(condition(PolicyCondition.SCHEDULED, false, e.code(), waits, policy, now));
+        if (!waiting.sameAs(policy.status())) {
+            write(policy.ref(), waiting);
         }
     }
 

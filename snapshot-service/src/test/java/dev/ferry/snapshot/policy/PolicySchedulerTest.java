@@ -10,6 +10,7 @@ import dev.ferry.snapshot.BackupRuns;
 import dev.ferry.snapshot.ClusterVolumes;
 import dev.ferry.snapshot.InMemoryClusterVolumes;
 import dev.ferry.snapshot.InMemoryVolumeSnapshotter;
+import dev.ferry.snapshot.MovableClock;
 import dev.ferry.snapshot.SnapshotConfigs;
 import dev.ferry.snapshot.config.SnapshotConfig;
 import dev.ferry.snapshot.run.BackupRunner;
@@ -91,6 +92,45 @@ class PolicySchedulerTest {
         assertThat(snapshotter.created).isEmpty();
     }
 
+    @Test
+    void aRunThatWouldTakeOneSnapshotTooManyWaitsWithItsFireTimeDueAndStartsOnceTheWindowAllows() {
+        MovableClock clock = new MovableClock(SLOT.plusSeconds(30));
+        Fixture f = new Fixture(SnapshotConfigs.of(Map.of()), false, clock);
+        policies.all.add(due(Map.of("schedule", "0 2 * * *", "keep", 1)));
+        // Seven snapshots of the policy's PVC in the last five minutes, the oldest 200 s before the first tick.
+        for (int i = 0; i < 7; i++) {
+            snapshotter.add(InMemoryVolumeSnapshotter.takenOf("shop", "earlier-" + i, "orders-db", clock.now.minusSeconds(200 - 10 * i)));
+        }
+        Instant allowedAt = clock.now.plusSeconds(100);
+
+        f.scheduler.tick();
+        clock.now = clock.now.plusSeconds(30);
+        f.scheduler.tick();
+
+        assertThat(f.runs.inMemory(BACKUP_ID)).isEmpty();
+        assertThat(snapshotter.created).isEmpty();
+        assertThat(policies.written).isNotEmpty().allSatisfy(status -> {
+            assertThat(status.lastScheduleTime()).as("the fire time is not consumed").isEqualTo(SLOT.minus(Duration.ofDays(1)));
+            PolicyCondition scheduled = status.condition(PolicyCondition.SCHEDULED);
+            assertThat(scheduled.status()).isEqualTo("False");
+            assertThat(scheduled.reason()).isEqualTo("SnapshotRateLimited");
+            assertThat(scheduled.message()).contains("fire time " + SLOT).contains("orders-db: 7 snapshots")
+                    .contains("allowed at " + allowedAt);
+        });
+        assertThat(f.metrics.counter(BackupAdmission.RATE_LIMITED_METRIC, "trigger", "schedule").count())
+                .as("counted once per delayed fire time, not per tick").isEqualTo(1);
+
+        clock.now = allowedAt;
+        f.scheduler.tick();
+
+        assertThat(policies.written.get(policies.written.size() - 1)).satisfies(status -> {
+            assertThat(status.lastScheduleTime()).isEqualTo(SLOT);
+            assertThat(status.lastBackupId()).isEqualTo(BACKUP_ID);
+            assertThat(status.condition(PolicyCondition.SCHEDULED).reason()).isEqualTo("BackupStarted");
+        });
+        awaitCreated(1);
+    }
+
     /** A policy created a month ago that last ran the day before: due for {@link #SLOT}. */
     private static BackupPolicy due(Map<String, ?> spec) {
         return BackupPolicy.read(REF, 1, SLOT.minus(Duration.ofDays(30)), spec,
@@ -114,14 +154,18 @@ class PolicySchedulerTest {
     private final class Fixture {
         final BackupRuns runs;
         final PolicyScheduler scheduler;
+        final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
         Fixture(SnapshotConfig config, boolean shuttingDown) {
-            SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-            runs = new BackupRuns(snapshotter, config, CLOCK);
+            this(config, shuttingDown, CLOCK);
+        }
+
+        Fixture(SnapshotConfig config, boolean shuttingDown, Clock clock) {
+            runs = new BackupRuns(snapshotter, config, clock);
             ClusterVolumes volumes = new InMemoryClusterVolumes().add(RetentionTest.claim());
             EventPublisher events = event -> {
             };
-            BackupExecution execution = new BackupExecution(config, snapshotter, id -> Optional.empty(), events, metrics, CLOCK);
+            BackupExecution execution = new BackupExecution(config, snapshotter, id -> Optional.empty(), events, metrics, clock);
             BackupRunner runner = new BackupRunner(execution, config) {
                 @Override
                 public void executeInBackground(BackupRun run, Runnable after) {
@@ -131,8 +175,8 @@ class PolicySchedulerTest {
                     super.executeInBackground(run, after);
                 }
             };
-            scheduler = new PolicyScheduler(policies, new BackupAdmission(config, volumes, snapshotter, runs, metrics, CLOCK), runs, runner, volumes,
-                    new Retention(snapshotter, runs, config, metrics, CLOCK), config, metrics, CLOCK);
+            scheduler = new PolicyScheduler(policies, new BackupAdmission(config, volumes, snapshotter, runs, metrics, clock), runs, runner,
+                    volumes, new Retention(snapshotter, runs, config, metrics, clock), config, metrics, clock);
         }
     }
 
