@@ -22,7 +22,6 @@ import dev.ferry.events.VhdBlob;
 import dev.ferry.events.VhdExported;
 import dev.ferry.events.VolumeBackup;
 import dev.ferry.events.arm.ArmResourceId;
-import dev.ferry.events.cloudevents.EventEnvelope;
 import dev.ferry.events.cloudevents.EventSource;
 import dev.ferry.events.json.EventJson;
 import dev.ferry.localcloud.LocalCloud;
@@ -33,17 +32,17 @@ import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
 import dev.ferry.localcloud.csi.CsiSimulator;
 import dev.ferry.localcloud.kafka.TopicProbe;
 import dev.ferry.localcloud.kube.KubeCluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import static dev.ferry.snapshot.SourceCluster.boundClaim;
+import static dev.ferry.snapshot.SourceCluster.client;
+import static dev.ferry.snapshot.SourceCluster.createClaim;
+import static dev.ferry.snapshot.SourceCluster.namespace;
+import static dev.ferry.snapshot.SourceCluster.send;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,9 +150,9 @@ class BackupIT {
 
         // Downstream progress shows in the backup's status.
         List<Taken> ordered = secondTaken.stream().sorted(Comparator.comparingInt(t -> t.event().volume().volumeIndex())).toList();
-        send(exported(ordered.get(0).event()));
-        send(recreated(ordered.get(1).event()));
-        send(stepFailedDownstream(ordered.get(2).event()));
+        send(exported(ordered.get(0).event()), OTHER_SYSTEM);
+        send(recreated(ordered.get(1).event()), OTHER_SYSTEM);
+        send(stepFailedDownstream(ordered.get(2).event()), OTHER_SYSTEM);
         awaitVolumeStates(second, List.of("EXPORTED", "RECREATED", "FAILED"));
         given().get("/api/v1/backups/" + second).then().body("volumes[1].targetSnapshotId", notNullValue())
                 .body("volumes[2].failedStep", equalTo("export")).body("volumes[2].errorCode", equalTo("OperationNotAllowed"));
@@ -169,7 +168,7 @@ class BackupIT {
         boundClaim(namespace, "web-cache", Map.of("app", "billing", "tier", "web"));
         String backupId = UUID.randomUUID().toString();
 
-        send(request(backupId, namespace, null, Map.of("tier", "db")));
+        send(request(backupId, namespace, null, Map.of("tier", "db")), OTHER_SYSTEM);
 
         List<Taken> taken = awaitTaken(backupId, 2);
         assertThat(taken).extracting(t -> t.event().volume().pvc().name()).containsExactlyInAnyOrder("ledger", "ledger-wal");
@@ -189,7 +188,7 @@ class BackupIT {
         awaitTaken(backupId, 2);
         given().contentType(ContentType.JSON).body(body).post("/api/v1/backups").then().statusCode(200)
                 .body("backupId", equalTo(backupId)).header("Location", endsWith("/api/v1/backups/" + backupId));
-        send(request(backupId, namespace, List.of("contacts", "notes"), null));
+        send(request(backupId, namespace, List.of("contacts", "notes"), null), OTHER_SYSTEM);
         // A different request under the same id is a conflict, not a second backup.
         given().contentType(ContentType.JSON).body(Map.of("backupId", backupId, "namespace", namespace, "pvcNames", List.of("notes")))
                 .post("/api/v1/backups").then().statusCode(409).contentType("application/problem+json");
@@ -289,7 +288,7 @@ class BackupIT {
         kafka().send(Topics.BACKUP_REQUESTED, marker, Map.of("ce_type", EventType.BACKUP_REQUESTED.type()),
                 ("{\"schemaVersion\":1,\"backupId\":\"" + marker + "\",\"correlationId\":\"c\"}").getBytes(StandardCharsets.UTF_8));
         String backupId = UUID.randomUUID().toString();
-        send(request(backupId, "no-such-namespace", null, null));
+        send(request(backupId, "no-such-namespace", null, null), OTHER_SYSTEM);
 
         List<TopicProbe.Received> dead = kafka().read(Topics.dlq(Topics.BACKUP_REQUESTED), r -> marker.equals(r.key()), 1, WAIT);
         assertThat(dead).hasSize(1);
@@ -312,40 +311,8 @@ class BackupIT {
         return LocalCloudTestResource.cloud();
     }
 
-    private static KubernetesClient client() {
-        return cloud().sourceCluster().client();
-    }
-
-    private static String namespace(String prefix) {
-        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
-        return name;
-    }
-
-    /** A 1 GiB claim of the Azure disk class, returned once the CSI simulator has bound it. */
-    private static PersistentVolumeClaim boundClaim(String namespace, String name, Map<String, String> labels) {
-        createClaim(namespace, name, LocalCloud.STORAGE_CLASS, labels);
-        Instant deadline = Instant.now().plus(WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            PersistentVolumeClaim claim = client().persistentVolumeClaims().inNamespace(namespace).withName(name).get();
-            if (claim != null && claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase())) {
-                return claim;
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("PVC " + namespace + "/" + name + " was not Bound within " + WAIT);
-    }
-
     private static void pendingClaim(String namespace, String name, String storageClass) {
         createClaim(namespace, name, storageClass, Map.of("app", "shop"));
-    }
-
-    private static void createClaim(String namespace, String name, String storageClass, Map<String, String> labels) {
-        client().persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
-                .withNewSpec().withStorageClassName(storageClass).withAccessModes("ReadWriteOnce")
-                .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec()
-                .build()).create();
     }
 
     private PersistentVolumeClaim reread(PersistentVolumeClaim claim) {
@@ -421,10 +388,5 @@ class BackupIT {
     private static TransferStats transfer(VolumeBackup volume) {
         Instant now = Instant.now();
         return TransferStats.full("streaming", 4096, 4096, volume.source().sizeBytes(), 100, now.minusMillis(100), now);
-    }
-
-    private static void send(FerryEvent event) {
-        EventEnvelope envelope = EventEnvelope.of(event, OTHER_SYSTEM, Clock.systemUTC());
-        kafka().send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.write(event));
     }
 }

@@ -1,6 +1,10 @@
 package dev.ferry.snapshot;
 
 import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
+import static dev.ferry.snapshot.SourceCluster.boundClaim;
+import static dev.ferry.snapshot.SourceCluster.client;
+import static dev.ferry.snapshot.SourceCluster.namespace;
+import static dev.ferry.snapshot.SourceCluster.send;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +14,6 @@ import dev.ferry.events.SnapshotTaken;
 import dev.ferry.events.Topics;
 import dev.ferry.events.TransferStats;
 import dev.ferry.events.VolumeBackup;
-import dev.ferry.events.cloudevents.EventEnvelope;
 import dev.ferry.events.cloudevents.EventSource;
 import dev.ferry.events.json.EventJson;
 import dev.ferry.localcloud.LocalCloud;
@@ -19,12 +22,7 @@ import dev.ferry.localcloud.kafka.TopicProbe;
 import dev.ferry.localcloud.kube.KubeCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,7 +31,6 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -44,7 +41,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -171,7 +167,7 @@ class BackupPolicyIT {
             String backupId = given().contentType(ContentType.JSON).body(Map.of("namespace", namespace, "policy", "rolling"))
                     .post("/api/v1/backups").then().statusCode(202).extract().path("backupId");
             SnapshotTaken taken = awaitTaken(backupId, 1).get(0);
-            send(recreated(taken));
+            send(recreated(taken), OTHER_SYSTEM);
             awaitVolumeState(backupId, "RECREATED");
             earlier.add(backupId);
         }
@@ -196,10 +192,6 @@ class BackupPolicyIT {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
-
-    private static KubernetesClient client() {
-        return LocalCloudTestResource.cloud().sourceCluster().client();
-    }
 
     /**
      * Creates a policy whose schedule fired at the current minute and whose status says it last ran
@@ -281,30 +273,6 @@ class BackupPolicyIT {
                 .map(s -> s.getMetadata().getName()).toList();
     }
 
-    private static String namespace(String prefix) {
-        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
-        return name;
-    }
-
-    /** A 1 GiB claim of the Azure disk class, returned once the CSI simulator has bound it. */
-    private static PersistentVolumeClaim boundClaim(String namespace, String name, Map<String, String> labels) {
-        client().persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
-                .withNewSpec().withStorageClassName(LocalCloud.STORAGE_CLASS).withAccessModes("ReadWriteOnce")
-                .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec()
-                .build()).create();
-        Instant deadline = Instant.now().plus(WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            PersistentVolumeClaim claim = client().persistentVolumeClaims().inNamespace(namespace).withName(name).get();
-            if (claim != null && claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase())) {
-                return claim;
-            }
-            sleep(Duration.ofMillis(50));
-        }
-        throw new AssertionError("PVC " + namespace + "/" + name + " was not Bound within " + WAIT);
-    }
-
     private static List<SnapshotTaken> awaitTaken(String backupId, int count) {
         List<TopicProbe.Received> found = kafka().read(Topics.SNAPSHOT_TAKEN, r -> r.text().contains(backupId), count, WAIT);
         assertThat(found).as("SnapshotTaken of %s", backupId).hasSize(count);
@@ -329,11 +297,6 @@ class BackupPolicyIT {
         return new SnapshotRecreated(FerryEvent.SCHEMA_VERSION, taken.backupId(), taken.correlationId(), volume,
                 volume.target().snapshotId(SnapshotNames.volumeSnapshot(taken.backupId(), volume.pvc().uid())), volume.source().sizeBytes(),
                 "import", TransferStats.full("streaming", 4096, 4096, volume.source().sizeBytes(), 100, now.minusMillis(100), now), 1200L, now);
-    }
-
-    private static void send(FerryEvent event) {
-        EventEnvelope envelope = EventEnvelope.of(event, OTHER_SYSTEM, Clock.systemUTC());
-        kafka().send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.write(event));
     }
 
     private static void sleep(Duration duration) {
