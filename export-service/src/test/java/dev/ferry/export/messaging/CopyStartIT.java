@@ -20,6 +20,7 @@ import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.json.EventJson;
 import dev.ferry.localcloud.LocalCloud;
 import dev.ferry.localcloud.LocalCloudTestResource;
+import dev.ferry.localcloud.azure.ArmRequestLog;
 import dev.ferry.localcloud.azure.Faults;
 import dev.ferry.localcloud.azure.compute.ComputeState;
 import dev.ferry.localcloud.azure.compute.Disk;
@@ -29,9 +30,11 @@ import dev.ferry.localcloud.azure.compute.SparseContent;
 import dev.ferry.localcloud.kafka.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -57,6 +60,73 @@ class CopyStartIT {
     void restoreTheFake() {
         cloud().azure().computeApi().copyStartBandwidth(FAKE_DEFAULT_BANDWIDTH);
         cloud().azure().faults().clear();
+        cloud().azure().armWriteBudget(200_000, Duration.ofSeconds(20));
+        cloud().azure().compute().copyStartLimit(ComputeState.COPY_START_LIMIT);
+    }
+
+    @Test
+    void aTinyArmWriteBudgetSlowsTheCopiesButFailsNoneAndEveryRetryAfterIsHonoured() {
+        // A bucket of 3 writes refilled at one a second: the six copies' PUTs cannot all go at once.
+        cloud().azure().armWriteBudget(3, Duration.ofSeconds(3));
+        Instant since = Instant.now();
+        List<SnapshotTaken> sent = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Disk disk = disk(40 + i);
+            SnapshotTaken taken = taken(disk, snapshotOf(disk), null);
+            send(taken);
+            sent.add(taken);
+        }
+
+        for (SnapshotTaken taken : sent) {
+            await(Topics.SNAPSHOT_RECREATED, taken.backupId());
+        }
+
+        assertThat(kafka().read(Topics.STEP_FAILED, r -> sent.stream().anyMatch(t -> r.text().contains(t.backupId())), 1,
+                Duration.ofSeconds(1))).as("no copy fails for throttling").isEmpty();
+        List<ArmRequestLog.ArmRequest> writes = cloud().azure().armRequests().stream()
+                .filter(r -> !r.arrived().isBefore(since) && r.method().equals("PUT") && r.path().contains("/snapshots/ferry-"))
+                .toList();
+        List<ArmRequestLog.ArmRequest> throttled = writes.stream().filter(r -> r.status() == 429).toList();
+        assertThat(throttled).as("the budget was spent at least once").isNotEmpty();
+        for (ArmRequestLog.ArmRequest refused : throttled) {
+            ArmRequestLog.ArmRequest retry = writes.stream().filter(r -> r.path().equals(refused.path()) && r.arrived().isAfter(refused.arrived()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no retry of " + refused.path()));
+            assertThat(Duration.between(refused.arrived(), retry.arrived()))
+                    .as("the retry of %s waits its Retry-After of %s s", refused.path(), refused.retryAfter())
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(Long.parseLong(refused.retryAfter())));
+        }
+        assertThat(writes.stream().filter(r -> r.status() < 300).count()).as("one accepted PUT per volume").isEqualTo(6);
+    }
+
+    @Test
+    void copiesBeyondTheRegionsLimitWaitForASlotInsteadOfFailing() {
+        // Azure allows two copies in the region here; a slow copy keeps each slot for about a second.
+        compute().copyStartLimit(2);
+        cloud().azure().computeApi().copyStartBandwidth(256L << 10);
+        List<SnapshotTaken> sent = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Disk disk = disk(50 + i);
+            SnapshotTaken taken = taken(disk, snapshotOf(disk), null);
+            send(taken);
+            sent.add(taken);
+        }
+
+        List<SnapshotRecreated> recreated = sent.stream()
+                .map(t -> EventJson.read(await(Topics.SNAPSHOT_RECREATED, t.backupId()).value(), SnapshotRecreated.class)).toList();
+
+        assertThat(recreated).hasSize(4);
+        assertThat(kafka().read(Topics.STEP_FAILED, r -> sent.stream().anyMatch(t -> r.text().contains(t.backupId())), 1,
+                Duration.ofSeconds(1))).isEmpty();
+        // Never more than two copies ran at once: when any copy started, at most two were running.
+        for (SnapshotRecreated one : recreated) {
+            Instant start = one.transfer().startedAt();
+            long running = recreated.stream().filter(other -> !other.transfer().startedAt().isAfter(start)
+                    && other.transfer().completedAt().isAfter(start)).count();
+            assertThat(running).as("copies running when %s started", one.targetSnapshotId().name()).isLessThanOrEqualTo(2);
+        }
+        assertThat(recreated.stream().map(r -> r.transfer().startedAt()).max(Instant::compareTo).orElseThrow())
+                .as("the last copy waited for a slot").isAfterOrEqualTo(recreated.stream().map(r -> r.transfer().completedAt())
+                        .min(Instant::compareTo).orElseThrow());
     }
 
     @Test
@@ -67,11 +137,13 @@ class CopyStartIT {
         cloud().azure().computeApi().copyStartBandwidth(Math.max(1, source.content().writtenBytes() * 2 / 3));
         Faults faults = countArmCalls();
         int writesBefore = faults.served(Faults.Kind.ARM_WRITE);
+        double putsCountedBefore = armWritesCounted("snapshots/PUT");
         SnapshotTaken taken = taken(disk, source, null);
         send(taken);
 
         SnapshotRecreated recreated = EventJson.read(await(Topics.SNAPSHOT_RECREATED, taken.backupId()).value(), SnapshotRecreated.class);
 
+        assertThat(armWritesCounted("snapshots/PUT") - putsCountedBefore).as("the service's own count of its ARM writes").isEqualTo(1);
         assertThat(recreated.method()).isEqualTo("copy-start");
         assertThat(recreated.importDurationMillis()).isNull();
         assertThat(recreated.volume()).isEqualTo(taken.volume());
@@ -210,6 +282,13 @@ class CopyStartIT {
 
     private static ComputeState compute() {
         return cloud().azure().compute();
+    }
+
+    /** What the service's metric {@code ferry_azure_arm_writes_total} says for one operation. */
+    private static double armWritesCounted(String operation) {
+        String metrics = RestAssured.get("/q/metrics").asString();
+        return metrics.lines().filter(l -> l.startsWith("ferry_azure_arm_writes_total{") && l.contains("operation=\"" + operation + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /** Counts every ARM call from now on (a fault of no effect on each). */

@@ -6,6 +6,7 @@ import com.azure.core.management.profile.AzureProfile;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.compute.ComputeManager;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * The Azure SDK clients every service uses, as beans built from {@link AzureSettings}: the
  * credential (a service principal if one is configured, else the default chain, which is AKS
- * Workload Identity in production) and the Compute manager for the configured endpoints.
+ * Workload Identity in production) and the Compute manager for the configured endpoints, whose every
+ * request passes {@link ArmCallPolicy} (ARM writes counted and paced).
  */
 @ApplicationScoped
 public class AzureClients {
@@ -41,12 +43,15 @@ public class AzureClients {
 
     @Produces
     @Singleton
-    ComputeManager compute(AzureSettings azure, TokenCredential credential) {
+    ComputeManager compute(AzureSettings azure, TokenCredential credential, MeterRegistry metrics) {
         Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
         endpoints.put("resourceManagerEndpointUrl", azure.resourceManagerEndpoint());
         endpoints.put("managementEndpointUrl", azure.resourceManagerEndpoint());
         endpoints.put("activeDirectoryEndpointUrl", azure.authorityHost());
         AzureProfile profile = new AzureProfile(azure.tenantId().orElse(null), azure.subscriptionId(), new AzureEnvironment(endpoints));
-        return ComputeManager.authenticate(credential, profile);
+        AzureSettings.WritePacing pacing = azure.writePacing();
+        ArmCallPolicy calls = new ArmCallPolicy(new ArmWritePacing(pacing.lowWater(), pacing.maxSpacing()),
+                new ArmWritePacing(pacing.lowWater(), pacing.maxSpacing()), metrics);
+        return ComputeManager.configure().withPolicy(calls).authenticate(credential, profile);
     }
 }

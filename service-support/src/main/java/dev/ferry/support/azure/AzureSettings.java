@@ -2,6 +2,7 @@ package dev.ferry.support.azure;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -33,4 +34,23 @@ public interface AzureSettings {
 
     /** The subscription the service works in. */
     String subscriptionId();
+
+    /** How the service slows its ARM writes before Resource Manager throttles them. */
+    WritePacing writePacing();
+
+    /**
+     * Resource Manager's write budget per subscription and region is a token bucket of 200 writes refilled at 10 a
+     * second, and another of the same size for deletes; each answer says what is left
+     * ({@code x-ms-ratelimit-remaining-subscription-writes}, {@code -deletes}). Both are paced alike.
+     */
+    interface WritePacing {
+
+        /** Below this many remaining writes, writes are spaced out; 0 turns pacing off. Default 40 (a fifth of the bucket). */
+        @WithDefault("40")
+        int lowWater();
+
+        /** The spacing between writes when none is left, growing from 0 at the low-water mark. Default 200ms (half the refill rate). */
+        @WithDefault("200ms")
+        Duration maxSpacing();
+    }
 }
