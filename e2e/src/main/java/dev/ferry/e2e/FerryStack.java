@@ -217,6 +217,22 @@ final class FerryStack implements AutoCloseable {
         return apis.get("restore-service");
     }
 
+    /** The REST API of any service process by name, e.g. for its {@code /q/metrics}. */
+    Api api(String name) {
+        Api api = apis.get(name);
+        if (api == null) {
+            throw new IllegalArgumentException("no service " + name + " in " + apis.keySet());
+        }
+        return api;
+    }
+
+    /** The names of the service processes, in start order. */
+    List<String> serviceNames() {
+        synchronized (services) {
+            return List.copyOf(services.keySet());
+        }
+    }
+
     /** The names of the export-service processes, in start order. */
     List<String> exportReplicas() {
         synchronized (services) {

@@ -48,6 +48,11 @@ final class ManagedProcess implements AutoCloseable {
         return log;
     }
 
+    /** The operating system's process id, for its figures in {@code /proc}. */
+    long pid() {
+        return process.pid();
+    }
+
     boolean alive() {
         return process.isAlive();
     }
