@@ -30,12 +30,14 @@ import java.util.function.Consumer;
  *
  * <p>Options: {@code --namespaces N} (default 50), {@code --pvcs N} per namespace (default 10),
  * {@code --mib N} written per volume (default 2), {@code --strategies A,B} (default copy-start,vhd-incremental),
- * {@code --timeout-minutes N} (default 30).
+ * {@code --timeout-minutes N} (default 30), {@code --set service:key=value,...} (settings of the services, to try
+ * another configuration).
  */
 public final class ScaleRun {
 
     private static final long MIB = 1 << 20;
-    private static final Duration POLL = Duration.ofMillis(500);
+    /** How often the run asks the services how far they are: rarely, since the run shares their machine. */
+    private static final Duration POLL = Duration.ofSeconds(2);
 
     /** What one service process used over the run: its peak resident memory and the CPU time it spent. */
     record ProcessFigures(long peakRssMib, double cpuSeconds) {
@@ -79,7 +81,7 @@ public final class ScaleRun {
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
         Map<String, String> options = new LinkedHashMap<>(Map.of("--namespaces", "50", "--pvcs", "10", "--mib", "2",
-                "--strategies", "copy-start,vhd-incremental", "--timeout-minutes", "30"));
+                "--strategies", "copy-start,vhd-incremental", "--timeout-minutes", "30", "--set", ""));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!options.containsKey(args[i])) {
                 System.err.println("unknown option " + args[i] + "; options: " + options.keySet());
@@ -92,7 +94,8 @@ public final class ScaleRun {
         List<Figures> all = new ArrayList<>();
         int exit = 0;
         for (String strategy : options.get("--strategies").split(",")) {
-            try (FerryStack stack = FerryStack.start(layout, base.resolve(strategy), null, ScaleRun::say)) {
+            try (FerryStack stack = FerryStack.start(layout, base.resolve(strategy), null, settings(options.get("--set")),
+                    ScaleRun::say)) {
                 Figures figures = measure(stack, strategy, Integer.parseInt(options.get("--namespaces")),
                         Integer.parseInt(options.get("--pvcs")), Long.parseLong(options.get("--mib")) * MIB,
                         Duration.ofMinutes(Long.parseLong(options.get("--timeout-minutes"))), ScaleRun::say);
@@ -109,6 +112,22 @@ public final class ScaleRun {
         System.out.println();
         all.forEach(f -> f.print(System.out));
         System.exit(exit);
+    }
+
+    /** {@code --set service:key=value,...}: settings of the services' own, to try another configuration at scale. */
+    private static FerryStack.Options settings(String spec) {
+        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+        for (String setting : spec.split(",")) {
+            if (setting.isBlank()) {
+                continue;
+            }
+            String[] parts = setting.split("[:=]", 3);
+            if (parts.length != 3) {
+                throw new IllegalArgumentException("--set wants service:key=value, not " + setting);
+            }
+            settings.computeIfAbsent(parts[0], s -> new LinkedHashMap<>()).put(parts[1], parts[2]);
+        }
+        return new FerryStack.Options(1, settings);
     }
 
     /**
