@@ -17,6 +17,8 @@ import dev.ferry.export.transfer.RetryPolicy;
 import dev.ferry.export.transfer.ServerSideCopyEngine;
 import dev.ferry.export.transfer.StreamingCopyEngine;
 import dev.ferry.support.config.StagingAccountSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -62,10 +64,14 @@ public class ExportBeans {
 
     @Produces
     @Singleton
-    CopyQueue copyQueue(ExportConfig config, ComputeManager compute, Clock clock) {
+    CopyQueue copyQueue(ExportConfig config, ComputeManager compute, MeterRegistry metrics, Clock clock) {
         ExportConfig.CopyStart copyStart = config.copyStart();
-        return new CopyQueue(new AzureRegionCopies(compute), copyStart.regionLimit(), copyStart.maxWait(), copyStart.pollInterval(),
-                clock).start();
+        CopyQueue queue = new CopyQueue(new AzureRegionCopies(compute), copyStart.regionLimit(), copyStart.maxWait(),
+                copyStart.pollInterval(), clock);
+        // What waits for Azure's limits and what Azure is copying, per replica.
+        metrics.gauge("ferry.export.copystart.copies", List.of(Tag.of("state", "waiting")), queue, CopyQueue::waitingCount);
+        metrics.gauge("ferry.export.copystart.copies", List.of(Tag.of("state", "running")), queue, CopyQueue::runningCount);
+        return queue.start();
     }
 
     void closeCopyQueue(@Disposes CopyQueue queue) {

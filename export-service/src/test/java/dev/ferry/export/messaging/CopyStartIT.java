@@ -116,8 +116,10 @@ class CopyStartIT {
             sent.add(taken);
         }
 
+        Awaitility.await().atMost(WAIT).until(() -> metric("ferry_export_copystart_copies{state=\"waiting\"") > 0);
         List<SnapshotRecreated> recreated = sent.stream()
                 .map(t -> EventJson.read(await(Topics.SNAPSHOT_RECREATED, t.backupId()).value(), SnapshotRecreated.class)).toList();
+        assertThat(metric("ferry_export_copystart_copies{state=\"waiting\"")).as("nothing waits any more").isZero();
 
         assertThat(recreated).hasSize(4);
         assertThat(kafka().read(Topics.STEP_FAILED, r -> sent.stream().anyMatch(t -> r.text().contains(t.backupId())), 1,
@@ -291,8 +293,12 @@ class CopyStartIT {
 
     /** What the service's metric {@code ferry_azure_arm_writes_total} says for one operation. */
     private static double armWritesCounted(String operation) {
-        String metrics = RestAssured.get("/q/metrics").asString();
-        return metrics.lines().filter(l -> l.startsWith("ferry_azure_arm_writes_total{") && l.contains("operation=\"" + operation + "\""))
+        return metric("ferry_azure_arm_writes_total{operation=\"" + operation + "\"");
+    }
+
+    /** The sum of the service's Prometheus lines that start with {@code prefix}. */
+    private static double metric(String prefix) {
+        return RestAssured.get("/q/metrics").asString().lines().filter(l -> l.startsWith(prefix))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
