@@ -5,10 +5,11 @@ import dev.ferry.export.transfer.Cancellation;
 import dev.ferry.export.transfer.ProgressListener;
 
 /**
- * One way of moving a snapshot's data to region B, chosen by the event's transfer strategy:
- * {@code vhd-full} today ({@link VhdExporter}); {@code vhd-incremental} (a replica page blob fed
- * from the managed-disk page diff) and {@code copy-start} (Azure's own cross-region copy) are
- * further implementations of this interface, beside it rather than inside it.
+ * One way of moving a snapshot's data into a page blob in region B, chosen by the event's transfer
+ * strategy: {@code vhd-full} ({@link VhdExporter}) and {@code vhd-incremental}
+ * ({@link IncrementalExporter}, a replica fed from the managed-disk page diff). {@code copy-start}
+ * moves no bytes through Ferry and ends in a region-B snapshot, not a blob: it is
+ * {@code copystart.CopyStartTransfer}, beside these steps.
  */
 public interface ExportStep {
 
