@@ -3,6 +3,7 @@
 # services, backs up a demo application to region B, restores it on the DR cluster, checks the bytes
 # and prints the report. Other options go to the run: --data-mib N, --disk-gib A,B, --faults SPEC,
 # --timeout-minutes N. Exits non-zero when a check fails. Logs: target/local-dr-run/<time>/logs.
+# FERRY_E2E_MAIN names another of e2e's mains to run the same way (deploy/scale-run.sh does).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -19,4 +20,4 @@ fi
 
 # JBoss LogManager (on the local cloud's class path) wants to own java.util.logging from the start.
 exec java -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  -cp "e2e/target/classes:e2e/target/lib/*" dev.ferry.e2e.LocalDrRun "${args[@]}"
+  -cp "e2e/target/classes:e2e/target/lib/*" "${FERRY_E2E_MAIN:-dev.ferry.e2e.LocalDrRun}" "${args[@]}"
