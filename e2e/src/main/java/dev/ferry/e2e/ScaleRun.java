@@ -154,8 +154,9 @@ public final class ScaleRun {
         int volumes = namespaces * pvcs;
         say.accept(namespaces + " namespaces with " + volumes + " PVCs written (" + bytesPerVolume / MIB + " MiB each); backing them all up ("
                 + strategy + ")");
-        Map<String, Long> writesBefore = armWrites(stack);
-        int throttledBefore = throttled(stack);
+        Map<String, String> metricsBefore = metrics(stack);
+        Map<String, Long> writesBefore = armWrites(metricsBefore);
+        int throttledBefore = throttled(metricsBefore);
         Map<String, ProcessFigures> processesBefore = processes(stack);
         long started = System.nanoTime();
         Map<String, DemoApp> backups = new LinkedHashMap<>();
@@ -196,8 +197,9 @@ public final class ScaleRun {
             }
         }
         Duration wall = Duration.ofNanos(System.nanoTime() - started);
-        Map<String, Long> writes = minus(armWrites(stack), writesBefore);
-        int throttled = throttled(stack) - throttledBefore;
+        Map<String, String> metricsAfter = metrics(stack);
+        Map<String, Long> writes = minus(armWrites(metricsAfter), writesBefore);
+        int throttled = throttled(metricsAfter) - throttledBefore;
         say.accept("every backup done in " + wall.toMillis() + " ms; " + failed + " volumes failed");
         List<SnapshotRecreated> recreated = stack.kafka().read(Topics.SNAPSHOT_RECREATED,
                 r -> backups.keySet().stream().anyMatch(id -> r.text().contains("\"" + id + "\"")), volumes - failed, timeout)
@@ -260,27 +262,30 @@ public final class ScaleRun {
         }
     }
 
-    /** ARM writes by operation, summed over the services' {@code ferry_azure_arm_writes_total}. */
-    static Map<String, Long> armWrites(FerryStack stack) {
+    /** Each service's {@code /q/metrics}, read once per moment the run measures. */
+    static Map<String, String> metrics(FerryStack stack) {
+        Map<String, String> metrics = new LinkedHashMap<>();
+        stack.serviceNames().forEach(service -> metrics.put(service, stack.api(service).text("/q/metrics")));
+        return metrics;
+    }
+
+    /** ARM writes by service and operation, from the services' {@code ferry_azure_arm_writes_total}. */
+    static Map<String, Long> armWrites(Map<String, String> metrics) {
         Map<String, Long> writes = new LinkedHashMap<>();
-        for (String service : stack.serviceNames()) {
-            for (String line : stack.api(service).text("/q/metrics").lines().toList()) {
-                if (line.startsWith("ferry_azure_arm_writes_total{")) {
-                    String operation = line.replaceAll(".*operation=\"([^\"]*)\".*", "$1");
-                    writes.merge(service + ":" + operation, (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Long::sum);
-                }
-            }
-        }
+        metrics.forEach((service, text) -> text.lines().filter(l -> l.startsWith("ferry_azure_arm_writes_total{")).forEach(line -> {
+            String operation = line.replaceAll(".*operation=\"([^\"]*)\".*", "$1");
+            writes.merge(service + ":" + operation, (long) value(line), Long::sum);
+        }));
         return writes;
     }
 
-    private static int throttled(FerryStack stack) {
-        int count = 0;
-        for (String service : stack.serviceNames()) {
-            count += (int) stack.api(service).text("/q/metrics").lines().filter(l -> l.startsWith("ferry_azure_arm_throttled_total{"))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-        }
-        return count;
+    private static int throttled(Map<String, String> metrics) {
+        return (int) metrics.values().stream().flatMap(String::lines).filter(l -> l.startsWith("ferry_azure_arm_throttled_total{"))
+                .mapToDouble(ScaleRun::value).sum();
+    }
+
+    private static double value(String prometheusLine) {
+        return Double.parseDouble(prometheusLine.substring(prometheusLine.lastIndexOf(' ') + 1));
     }
 
     private static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {

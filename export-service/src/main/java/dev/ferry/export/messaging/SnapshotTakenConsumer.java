@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -118,7 +117,7 @@ public class SnapshotTakenConsumer {
     }
 
     private void finishCopy(SnapshotTaken taken, Map<String, String> headers, SnapshotRecreated recreated, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = VolumeEventIntake.cause(failure);
         if (cause == null) {
             publisher.publish(recreated);
             metrics.counter("ferry.export.events", "outcome", "recreated").increment();

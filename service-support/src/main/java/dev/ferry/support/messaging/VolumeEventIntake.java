@@ -67,7 +67,7 @@ public final class VolumeEventIntake {
             return leftForRedelivery();
         }
         return step.handle((done, failure) -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = cause(failure);
             if (cause == null) {
                 return message.ack();
             }
@@ -76,6 +76,11 @@ public final class VolumeEventIntake {
             }
             return message.nack(cause);
         }).thenCompose(stage -> stage);
+    }
+
+    /** What failed a stage: the exception a {@link CompletionException} wraps, or the failure itself (null for none). */
+    public static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** Runs {@code work} with the event's backup and volume in the log context, as the thread that took it does. */
