@@ -14,6 +14,7 @@ import java.util.Map;
  * @param labelSelector equality-based label selector; absent with no names means every PVC
  * @param policy        the policy whose settings (target, strategy) apply; absent means the configured default
  * @param strategy      overrides the policy's transfer strategy
+ * @param copySpeed     overrides the policy's copy speed; with a strategy given, that strategy must be copy-start
  * @param target        overrides the policy's DR target
  */
 public record BackupRequested(
@@ -26,6 +27,7 @@ public record BackupRequested(
         Map<String, String> labelSelector,
         String policy,
         TransferStrategy strategy,
+        CopySpeed copySpeed,
         DrTarget target,
         String requestedBy,
         Instant requestedAt) implements FerryEvent {
@@ -50,6 +52,9 @@ public record BackupRequested(
         v.labels("labelSelector", labelSelector);
         if (policy != null) {
             v.dnsSubdomain("policy", policy);
+        }
+        if (copySpeed != null && strategy != null && strategy != TransferStrategy.COPY_START) {
+            v.add("copySpeed", "applies only to the copy-start strategy, not to " + strategy.wireName());
         }
         v.optionalPart("target", target);
         if (requestedBy != null) {

@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param policy      the backup policy that caused the backup, or {@code manual} for one-off requests
  * @param volumeIndex the volume's position in its backup, from 0
  * @param volumeCount how many volumes the backup has; a restore point is complete when all arrived
+ * @param copySpeed   Azure's copy speed for the {@code copy-start} strategy; absent means export-service's
+ *                    configured speed, and with any other strategy it must be absent
  * @param takenAt     when the source snapshot was taken: the recovery point
  */
 public record VolumeBackup(
@@ -25,6 +27,7 @@ public record VolumeBackup(
         SourceSnapshot source,
         DrTarget target,
         TransferStrategy strategy,
+        CopySpeed copySpeed,
         Instant takenAt) implements Validatable {
 
     @Override
@@ -42,6 +45,9 @@ public record VolumeBackup(
         v.part("source", source);
         v.part("target", target);
         v.required("strategy", strategy);
+        if (copySpeed != null && strategy != null && strategy != TransferStrategy.COPY_START) {
+            v.add("copySpeed", "applies only to the copy-start strategy, not to " + strategy.wireName());
+        }
         v.required("takenAt", takenAt);
         if (source != null && target != null && source.region() != null
                 && source.region().equals(target.region())) {

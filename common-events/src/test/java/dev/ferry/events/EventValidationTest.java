@@ -56,7 +56,7 @@ class EventValidationTest {
     void refusesAVolumeIndexOutsideTheBackup() {
         VolumeBackup v = volume();
         VolumeBackup outside = new VolumeBackup(v.policy(), v.sourceCluster(), v.namespace(), v.pvc(), 1, 1,
-                v.source(), v.target(), v.strategy(), v.takenAt());
+                v.source(), v.target(), v.strategy(), v.copySpeed(), v.takenAt());
 
         InvalidEventException e = catchThrowableOfType(InvalidEventException.class, () -> snapshotTaken(outside).validate());
         assertThat(e.fields()).containsExactly("volume.volumeIndex");

@@ -32,7 +32,7 @@ final class TestEvents {
     }
 
     static VolumeBackup volume(PvcSpec pvc, SourceSnapshot source, DrTarget target) {
-        return new VolumeBackup("manual", "aks-source", "shop", pvc, 0, 1, source, target, TransferStrategy.VHD_FULL, TAKEN_AT);
+        return new VolumeBackup("manual", "aks-source", "shop", pvc, 0, 1, source, target, TransferStrategy.VHD_FULL, null, TAKEN_AT);
     }
 
     static VolumeBackup volume() {

@@ -67,7 +67,7 @@ public final class SnapshotExport {
                 source.previousSnapshotId(), source.incremental());
         ExportOutcome outcome = step.export(request, (done, total) -> progress.accept(new TransferProgressed(FerryEvent.SCHEMA_VERSION,
                 taken.backupId(), taken.correlationId(), volume.namespace(), volume.pvc().name(), volume.source().diskId(),
-                volume.source().snapshotId(), engine.wireName(), done, total, clock.instant())), cancellation);
+                volume.source().snapshotId(), engine.wireName(), done, total, null, clock.instant())), cancellation);
         StagingAccountSettings staging = config.stagingAccounts().get(account);
         VhdBlob vhd = new VhdBlob(outcome.vhdUrl(), staging.id(), outcome.blobName().container(),
                 outcome.blobName().blobName(), outcome.bytesTotal() + dev.ferry.export.transfer.VhdFooter.SIZE);

@@ -442,7 +442,7 @@ class VhdImportIT {
             PvcSpec pvc = new PvcSpec("orders-db", pvcUid, "managed-csi", List.of("ReadWriteOnce"), "Filesystem", diskBytes, diskBytes, Map.of("app", "shop"));
             Instant now = Instant.now();
             VolumeBackup volume = new VolumeBackup("manual", "aks-source", "shop", pvc, 0, 1,
-                    new SourceSnapshot(snapshot, disk, LocalCloud.SOURCE_REGION, diskBytes, true, null), target, TransferStrategy.VHD_FULL, now);
+                    new SourceSnapshot(snapshot, disk, LocalCloud.SOURCE_REGION, diskBytes, true, null), target, TransferStrategy.VHD_FULL, null, now);
             TransferStats transfer = TransferStats.full("streaming", 4096, 4096, diskBytes, 100, now, now.plusMillis(100));
             return new VhdExported(FerryEvent.SCHEMA_VERSION, backupId, "corr-" + backupId, volume, vhd, transfer);
         }

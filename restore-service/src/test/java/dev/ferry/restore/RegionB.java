@@ -62,7 +62,7 @@ final class RegionB {
                 ArmResourceId.parse(LocalCloudTestResource.cloud().drStagingAccount().id()));
         VolumeBackup volume = new VolumeBackup(policy, "aks-source", namespace, pvc, index, count,
                 new SourceSnapshot(source, disk, LocalCloud.SOURCE_REGION, DISK_BYTES, true, null), target, TransferStrategy.VHD_FULL,
-                takenAt);
+                null, takenAt);
         Instant transferred = takenAt.plusSeconds(30);
         return new SnapshotRecreated(FerryEvent.SCHEMA_VERSION, backupId, "corr-" + backupId, volume, snapshotId, DISK_BYTES, "import",
                 TransferStats.full("streaming", 256 * 1024, 256 * 1024, DISK_BYTES, 1000, takenAt.plusSeconds(1), transferred), 900L,

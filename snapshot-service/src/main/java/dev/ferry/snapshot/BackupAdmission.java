@@ -100,6 +100,10 @@ public class BackupAdmission {
         DrTarget target = target(request.target());
         TransferStrategy strategy = request.strategy() != null ? request.strategy()
                 : config.transfer().strategy();
+        if (request.copySpeed() != null && strategy != TransferStrategy.COPY_START) {
+            throw new BackupRefused(Reason.INVALID_REQUEST, "The backup request is invalid.", List.of("copySpeed: applies only to"
+                    + " the copy-start strategy, and this backup uses " + strategy.wireName()));
+        }
         String namespace = request.namespace();
         if (!volumes.namespaceExists(namespace)) {
             throw new BackupRefused(Reason.NAMESPACE_NOT_FOUND, "Namespace " + namespace + " does not exist on cluster "
@@ -121,7 +125,7 @@ public class BackupAdmission {
                     skipped.stream().map(s -> s.pvc() + ": " + s.reason()).toList());
         }
         BackupRun run = BackupRun.plan(request.backupId(), request.correlationId(), namespace, policy,
-                policyRef != null ? policyRef : namespace + "/" + policy, strategy, target,
+                policyRef != null ? policyRef : namespace + "/" + policy, strategy, request.copySpeed(), target,
                 request.requestedAt(), request.pvcNames(), request.labelSelector(), eligible, skipped);
         BackupRun registered;
         synchronized (admitting) {

@@ -1,5 +1,6 @@
 package dev.ferry.snapshot;
 
+import dev.ferry.events.CopySpeed;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.VolumeBackup;
@@ -37,6 +38,10 @@ public final class BackupRun {
         SNAPSHOTTING,
         /** SnapshotTaken is on the broker. */
         TAKEN,
+        /** The transfer waits its turn under Azure's limits ({@code waitingFor} says which). */
+        WAITING,
+        /** Data is moving to region B ({@code bytesDone} of {@code bytesTotal}). */
+        TRANSFERRING,
         /** The export-service wrote the VHD in region B. */
         EXPORTED,
         /** The region-B snapshot exists. */
@@ -55,13 +60,13 @@ public final class BackupRun {
     /** A volume as the API shows it. */
     public record VolumeView(String pvc, String pvcUid, int volumeIndex, String volumeSnapshot, VolumeState state,
                              String snapshotId, String previousSnapshotId, Long sizeBytes, Boolean incremental,
-                             Instant takenAt, String vhdUrl, String targetSnapshotId, String failedStep, String errorCode,
-                             String error, Instant updatedAt) {
+                             Instant takenAt, String waitingFor, Long bytesDone, Long bytesTotal, String vhdUrl,
+                             String targetSnapshotId, String failedStep, String errorCode, String error, Instant updatedAt) {
     }
 
     /** The run as the API shows it. */
     public record View(String backupId, String correlationId, String namespace, String policy, String strategy,
-                       State state, Instant requestedAt, Instant snapshotsDoneAt, List<VolumeView> volumes,
+                       String copySpeed, State state, Instant requestedAt, Instant snapshotsDoneAt, List<VolumeView> volumes,
                        List<Skipped> skipped, boolean rebuiltFromCluster) {
     }
 
@@ -74,6 +79,9 @@ public final class BackupRun {
         VolumeState state = VolumeState.PENDING;
         VolumeBackup taken;
         String previousVolumeSnapshot;
+        String waitingFor;
+        Long bytesDone;
+        Long bytesTotal;
         String vhdUrl;
         String targetSnapshotId;
         String failedStep;
@@ -95,6 +103,7 @@ public final class BackupRun {
     private final String policy;
     private final String policyRef;
     private final TransferStrategy strategy;
+    private final CopySpeed copySpeed;
     private final DrTarget target;
     private final Instant requestedAt;
     private final List<String> pvcNames;
@@ -105,7 +114,7 @@ public final class BackupRun {
     private Instant snapshotsDoneAt;
 
     private BackupRun(String backupId, String correlationId, String namespace, String policy, String policyRef,
-                      TransferStrategy strategy, DrTarget target, Instant requestedAt, List<String> pvcNames,
+                      TransferStrategy strategy, CopySpeed copySpeed, DrTarget target, Instant requestedAt, List<String> pvcNames,
                       Map<String, String> labelSelector, List<Skipped> skipped, boolean rebuilt) {
         this.backupId = backupId;
         this.correlationId = correlationId;
@@ -113,6 +122,7 @@ public final class BackupRun {
         this.policy = policy;
         this.policyRef = policyRef;
         this.strategy = strategy;
+        this.copySpeed = copySpeed;
         this.target = target;
         this.requestedAt = requestedAt;
         this.pvcNames = pvcNames;
@@ -125,11 +135,12 @@ public final class BackupRun {
      * A new run over the eligible claims, in the order given (that order is their volumeIndex).
      *
      * @param policyRef {@code <namespace>/<name>} of the policy whose retention manages its snapshots
+     * @param copySpeed Azure's copy speed for copy-start, or null for export-service's configured one
      */
     public static BackupRun plan(String backupId, String correlationId, String namespace, String policy, String policyRef,
-                                 TransferStrategy strategy, DrTarget target, Instant requestedAt, List<String> pvcNames,
-                                 Map<String, String> labelSelector, List<Claim> claims, List<Skipped> skipped) {
-        BackupRun run = new BackupRun(backupId, correlationId, namespace, policy, policyRef, strategy, target, requestedAt,
+                                 TransferStrategy strategy, CopySpeed copySpeed, DrTarget target, Instant requestedAt,
+                                 List<String> pvcNames, Map<String, String> labelSelector, List<Claim> claims, List<Skipped> skipped) {
+        BackupRun run = new BackupRun(backupId, correlationId, namespace, policy, policyRef, strategy, copySpeed, target, requestedAt,
                 pvcNames == null ? null : List.copyOf(pvcNames), labelSelector == null ? null : Map.copyOf(labelSelector), skipped, false);
         for (int i = 0; i < claims.size(); i++) {
             Claim claim = claims.get(i);
@@ -141,7 +152,8 @@ public final class BackupRun {
     /** A run known only from its VolumeSnapshots, after a restart. */
     public static BackupRun rebuilt(String backupId, String correlationId, String namespace, String policy, TransferStrategy strategy,
                                     Instant requestedAt) {
-        return new BackupRun(backupId, correlationId, namespace, policy, null, strategy, null, requestedAt, null, null, List.of(), true);
+        return new BackupRun(backupId, correlationId, namespace, policy, null, strategy, null, null, requestedAt, null, null, List.of(),
+                true);
     }
 
     /** Adds a volume found in the cluster to a rebuilt run. */
@@ -178,6 +190,11 @@ public final class BackupRun {
 
     public TransferStrategy strategy() {
         return strategy;
+    }
+
+    /** Azure's copy speed for copy-start; null means export-service's configured one. */
+    public CopySpeed copySpeed() {
+        return copySpeed;
     }
 
     public DrTarget target() {
@@ -249,6 +266,30 @@ public final class BackupRun {
         advance(volume, VolumeState.TAKEN, at);
     }
 
+    /**
+     * Records a volume's {@code transfer.progressed}: waiting its turn under Azure's limits, or moving data.
+     * A report that arrives after a later step (the topics are not ordered with each other) changes nothing.
+     *
+     * @param pvc        the PVC's name (the event names it, not its uid; a run's PVCs share one namespace)
+     * @param waitingFor why the transfer waits, or null once data moves
+     */
+    public synchronized void progressed(String pvc, long bytesDone, long bytesTotal, String waitingFor, Instant at) {
+        Volume volume = volumes.values().stream().filter(v -> v.pvc.equals(pvc)).findFirst().orElse(null);
+        if (volume == null) {
+            return;
+        }
+        VolumeState next = waitingFor != null ? VolumeState.WAITING : VolumeState.TRANSFERRING;
+        if (volume.state == next || volume.state == VolumeState.FAILED || next.ordinal() > volume.state.ordinal()) {
+            volume.waitingFor = waitingFor;
+            volume.bytesDone = bytesDone;
+            volume.bytesTotal = bytesTotal;
+            if (volume.state != next) {
+                advance(volume, next, at);
+            }
+            volume.updatedAt = at;
+        }
+    }
+
     public synchronized void exported(String pvcUid, String vhdUrl, Instant at) {
         Volume volume = volumes.get(pvcUid);
         if (volume != null) {
@@ -306,7 +347,7 @@ public final class BackupRun {
         for (Volume volume : volumes.values()) {
             switch (volume.state) {
                 case PENDING, SNAPSHOTTING -> anySnapshotting = true;
-                case TAKEN, EXPORTED -> anyTransferring = true;
+                case TAKEN, WAITING, TRANSFERRING, EXPORTED -> anyTransferring = true;
                 case FAILED -> failed++;
                 case RECREATED -> {
                 }
@@ -346,11 +387,13 @@ public final class BackupRun {
                     source == null ? null : source.snapshotId().toString(),
                     source == null || source.previousSnapshotId() == null ? null : source.previousSnapshotId().toString(),
                     source == null ? null : source.sizeBytes(), source == null ? null : source.incremental(),
-                    v.taken == null ? null : v.taken.takenAt(), v.vhdUrl, v.targetSnapshotId, v.failedStep, v.errorCode, v.error,
+                    v.taken == null ? null : v.taken.takenAt(), v.state == VolumeState.WAITING ? v.waitingFor : null, v.bytesDone,
+                    v.bytesTotal, v.vhdUrl, v.targetSnapshotId, v.failedStep, v.errorCode, v.error,
                     v.updatedAt));
         }
         views.sort(java.util.Comparator.comparingInt(VolumeView::volumeIndex));
-        return new View(backupId, correlationId, namespace, policy, strategy == null ? null : strategy.wireName(), state(),
+        return new View(backupId, correlationId, namespace, policy, strategy == null ? null : strategy.wireName(),
+                copySpeed == null ? null : copySpeed.wireName(), state(),
                 requestedAt, snapshotsDoneAt, views, skipped, rebuilt);
     }
 

@@ -68,7 +68,7 @@ class BackupAdmissionTest {
     void aPolicyRunIsOwnedByItsPolicyAndTheRequestsStrategyAndTargetWin() {
         DrTarget target = new DrTarget("eastus2", "6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11", "dr", ArmResourceId.parse(ACCOUNT + "other"));
         BackupRequested request = new BackupRequested(FerryEvent.SCHEMA_VERSION, "b1", "b1", "aks-source", "shop", List.of("orders-db"),
-                null, "nightly", TransferStrategy.COPY_START, target, "schedule", T0);
+                null, "nightly", TransferStrategy.COPY_START, null, target, "schedule", T0);
 
         BackupRun run = admission(Map.of()).admit(request, "ops/nightly").run();
 
@@ -313,7 +313,7 @@ class BackupAdmissionTest {
 
     private static BackupRequested request(String backupId, String namespace, List<String> pvcNames, Map<String, String> labels) {
         return new BackupRequested(FerryEvent.SCHEMA_VERSION, backupId, backupId, "aks-source", namespace, pvcNames, labels, null, null,
-                null, "rest", T0);
+                null, null, "rest", T0);
     }
 
     /** A PVC of namespace shop labelled {@code app=shop} and {@code tier=<name>}. */

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.ferry.events.BackupRequested;
+import dev.ferry.events.CopySpeed;
 import dev.ferry.events.EventType;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotRecreated;
@@ -16,6 +17,7 @@ import dev.ferry.events.SnapshotTaken;
 import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.events.Topics;
+import dev.ferry.events.TransferProgressed;
 import dev.ferry.events.TransferStats;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.VhdBlob;
@@ -53,6 +55,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -158,6 +161,39 @@ class BackupIT {
                 .body("volumes[2].failedStep", equalTo("export")).body("volumes[2].errorCode", equalTo("OperationNotAllowed"));
         given().get("/api/v1/backups?namespace=" + namespace).then().statusCode(200)
                 .body("backupId", org.hamcrest.Matchers.hasItems(first, second));
+    }
+
+    @Test
+    void aCopyStartBackupCarriesItsCopySpeedAndShowsWhyItWaitsAndHowFarItGot() {
+        String namespace = namespace("atlas");
+        boundClaim(namespace, "tiles", Map.of());
+        Response accepted = given().contentType(ContentType.JSON)
+                .body(Map.of("namespace", namespace, "strategy", "copy-start", "copySpeed", "enhanced")).post("/api/v1/backups");
+        accepted.then().statusCode(202).body("strategy", equalTo("copy-start")).body("copySpeed", equalTo("enhanced"));
+        String backupId = accepted.path("backupId");
+        SnapshotTaken taken = awaitTaken(backupId, 1).get(0).event();
+        assertThat(taken.volume().strategy()).isEqualTo(TransferStrategy.COPY_START);
+        assertThat(taken.volume().copySpeed()).isEqualTo(CopySpeed.ENHANCED);
+
+        send(progressed(taken, 0, TransferProgressed.WAITING_FOR_EARLIER_COPY), OTHER_SYSTEM);
+        awaitVolumeStates(backupId, List.of("WAITING"));
+        given().get("/api/v1/backups/" + backupId).then().body("state", equalTo("TRANSFERRING"))
+                .body("volumes[0].waitingFor", equalTo("earlier-copy-of-disk"));
+        long half = taken.volume().source().sizeBytes() / 2;
+        send(progressed(taken, half, null), OTHER_SYSTEM);
+        awaitVolumeStates(backupId, List.of("TRANSFERRING"));
+        Response moving = given().get("/api/v1/backups/" + backupId);
+        assertThat((Object) moving.path("volumes[0].waitingFor")).isNull();
+        assertThat(((Number) moving.path("volumes[0].bytesDone")).longValue()).isEqualTo(half);
+        assertThat(((Number) moving.path("volumes[0].bytesTotal")).longValue()).isEqualTo(taken.volume().source().sizeBytes());
+        send(recreated(taken), OTHER_SYSTEM);
+        awaitState(backupId, "COMPLETED");
+        // A late report of the copy (the topics are not ordered with each other) does not move it back.
+        send(progressed(taken, half, null), OTHER_SYSTEM);
+        send(progressed(taken, 0, TransferProgressed.WAITING_FOR_REGION_LIMIT), OTHER_SYSTEM);
+        kafka().read(Topics.TRANSFER_PROGRESSED, r -> r.text().contains(backupId) && r.text().contains("region-copy-limit"), 1, WAIT);
+        Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> "RECREATED".equals(given().get("/api/v1/backups/" + backupId).path("volumes[0].state")));
     }
 
     @Test
@@ -271,6 +307,12 @@ class BackupIT {
                 .body("errors[0]", org.hamcrest.Matchers.containsString("only equality"));
         problem(Map.of("namespace", namespace, "pvcNames", List.of("stock"), "labelSelector", "app=erp"), 400, "invalid-request");
         problem(Map.of("namespace", namespace, "strategy", "carrier-pigeon"), 400, "invalid-request");
+        problem(Map.of("namespace", namespace, "strategy", "copy-start", "copySpeed", "ludicrous"), 400, "invalid-request");
+        problem(Map.of("namespace", namespace, "strategy", "vhd-full", "copySpeed", "enhanced"), 400, "invalid-request")
+                .body("errors[0]", org.hamcrest.Matchers.containsString("copy-start"));
+        // The configured strategy (vhd-incremental here) is not copy-start either.
+        problem(Map.of("namespace", namespace, "copySpeed", "enhanced"), 400, "invalid-request")
+                .body("errors[0]", org.hamcrest.Matchers.containsString("copy-start"));
         problem(Map.of("namespace", "no-such-namespace"), 422, "namespace-not-found");
         problem(Map.of("namespace", namespace, "labelSelector", Map.of("app", "nothing")), 422, "no-matching-pvc");
         problem(Map.of("namespace", namespace, "pvcNames", List.of("stock", "gone")), 422, "pvc-not-found")
@@ -361,7 +403,7 @@ class BackupIT {
 
     private static BackupRequested request(String backupId, String namespace, List<String> pvcNames, Map<String, String> selector) {
         return new BackupRequested(FerryEvent.SCHEMA_VERSION, backupId, "corr-" + backupId, "aks-source", namespace, pvcNames, selector,
-                null, null, null, "scheduler", Instant.now());
+                null, null, null, null, "scheduler", Instant.now());
     }
 
     private static VhdExported exported(SnapshotTaken taken) {
@@ -378,6 +420,13 @@ class BackupIT {
         return new SnapshotRecreated(FerryEvent.SCHEMA_VERSION, taken.backupId(), taken.correlationId(), volume,
                 volume.target().snapshotId(SnapshotNames.volumeSnapshot(taken.backupId(), volume.pvc().uid())), volume.source().sizeBytes(),
                 "import", transfer(volume), 1200L, Instant.now());
+    }
+
+    private static TransferProgressed progressed(SnapshotTaken taken, long bytesDone, String waitingFor) {
+        VolumeBackup volume = taken.volume();
+        return new TransferProgressed(FerryEvent.SCHEMA_VERSION, taken.backupId(), taken.correlationId(), volume.namespace(),
+                volume.pvc().name(), volume.source().diskId(), volume.source().snapshotId(), TransferStats.ENGINE_COPY_START, bytesDone,
+                volume.source().sizeBytes(), waitingFor, Instant.now());
     }
 
     private static StepFailed stepFailedDownstream(SnapshotTaken taken) {

@@ -65,7 +65,7 @@ class BackupRunsTest {
 
     @Test
     void theSnapshotsStillToCreateAreThoseOfPendingVolumesInTheNamespace() {
-        BackupRun queued = BackupRun.plan("queued", "queued", "shop", "manual", "shop/manual", TransferStrategy.VHD_FULL, null, T0, null,
+        BackupRun queued = BackupRun.plan("queued", "queued", "shop", "manual", "shop/manual", TransferStrategy.VHD_FULL, null, null, T0, null,
                 null, List.of(claim()), List.of());
         runs.register(queued);
         runs.register(run("started"));
@@ -82,7 +82,7 @@ class BackupRunsTest {
     }
 
     private static BackupRun run(String backupId) {
-        BackupRun run = BackupRun.plan(backupId, backupId, "shop", "manual", "shop/manual", TransferStrategy.VHD_FULL, null, T0, null,
+        BackupRun run = BackupRun.plan(backupId, backupId, "shop", "manual", "shop/manual", TransferStrategy.VHD_FULL, null, null, T0, null,
                 null, List.of(claim()), List.of());
         run.snapshotting(UID, "snap-" + backupId, T0);
         return run;

@@ -108,7 +108,7 @@ class SnapshotRateLimitIT {
         // A Kafka command for the PVC gets step.failed (intake, retryable) and no snapshot either.
         String commanded = UUID.randomUUID().toString();
         send(new BackupRequested(FerryEvent.SCHEMA_VERSION, commanded, "corr-" + commanded, "aks-source", namespace,
-                List.of("orders-db"), null, null, null, null, "scheduler", Instant.now()), OTHER_SYSTEM);
+                List.of("orders-db"), null, null, null, null, null, "scheduler", Instant.now()), OTHER_SYSTEM);
         List<TopicProbe.Received> failed = kafka().read(Topics.STEP_FAILED, r -> r.text().contains(commanded), 1, WAIT);
         assertThat(failed).hasSize(1);
         StepFailed stepFailed = EventJson.read(failed.get(0).value(), StepFailed.class);

@@ -1,5 +1,6 @@
 package dev.ferry.export.copystart;
 
+import dev.ferry.events.TransferProgressed;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.export.copystart.RegionCopies.StartCopy;
@@ -23,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.DoubleConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,6 +48,15 @@ public final class CopyQueue implements AutoCloseable {
     public record Finished(RegionCopy copy, boolean previousCopied) {
     }
 
+    /** Hears how a job gets on; each is told only when what it would hear changes. */
+    public interface Progress {
+        /** Azure's completion percent of the running copy. */
+        void copying(double percent);
+
+        /** Why the copy has not started yet: one of {@link TransferProgressed#WAITING_FOR}. */
+        void waiting(String reason);
+    }
+
     /** A copy waiting for its turn or running: what to start, and whom to tell. */
     public static final class Job {
         private final StartCopy request;
@@ -55,19 +64,20 @@ public final class CopyQueue implements AutoCloseable {
         private final String familyId;
         private final Instant takenAt;
         private final Instant enqueuedAt;
-        private final DoubleConsumer progress;
+        private final Progress progress;
         private final CompletableFuture<Finished> done = new CompletableFuture<>();
         private volatile Instant startedAt;
         private double reportedPercent = -1;
+        private String reportedWait;
 
         /**
          * @param previousSnapshotId the source's previous snapshot of the same disk, or null
          * @param familyId           the source's incremental snapshot family: one copy of it may run at a time
          * @param takenAt            when the source was taken: a family's copies start in this order
-         * @param progress           hears the copy's completion percent when it changes
+         * @param progress           hears why the copy waits, and its completion percent once it runs
          */
         public Job(StartCopy request, ArmResourceId previousSnapshotId, String familyId, Instant takenAt, Instant enqueuedAt,
-                   DoubleConsumer progress) {
+                   Progress progress) {
             this.request = request;
             this.previousSnapshotId = previousSnapshotId;
             this.familyId = familyId;
@@ -88,6 +98,13 @@ public final class CopyQueue implements AutoCloseable {
 
         private String key() {
             return CopyQueue.key(request.group(), request.name());
+        }
+
+        private void waits(String reason) {
+            if (!reason.equals(reportedWait)) {
+                reportedWait = reason;
+                progress.waiting(reason);
+            }
         }
     }
 
@@ -222,10 +239,12 @@ public final class CopyQueue implements AutoCloseable {
             }
             // Claimed even if it cannot start now: a family's later snapshots wait behind its earlier ones.
             if (job.familyId != null && !busyFamilies.add(job.familyId)) {
+                job.waits(TransferProgressed.WAITING_FOR_EARLIER_COPY);
                 continue;
             }
             String region = job.request.region().toLowerCase(Locale.ROOT);
             if (inProgress.getOrDefault(region, 0) >= regionLimit) {
+                job.waits(TransferProgressed.WAITING_FOR_REGION_LIMIT);
                 continue;
             }
             try {
@@ -236,6 +255,9 @@ public final class CopyQueue implements AutoCloseable {
                             e.code(), e.status());
                     if (CopyStartRefusals.limitReached(e)) {
                         inProgress.put(region, regionLimit);
+                        job.waits(TransferProgressed.WAITING_FOR_REGION_LIMIT);
+                    } else {
+                        job.waits(TransferProgressed.WAITING_FOR_THROTTLING);
                     }
                 } else {
                     fail(job, e);
@@ -269,14 +291,14 @@ public final class CopyQueue implements AutoCloseable {
             synchronized (this) {
                 running.remove(job);
             }
-            job.progress.accept(100);
+            job.progress.copying(100);
             boolean previousCopied = job.previousSnapshotId != null && listed.stream().anyMatch(c -> c.isCopyStart() && c.complete()
                     && job.previousSnapshotId.canonical().equalsIgnoreCase(c.sourceSnapshotId()));
             job.done.complete(new Finished(copy, previousCopied));
         } else {
             if (copy.completionPercent() != job.reportedPercent) {
                 job.reportedPercent = copy.completionPercent();
-                job.progress.accept(copy.completionPercent());
+                job.progress.copying(copy.completionPercent());
             }
             if (now.isAfter(job.enqueuedAt.plus(maxWait))) {
                 fail(job, AzureCallFailed.worthAnotherAttempt("CopyStartTimeout", 0, "The copy to " + job.request.name()

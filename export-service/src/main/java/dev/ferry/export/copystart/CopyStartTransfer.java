@@ -1,5 +1,6 @@
 package dev.ferry.export.copystart;
 
+import dev.ferry.events.CopySpeed;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.RegionSnapshotNames;
@@ -39,7 +40,7 @@ public final class CopyStartTransfer {
 
     private final SourceAllowList sources;
     private final List<ResourceGroupId> targetGroups;
-    private final boolean enhanced;
+    private final boolean enhancedByDefault;
     private final SourceSnapshots sourceSnapshots;
     private final RegionCopies copies;
     private final CopyQueue queue;
@@ -47,13 +48,13 @@ public final class CopyStartTransfer {
 
     /**
      * @param targetGroups the region-B resource groups copies may be made in
-     * @param enhanced     whether copies ask for Azure's Enhanced copy speed
+     * @param enhancedByDefault whether copies ask for Azure's Enhanced copy speed when the event names no speed
      */
-    public CopyStartTransfer(SourceAllowList sources, List<ResourceGroupId> targetGroups, boolean enhanced,
+    public CopyStartTransfer(SourceAllowList sources, List<ResourceGroupId> targetGroups, boolean enhancedByDefault,
                              SourceSnapshots sourceSnapshots, RegionCopies copies, CopyQueue queue, Clock clock) {
         this.sources = sources;
         this.targetGroups = List.copyOf(targetGroups);
-        this.enhanced = enhanced;
+        this.enhancedByDefault = enhancedByDefault;
         this.sourceSnapshots = sourceSnapshots;
         this.copies = copies;
         this.queue = queue;
@@ -75,6 +76,8 @@ public final class CopyStartTransfer {
         ResourceGroupId group = admit(volume);
         String name = RegionSnapshotNames.of(taken.backupId(), volume.pvc().uid());
         Instant enqueued = clock.instant();
+        boolean enhanced = volume.copySpeed() != null ? volume.copySpeed() == CopySpeed.ENHANCED : enhancedByDefault;
+        CopyQueue.Progress heard = progress(taken, progress);
         StartCopy request = new StartCopy(group, name, volume.target().region(), source.snapshotId(), enhanced,
                 RegionSnapshotTags.of(taken.backupId(), volume, RegionSnapshotTags.BY_COPY_START));
         Optional<RegionCopy> existing = copies.find(group, name);
@@ -87,7 +90,7 @@ public final class CopyStartTransfer {
             }
             LOG.infof("Azure's copy to %s is under way (%.1f%%); following it", name, copy.completionPercent());
             job = queue.follow(new CopyQueue.Job(request, source.previousSnapshotId(), copy.familyId(), volume.takenAt(), enqueued,
-                    percent -> progress.accept(progressed(taken, percent))));
+                    heard));
         } else {
             SourceSnapshots.Facts facts = sourceSnapshots.find(source.snapshotId())
                     .orElseThrow(() -> new StepRefused("CopySourceNotFound", "The source snapshot " + source.snapshotId().name()
@@ -96,7 +99,7 @@ public final class CopyStartTransfer {
                 throw notIncremental(source);
             }
             job = queue.enqueue(new CopyQueue.Job(request, source.previousSnapshotId(), facts.familyId(), volume.takenAt(), enqueued,
-                    percent -> progress.accept(progressed(taken, percent))));
+                    heard));
         }
         return job.done().thenApply(finished -> recreated(taken, finished, job.startedAt() != null ? job.startedAt() : enqueued));
     }
@@ -124,13 +127,27 @@ public final class CopyStartTransfer {
                 + " incremental parameter, or the vhd-full or vhd-incremental strategy.");
     }
 
-    private TransferProgressed progressed(SnapshotTaken taken, double percent) {
+    /** The job's progress as {@code TransferProgressed}: bytes from Azure's completion percent, or why it waits. */
+    private CopyQueue.Progress progress(SnapshotTaken taken, Consumer<TransferProgressed> progress) {
+        return new CopyQueue.Progress() {
+            @Override
+            public void copying(double percent) {
+                long total = taken.volume().source().sizeBytes();
+                progress.accept(progressed(taken, Math.min(total, Math.round(total * percent / 100.0)), null));
+            }
+
+            @Override
+            public void waiting(String reason) {
+                progress.accept(progressed(taken, 0, reason));
+            }
+        };
+    }
+
+    private TransferProgressed progressed(SnapshotTaken taken, long done, String waitingFor) {
         VolumeBackup volume = taken.volume();
-        long total = volume.source().sizeBytes();
-        long done = Math.min(total, Math.round(total * percent / 100.0));
         return new TransferProgressed(FerryEvent.SCHEMA_VERSION, taken.backupId(), taken.correlationId(), volume.namespace(),
                 volume.pvc().name(), volume.source().diskId(), volume.source().snapshotId(), TransferStats.ENGINE_COPY_START,
-                done, total, clock.instant());
+                done, volume.source().sizeBytes(), waitingFor, clock.instant());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.ferry.export.copystart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.events.TransferProgressed;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.export.copystart.RegionCopies.StartCopy;
@@ -41,6 +42,9 @@ class CopyQueueTest {
 
         assertThat(region.started).containsExactly("a", "b");
         assertThat(queue.waitingCount()).isEqualTo(1);
+        assertThat(waits.get("c")).containsExactly(TransferProgressed.WAITING_FOR_REGION_LIMIT);
+        queue.tick();
+        assertThat(waits.get("c")).as("told once, not every tick").hasSize(1);
         region.finish("a");
         queue.tick();
         assertThat(a.done()).isCompleted();
@@ -58,6 +62,8 @@ class CopyQueueTest {
 
         queue.tick();
         assertThat(region.started).containsExactly("first");
+        assertThat(waits.get("second")).containsExactly(TransferProgressed.WAITING_FOR_EARLIER_COPY);
+        assertThat(waits.get("first")).isNull();
         queue.tick();
         assertThat(region.started).as("the disk's copy is still running").containsExactly("first");
         region.finish("first");
@@ -90,9 +96,25 @@ class CopyQueueTest {
         assertThat(job.done()).isNotDone();
         assertThat(queue.waitingCount()).isEqualTo(2);
         assertThat(region.refusals).as("after one refusal no other copy into the region is tried in the same tick").hasSize(1);
+        assertThat(waits.get("a")).containsExactly(TransferProgressed.WAITING_FOR_REGION_LIMIT);
+        assertThat(waits.get("b")).containsExactly(TransferProgressed.WAITING_FOR_REGION_LIMIT);
         region.refusals.clear();
         queue.tick();
         assertThat(region.started).containsExactly("a", "b");
+    }
+
+    @Test
+    void azureThrottlingMakesTheCopyWaitAndSaySo() {
+        CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
+        region.refusals.add(new AzureCallFailed("SubscriptionRequestsThrottled", 429, "Number of write requests exceeded", null));
+        CopyQueue.Job job = queue.enqueue(job("a", "family-a", 1));
+
+        queue.tick();
+        assertThat(job.done()).isNotDone();
+        assertThat(waits.get("a")).containsExactly(TransferProgressed.WAITING_FOR_THROTTLING);
+        queue.tick();
+
+        assertThat(region.started).containsExactly("a");
     }
 
     @Test
@@ -141,7 +163,17 @@ class CopyQueueTest {
         region.running("found", "disk-4");
         CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
         List<Double> heard = new ArrayList<>();
-        CopyQueue.Job job = queue.follow(new CopyQueue.Job(request("found"), null, "disk-4", T0, clock.instant(), heard::add));
+        CopyQueue.Job job = queue.follow(new CopyQueue.Job(request("found"), null, "disk-4", T0, clock.instant(), new CopyQueue.Progress() {
+            @Override
+            public void copying(double percent) {
+                heard.add(percent);
+            }
+
+            @Override
+            public void waiting(String reason) {
+                throw new AssertionError("a copy under way does not wait");
+            }
+        }));
 
         queue.tick();
         region.progress("found", 40);
@@ -159,7 +191,16 @@ class CopyQueueTest {
 
     private CopyQueue.Job job(String name, String family, int takenSecond) {
         familyOfJob.put(name, family);
-        return new CopyQueue.Job(request(name), null, family, T0.plusSeconds(takenSecond), clock.instant(), percent -> { });
+        return new CopyQueue.Job(request(name), null, family, T0.plusSeconds(takenSecond), clock.instant(), new CopyQueue.Progress() {
+            @Override
+            public void copying(double percent) {
+            }
+
+            @Override
+            public void waiting(String reason) {
+                waits.computeIfAbsent(name, n -> new ArrayList<>()).add(reason);
+            }
+        });
     }
 
     private static StartCopy request(String name) {
@@ -251,4 +292,6 @@ class CopyQueueTest {
     }
 
     private final Map<String, String> familyOfJob = new LinkedHashMap<>();
+    /** What each job of {@link #job} heard about why it waits, in order. */
+    private final Map<String, List<String>> waits = new LinkedHashMap<>();
 }

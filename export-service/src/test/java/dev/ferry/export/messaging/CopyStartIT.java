@@ -3,6 +3,7 @@ package dev.ferry.export.messaging;
 import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.events.CopySpeed;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.PvcSpec;
@@ -124,6 +125,13 @@ class CopyStartIT {
         assertThat(metric("ferry_export_copystart_copies{state=\"waiting\"")).as("nothing waits any more").isZero();
 
         assertThat(recreated).hasSize(4);
+        List<TransferProgressed> waited = kafka().read(Topics.TRANSFER_PROGRESSED, r -> r.text().contains("waitingFor")
+                        && sent.stream().anyMatch(t -> r.text().contains(t.backupId())), 1, WAIT).stream()
+                .map(r -> EventJson.read(r.value(), TransferProgressed.class)).toList();
+        assertThat(waited).as("a backup that waits says why").isNotEmpty().allSatisfy(p -> {
+            assertThat(p.waitingFor()).isEqualTo(TransferProgressed.WAITING_FOR_REGION_LIMIT);
+            assertThat(p.bytesDone()).isZero();
+        });
         assertThat(kafka().read(Topics.STEP_FAILED, r -> sent.stream().anyMatch(t -> r.text().contains(t.backupId())), 1,
                 Duration.ofSeconds(1))).isEmpty();
         // Azure's side, from the fake's request log (the fake itself keeps the two slots, AzureFakeLimitsIT):
@@ -183,6 +191,24 @@ class CopyStartIT {
             assertThat(p.bytesTotal()).isEqualTo(DISK_BYTES);
         });
         assertThat(progress).anySatisfy(p -> assertThat(p.bytesDone()).isLessThan(DISK_BYTES));
+    }
+
+    @Test
+    void theCopySpeedTheBackupAsksForIsTheOneAzureIsAskedFor() {
+        Disk fast = disk(33);
+        Disk plain = disk(34);
+        SnapshotTaken enhanced = taken(fast, snapshotOf(fast), null, CopySpeed.ENHANCED);
+        SnapshotTaken standard = taken(plain, snapshotOf(plain), null, CopySpeed.STANDARD);
+        send(enhanced);
+        send(standard);
+
+        SnapshotRecreated fastCopy = EventJson.read(await(Topics.SNAPSHOT_RECREATED, enhanced.backupId()).value(), SnapshotRecreated.class);
+        SnapshotRecreated plainCopy = EventJson.read(await(Topics.SNAPSHOT_RECREATED, standard.backupId()).value(), SnapshotRecreated.class);
+
+        assertThat(compute().snapshot(ResourceKey.parse(fastCopy.targetSnapshotId().toString())).orElseThrow().copySpeed())
+                .isEqualTo("Enhanced");
+        assertThat(compute().snapshot(ResourceKey.parse(plainCopy.targetSnapshotId().toString())).orElseThrow().enhancedCopy()).isFalse();
+        assertThat(fastCopy.volume().copySpeed()).isEqualTo(CopySpeed.ENHANCED);
     }
 
     @Test
@@ -338,13 +364,17 @@ class CopyStartIT {
     }
 
     private static SnapshotTaken taken(Disk disk, Snapshot source, ArmResourceId previous) {
+        return taken(disk, source, previous, null);
+    }
+
+    private static SnapshotTaken taken(Disk disk, Snapshot source, ArmResourceId previous, CopySpeed speed) {
         String pvcUid = UUID.nameUUIDFromBytes(disk.id().getBytes(StandardCharsets.UTF_8)).toString();
         PvcSpec pvc = new PvcSpec("orders-db", pvcUid, "managed-csi", List.of("ReadWriteOnce"), "Filesystem", DISK_BYTES, DISK_BYTES, Map.of());
         DrTarget target = new DrTarget(LocalCloud.DR_REGION, LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP,
                 ArmResourceId.parse(cloud().drStagingAccount().id()));
         VolumeBackup volume = new VolumeBackup("manual", "aks-source", "shop", pvc, 0, 1,
                 new SourceSnapshot(ArmResourceId.parse(source.id()), ArmResourceId.parse(disk.id()), LocalCloud.SOURCE_REGION, DISK_BYTES,
-                        source.incremental(), previous), target, TransferStrategy.COPY_START, Instant.now());
+                        source.incremental(), previous), target, TransferStrategy.COPY_START, speed, Instant.now());
         String backupId = UUID.randomUUID().toString();
         return new SnapshotTaken(FerryEvent.SCHEMA_VERSION, backupId, "corr-" + backupId, volume);
     }
@@ -352,7 +382,7 @@ class CopyStartIT {
     private static SnapshotTaken withSource(SnapshotTaken taken, SourceSnapshot source) {
         VolumeBackup v = taken.volume();
         return new SnapshotTaken(taken.schemaVersion(), taken.backupId(), taken.correlationId(), new VolumeBackup(v.policy(),
-                v.sourceCluster(), v.namespace(), v.pvc(), v.volumeIndex(), v.volumeCount(), source, v.target(), v.strategy(), v.takenAt()));
+                v.sourceCluster(), v.namespace(), v.pvc(), v.volumeIndex(), v.volumeCount(), source, v.target(), v.strategy(), v.copySpeed(), v.takenAt()));
     }
 
     private static void send(SnapshotTaken taken) {

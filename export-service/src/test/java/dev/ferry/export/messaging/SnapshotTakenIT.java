@@ -112,7 +112,7 @@ class SnapshotTakenIT {
                 + "/resourceGroups/other-team-eastus/providers/Microsoft.Compute/snapshots/their-snapshot");
         VolumeBackup hostileVolume = new VolumeBackup("manual", "aks-source", "shop", honest.volume().pvc(), 0, 1,
                 new SourceSnapshot(own.snapshotId(), own.diskId(), own.region(), own.sizeBytes(), true, foreignBase),
-                honest.volume().target(), TransferStrategy.VHD_INCREMENTAL, Instant.now());
+                honest.volume().target(), TransferStrategy.VHD_INCREMENTAL, null, Instant.now());
         SnapshotTaken hostile = new SnapshotTaken(FerryEvent.SCHEMA_VERSION, honest.backupId(), honest.correlationId(),
                 hostileVolume);
         Faults faults = cloud().azure().faults();
@@ -215,7 +215,7 @@ class SnapshotTakenIT {
                 ArmResourceId.parse(cloud().drStagingAccount().id()));
         VolumeBackup volume = new VolumeBackup("manual", "aks-source", "shop", pvc, 0, 1,
                 new SourceSnapshot(ArmResourceId.parse(source.id()), ArmResourceId.parse(source.sourceResourceId()),
-                        LocalCloud.SOURCE_REGION, DISK_BYTES, true, null), target, strategy, Instant.now());
+                        LocalCloud.SOURCE_REGION, DISK_BYTES, true, null), target, strategy, null, Instant.now());
         String backupId = UUID.randomUUID().toString();
         return new SnapshotTaken(FerryEvent.SCHEMA_VERSION, backupId, "corr-" + backupId, volume);
     }

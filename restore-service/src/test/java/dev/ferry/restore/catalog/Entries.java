@@ -33,7 +33,7 @@ public final class Entries {
                 new SourceSnapshot(ArmResourceId.of(SUB, "mc_src", "Microsoft.Compute", "snapshots", "s-" + backupId + index),
                         ArmResourceId.of(SUB, "mc_src", "Microsoft.Compute", "disks", "d-" + index), "eastus", 1L << 30, true, null),
                 new DrTarget("westus", SUB, "ferry-dr", ArmResourceId.of(SUB, "ferry-dr", "Microsoft.Storage", "storageAccounts", "st")),
-                TransferStrategy.VHD_FULL, takenAt);
+                TransferStrategy.VHD_FULL, null, takenAt);
         return new CatalogEntry(CatalogEntry.FORMAT_VERSION, backupId, "c", volume,
                 ArmResourceId.of(SUB, "ferry-dr", "Microsoft.Compute", "snapshots", "ferry-" + backupId + "-" + index), 1L << 30, "import",
                 takenAt.plusSeconds(60));

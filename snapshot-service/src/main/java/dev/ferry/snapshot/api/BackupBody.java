@@ -10,7 +10,8 @@ import java.util.List;
  *                      returns the same backup); absent means a new UUID
  * @param labelSelector optional: {@code "app=shop,tier=db"} or {@code {"app": "shop"}}; equality only
  * @param strategy      optional: vhd-full, vhd-incremental or copy-start; absent means the configured one
+ * @param copySpeed     optional: standard or enhanced, Azure's copy speed; only with the copy-start strategy
  */
 public record BackupBody(String backupId, String namespace, List<String> pvcNames, JsonNode labelSelector, String policy,
-                         String strategy) {
+                         String strategy, String copySpeed) {
 }

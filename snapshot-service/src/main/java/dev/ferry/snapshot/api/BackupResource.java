@@ -3,6 +3,7 @@ package dev.ferry.snapshot.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.events.BackupRequested;
 import dev.ferry.events.FerryEvent;
+import dev.ferry.events.CopySpeed;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.validation.Dns1123;
 import dev.ferry.snapshot.BackupAdmission;
@@ -79,7 +80,8 @@ public class BackupResource {
         String backupId = body.backupId() != null ? body.backupId() : UUID.randomUUID().toString();
         BackupRequested request = new BackupRequested(FerryEvent.SCHEMA_VERSION, backupId,
                 correlationId != null && !correlationId.isBlank() ? correlationId : backupId, config.cluster(), body.namespace(),
-                body.pvcNames(), selector(body.labelSelector()), body.policy(), strategy(body.strategy()), null, REQUESTED_BY,
+                body.pvcNames(), selector(body.labelSelector()), body.policy(), strategy(body.strategy()), copySpeed(body.copySpeed()), null,
+                REQUESTED_BY,
                 clock.instant());
         BackupAdmission.Admitted admitted;
         try {
@@ -145,6 +147,17 @@ public class BackupResource {
         }
         throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "The label selector is invalid.",
                 List.of("labelSelector must be a string such as \"app=shop\" or an object of labels"));
+    }
+
+    private static CopySpeed copySpeed(String wire) {
+        if (wire == null) {
+            return null;
+        }
+        try {
+            return CopySpeed.fromWireName(wire);
+        } catch (IllegalArgumentException e) {
+            throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "The copy speed is unknown.", List.of(e.getMessage()));
+        }
     }
 
     private static TransferStrategy strategy(String wire) {

@@ -28,7 +28,7 @@ public class PolicyResource {
 
     /** A policy as the API shows it. */
     public record PolicyView(String namespace, String name, String backupNamespace, String selector, String schedule, int keep,
-                             String strategy, boolean suspend, boolean valid, List<String> problems, Instant lastScheduleTime,
+                             String strategy, String copySpeed, boolean suspend, boolean valid, List<String> problems, Instant lastScheduleTime,
                              String lastBackupId, Instant nextScheduleTime, List<PolicyCondition> conditions) {
     }
 
@@ -68,7 +68,7 @@ public class PolicyResource {
     private PolicyView view(BackupPolicy p) {
         Instant next = p.schedule() == null || p.suspend() ? null : p.schedule().nextFireAfter(clock.instant()).orElse(null);
         return new PolicyView(p.ref().namespace(), p.ref().name(), p.namespace(), p.selector().toString(), p.scheduleText(), p.keep(),
-                p.strategy().wireName(), p.suspend(), p.isValid(), p.problems(), p.status().lastScheduleTime(), p.status().lastBackupId(),
+                p.strategy().wireName(), p.copySpeed() == null ? null : p.copySpeed().wireName(), p.suspend(), p.isValid(), p.problems(), p.status().lastScheduleTime(), p.status().lastBackupId(),
                 next, p.status().conditions());
     }
 }

@@ -9,6 +9,8 @@ public final class Channels {
     public static final String VHD_EXPORTED = "vhd-exported";
     public static final String SNAPSHOT_RECREATED = "snapshot-recreated";
     public static final String STEP_FAILED_IN = "step-failed-in";
+    /** How far each volume's transfer has got, or why it waits. */
+    public static final String TRANSFER_PROGRESSED = "transfer-progressed";
 
     private Channels() {
     }

@@ -5,6 +5,7 @@ import dev.ferry.support.messaging.KafkaCloudEvents;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.StepFailed;
+import dev.ferry.events.TransferProgressed;
 import dev.ferry.events.VhdExported;
 import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.snapshot.BackupRun;
@@ -20,8 +21,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Follows each volume downstream ({@code vhd.exported}, {@code snapshot.recreated},
- * {@code step.failed}) to show its progress in the backup's status. These topics belong to other
+ * Follows each volume downstream ({@code transfer.progressed}, {@code vhd.exported},
+ * {@code snapshot.recreated}, {@code step.failed}) to show its progress in the backup's status. These topics belong to other
  * consumers: a record this service cannot read is counted and skipped, not dead-lettered, so that
  * their dead-letter topics hold each bad record once, from its real consumer.
  */
@@ -38,6 +39,14 @@ public class ProgressConsumer {
         this.runs = runs;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    @Incoming(Channels.TRANSFER_PROGRESSED)
+    @Blocking
+    public CompletionStage<Void> transferProgressed(Message<byte[]> message) {
+        read(message, TransferProgressed.class).ifPresent(e -> run(e.backupId()).ifPresent(run -> run.progressed(e.pvcName(),
+                e.bytesDone(), e.bytesTotal(), e.waitingFor(), clock.instant())));
+        return message.ack();
     }
 
     @Incoming(Channels.VHD_EXPORTED)

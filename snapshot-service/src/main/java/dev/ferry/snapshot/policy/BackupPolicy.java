@@ -1,5 +1,6 @@
 package dev.ferry.snapshot.policy;
 
+import dev.ferry.events.CopySpeed;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.validation.Dns1123;
@@ -20,10 +21,12 @@ import java.util.Map;
  * @param namespace the namespace whose PVCs are backed up
  * @param schedule  the parsed schedule; null when {@code problems} is not empty
  * @param strategy  the transfer strategy; {@code vhd-incremental} when the spec names none (as the CRD's default)
+ * @param copySpeed Azure's copy speed for copy-start; null (export-service's configured one) when the spec names none
  * @param target    the DR target as written (fields may be null), or null
  */
 public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, String namespace, PolicySelector selector,
-                           String scheduleText, CronSchedule schedule, int keep, TransferStrategy strategy, PolicyTarget target,
+                           String scheduleText, CronSchedule schedule, int keep, TransferStrategy strategy, CopySpeed copySpeed,
+                           PolicyTarget target,
                            boolean suspend, PolicyStatus status, List<String> problems) {
 
 
@@ -89,6 +92,19 @@ public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, St
             }
         }
 
+        CopySpeed copySpeed = null;
+        String speedText = text(s, "copySpeed", problems);
+        if (speedText != null) {
+            try {
+                copySpeed = CopySpeed.fromWireName(speedText);
+            } catch (IllegalArgumentException e) {
+                problems.add("copySpeed '" + speedText + "' is unknown: standard or enhanced");
+            }
+            if (strategy != TransferStrategy.COPY_START) {
+                problems.add("copySpeed applies only to the copy-start strategy, not to " + strategy.wireName());
+            }
+        }
+
         PolicyTarget target = target(s.get("target"), problems);
 
         boolean suspend = false;
@@ -99,7 +115,7 @@ public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, St
             problems.add("suspend must be true or false but is '" + suspendValue + "'");
         }
         return new BackupPolicy(ref, generation, createdAt, namespace, selector, scheduleText, problems.isEmpty() ? schedule : null,
-                keep, strategy, target, suspend, status, problems);
+                keep, strategy, copySpeed, target, suspend, status, problems);
     }
 
     private static PolicySelector selector(Object value, List<String> problems) {

@@ -252,7 +252,7 @@ public class PolicyScheduler {
             }
         }
         return new BackupRequested(FerryEvent.SCHEMA_VERSION, backupId, backupId, config.cluster(), namespace, pvcNames, labelSelector,
-                policy.ref().name(), policy.strategy(), target(policy.target()), REQUESTED_BY, now);
+                policy.ref().name(), policy.strategy(), policy.copySpeed(), target(policy.target()), REQUESTED_BY, now);
     }
 
     /** The policy's target, each missing field from {@code ferry.target.*}; null when the policy names none. */

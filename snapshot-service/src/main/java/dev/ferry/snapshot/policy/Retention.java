@@ -110,6 +110,8 @@ public class Retention {
                 case PENDING, SNAPSHOTTING -> true;
                 // Its downstream event may never come (lost, or the export gave up silently): not forever.
                 case TAKEN -> withinGrace;
+                // Heard from the transfer itself: its source must stay (a copy-start copy reads it until it ends).
+                case WAITING, TRANSFERRING -> true;
                 case EXPORTED, RECREATED, FAILED -> false;
             };
         } else {

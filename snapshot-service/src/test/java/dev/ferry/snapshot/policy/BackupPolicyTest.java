@@ -2,6 +2,7 @@ package dev.ferry.snapshot.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.events.CopySpeed;
 import dev.ferry.events.TransferStrategy;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,20 @@ class BackupPolicyTest {
         assertThat(policy.target().region()).isEqualTo("westus");
         assertThat(policy.selector().matches(Map.of("app", "shop", "tier", "db"))).isTrue();
         assertThat(policy.selector().asEquality()).isEmpty();
+    }
+
+    @Test
+    void aCopyStartPolicyMayAskForAzuresEnhancedCopySpeedAndNoOtherMay() {
+        BackupPolicy fast = read(Map.of("schedule", "0 * * * *", "keep", 3, "strategy", "copy-start", "copySpeed", "enhanced"));
+        assertThat(fast.problems()).isEmpty();
+        assertThat(fast.copySpeed()).isEqualTo(CopySpeed.ENHANCED);
+        assertThat(read(Map.of("schedule", "0 * * * *", "keep", 3, "strategy", "copy-start")).copySpeed())
+                .as("absent: export-service's configured speed").isNull();
+
+        assertThat(read(Map.of("schedule", "0 * * * *", "keep", 3, "copySpeed", "enhanced")).problems())
+                .containsExactly("copySpeed applies only to the copy-start strategy, not to vhd-incremental");
+        assertThat(read(Map.of("schedule", "0 * * * *", "keep", 3, "strategy", "copy-start", "copySpeed", "warp")).problems())
+                .containsExactly("copySpeed 'warp' is unknown: standard or enhanced");
     }
 
     @Test
