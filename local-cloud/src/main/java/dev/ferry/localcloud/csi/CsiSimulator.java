@@ -65,7 +65,7 @@ public final class CsiSimulator implements AutoCloseable {
         EventRecorder events = new EventRecorder(client, DRIVER + "_" + COMPONENT);
         this.provisioner = new Provisioner(client, state, target, events);
         this.snapshotController = new SnapshotController(client, state, target, events);
-        this.queue = new WorkQueue("csi-simulator-" + cluster.role().contextName());
+        this.queue = new WorkQueue("csi-simulator-" + cluster.role().contextName(), WorkQueue.DEFAULT_WORKERS);
     }
 
     /** Starts a simulator for a cluster whose disks and snapshots live in one resource group and region. */

@@ -1,5 +1,6 @@
 package dev.ferry.snapshot.kube;
 
+import dev.ferry.snapshot.FerryLabels;
 import dev.ferry.snapshot.VolumeSnapshotter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -7,6 +8,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,14 +18,28 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jboss.logging.Logger;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * CSI VolumeSnapshots ({@code snapshot.storage.k8s.io/v1}) as fabric8 generic resources: the typed
  * volumesnapshot-client of the platform's fabric8 version does not resolve.
+ *
+ * <p>Waiting for snapshots to settle uses one informer over Ferry's VolumeSnapshots in every
+ * namespace, started on the first wait, as a controller would: one watch connection for every
+ * volume of every run, instead of a watch (a connection, a TLS handshake, a list) per volume. If it
+ * cannot start (no cluster-wide watch), each wait watches its one object as before.
  */
 @ApplicationScoped
 public class KubeVolumeSnapshotter implements VolumeSnapshotter {
+
+    private static final Logger LOG = Logger.getLogger(KubeVolumeSnapshotter.class);
+    private static final Duration INFORMER_START_TIMEOUT = Duration.ofSeconds(30);
 
     static final String API_VERSION = "snapshot.storage.k8s.io/v1";
     static final ResourceDefinitionContext VOLUME_SNAPSHOTS = new ResourceDefinitionContext.Builder()
@@ -32,9 +50,20 @@ public class KubeVolumeSnapshotter implements VolumeSnapshotter {
             .withPlural("volumesnapshotcontents").withNamespaced(false).build();
 
     private final KubernetesClient client;
+    /** Who waits for which {@code <namespace>/<name>}: completed with its state once settled, empty once deleted. */
+    private final Map<String, List<CompletableFuture<Optional<SnapshotState>>>> waiting = new ConcurrentHashMap<>();
+    private SharedIndexInformer<GenericKubernetesResource> informer;
+    private boolean informerFailed;
 
     public KubeVolumeSnapshotter(KubernetesClient client) {
         this.client = client;
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (informer != null) {
+            informer.stop();
+        }
     }
 
     @Override
@@ -45,6 +74,90 @@ public class KubeVolumeSnapshotter implements VolumeSnapshotter {
 
     @Override
     public Optional<SnapshotState> awaitSettled(String namespace, String name, Duration atMost) {
+        SharedIndexInformer<GenericKubernetesResource> shared = informer();
+        if (shared == null) {
+            return awaitSettledAlone(namespace, name, atMost);
+        }
+        String key = namespace + "/" + name;
+        CompletableFuture<Optional<SnapshotState>> settled = new CompletableFuture<>();
+        waiting.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(settled);
+        try {
+            // Looked at after the waiter is in place: a change between the two is then not missed.
+            GenericKubernetesResource cached = shared.getStore().getByKey(key);
+            if (cached != null && state(cached).settled()) {
+                return Optional.of(state(cached));
+            }
+            return settled.get(Math.max(1, atMost.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return find(namespace, name);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the wait for VolumeSnapshot " + key + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return find(namespace, name);
+        } finally {
+            waiting.computeIfPresent(key, (k, list) -> {
+                list.remove(settled);
+                return list.isEmpty() ? null : list;
+            });
+        }
+    }
+
+    /** The shared informer over Ferry's VolumeSnapshots, started on the first call; null if it cannot start. */
+    private synchronized SharedIndexInformer<GenericKubernetesResource> informer() {
+        if (informer != null || informerFailed) {
+            return informer;
+        }
+        SharedIndexInformer<GenericKubernetesResource> candidate = client.genericKubernetesResources(VOLUME_SNAPSHOTS).inAnyNamespace()
+                .withLabel(FerryLabels.MANAGED_BY, FerryLabels.MANAGED_BY_VALUE).runnableInformer(0);
+        candidate.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource snapshot) {
+                changed(snapshot);
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource snapshot) {
+                changed(snapshot);
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource snapshot, boolean finalStateUnknown) {
+                release(snapshot.getMetadata().getNamespace() + "/" + snapshot.getMetadata().getName(), Optional.empty());
+            }
+        });
+        try {
+            candidate.start().toCompletableFuture().get(INFORMER_START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            informer = candidate;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            candidate.stop();
+            informerFailed = true;
+            LOG.warnf("cannot watch Ferry's VolumeSnapshots in every namespace (%s); each wait watches its one snapshot instead",
+                    e instanceof ExecutionException ? e.getCause() : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            candidate.stop();
+            return null;
+        }
+        return informer;
+    }
+
+    private void changed(GenericKubernetesResource snapshot) {
+        SnapshotState state = state(snapshot);
+        if (state.settled()) {
+            release(snapshot.getMetadata().getNamespace() + "/" + snapshot.getMetadata().getName(), Optional.of(state));
+        }
+    }
+
+    private void release(String key, Optional<SnapshotState> state) {
+        List<CompletableFuture<Optional<SnapshotState>>> waiters = waiting.get(key);
+        if (waiters != null) {
+            waiters.forEach(w -> w.complete(state));
+        }
+    }
+
+    /** Waits on a watch of the one object: without the shared informer. */
+    private Optional<SnapshotState> awaitSettledAlone(String namespace, String name, Duration atMost) {
         try {
             // fabric8 waits on a watch of the one object; the condition sees null once the object is gone.
             GenericKubernetesResource settled = client.genericKubernetesResources(VOLUME_SNAPSHOTS).inNamespace(namespace).withName(name)
