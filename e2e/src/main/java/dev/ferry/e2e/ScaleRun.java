@@ -56,7 +56,7 @@ public final class ScaleRun {
      */
     record Figures(String strategy, int volumes, Duration wall, Duration longestTransfer, Duration overhead,
                    Map<String, Long> armWrites, int throttled, int failedVolumes, Duration restoreWall, List<String> problems,
-                   Map<String, ProcessFigures> processes) {
+                   Map<String, ProcessFigures> processes, Map<String, Long> backupKubeRequests, Map<String, Long> restoreKubeRequests) {
 
         double armWritesPerVolume() {
             return armWrites.values().stream().mapToLong(Long::longValue).sum() / (double) volumes;
@@ -70,6 +70,24 @@ public final class ScaleRun {
             out.printf("  ARM writes per volume %.2f (%s); answered 429: %d%n", armWritesPerVolume(), armWrites, throttled);
             out.printf("  restores: %.1f s for every namespace, %d volumes%n", restoreWall.toMillis() / 1000.0, volumes);
             processes.forEach((name, p) -> out.printf("  %-16s peak RSS %5d MiB, CPU %6.1f s%n", name, p.peakRssMib(), p.cpuSeconds()));
+            out.printf("  Kubernetes API requests per volume, backups: %s%n", perVolume(backupKubeRequests));
+            out.printf("  Kubernetes API requests per volume, restores: %s%n", perVolume(restoreKubeRequests));
+        }
+
+        /** {@code Ferry 4.0 (GET volumesnapshots 1.0, ...); CSI simulator 9.1 (...)}: each caller's requests per volume, the most first. */
+        private String perVolume(Map<String, Long> requests) {
+            List<String> callers = new ArrayList<>();
+            for (String caller : List.of("others", "local-cloud")) {
+                String prefix = caller + " ";
+                List<Map.Entry<String, Long>> mine = requests.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList();
+                long total = mine.stream().mapToLong(Map.Entry::getValue).sum();
+                String top = mine.stream().limit(6).map(e -> String.format("%s %.1f", e.getKey().substring(prefix.length()),
+                        e.getValue() / (double) volumes)).collect(java.util.stream.Collectors.joining(", "));
+                callers.add(String.format("%s %.1f (%s)", caller.equals("others") ? "Ferry" : "CSI simulator and the run",
+                        total / (double) volumes, top));
+            }
+            return String.join("; ", callers);
         }
     }
 
@@ -158,6 +176,7 @@ public final class ScaleRun {
         Map<String, Long> writesBefore = armWrites(metricsBefore);
         int throttledBefore = throttled(metricsBefore);
         Map<String, ProcessFigures> processesBefore = processes(stack);
+        kubeRequests(cloud);
         long started = System.nanoTime();
         Map<String, DemoApp> backups = new LinkedHashMap<>();
         Map<String, DemoApp.Contents> contents = new LinkedHashMap<>();
@@ -200,6 +219,7 @@ public final class ScaleRun {
         Map<String, String> metricsAfter = metrics(stack);
         Map<String, Long> writes = minus(armWrites(metricsAfter), writesBefore);
         int throttled = throttled(metricsAfter) - throttledBefore;
+        Map<String, Long> backupKube = kubeRequests(cloud);
         say.accept("every backup done in " + wall.toMillis() + " ms; " + failed + " volumes failed");
         List<SnapshotRecreated> recreated = stack.kafka().read(Topics.SNAPSHOT_RECREATED,
                 r -> backups.keySet().stream().anyMatch(id -> r.text().contains("\"" + id + "\"")), volumes - failed, timeout)
@@ -232,6 +252,7 @@ public final class ScaleRun {
             }
         }
         Duration restoreWall = Duration.ofNanos(System.nanoTime() - restoreStarted);
+        Map<String, Long> restoreKube = kubeRequests(cloud);
         DrScenario checker = new DrScenario(stack, line -> { }, timeout);
         for (Map.Entry<String, DemoApp> backup : backups.entrySet()) {
             problems.addAll(checker.verify(backup.getValue().namespace(), contents.get(backup.getKey())));
@@ -241,7 +262,8 @@ public final class ScaleRun {
         Map<String, ProcessFigures> used = new LinkedHashMap<>();
         after.forEach((name, p) -> used.put(name, new ProcessFigures(p.peakRssMib(),
                 p.cpuSeconds() - processesBefore.getOrDefault(name, new ProcessFigures(0, 0)).cpuSeconds())));
-        return new Figures(strategy, volumes, wall, longest, wall.minus(longest), writes, throttled, failed, restoreWall, problems, used);
+        return new Figures(strategy, volumes, wall, longest, wall.minus(longest), writes, throttled, failed, restoreWall, problems, used,
+                backupKube, restoreKube);
     }
 
     private static String shortName(String strategy) {
@@ -260,6 +282,13 @@ public final class ScaleRun {
         if (System.nanoTime() > deadline) {
             throw new IllegalStateException("timed out waiting for " + what);
         }
+    }
+
+    /** Both clusters' API requests since the last call, by caller, verb and resource. */
+    private static Map<String, Long> kubeRequests(dev.ferry.localcloud.LocalCloud cloud) {
+        Map<String, Long> counts = new java.util.TreeMap<>(cloud.sourceCluster().takeRequestCounts());
+        cloud.drCluster().takeRequestCounts().forEach((k, v) -> counts.merge(k, v, Long::sum));
+        return counts;
     }
 
     /** Each service's {@code /q/metrics}, read once per moment the run measures. */

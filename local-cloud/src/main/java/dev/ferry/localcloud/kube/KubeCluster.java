@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,12 +38,16 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
  * A stand-in Kubernetes API server for one cluster: fabric8's mock in CRUD mode on loopback, over TLS, with the CSI
  * snapshot CRDs installed, reachable through its client or through the kubeconfig file it writes.
  */
 public final class KubeCluster implements AutoCloseable {
+
+    /** The User-Agent of the local cloud's own client, which tells its API requests from Ferry's. */
+    public static final String OWN_USER_AGENT = "ferry-local-cloud";
 
     /** The part a cluster plays in a DR run; each role gets its own API server. */
     public enum Role {
@@ -101,7 +107,9 @@ public final class KubeCluster implements AutoCloseable {
         try {
             kubeconfig = writeKubeconfig(role, server);
             // The handed-out client reads the same kubeconfig a separate process would, so both take one path.
-            client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig.toFile())).build();
+            Config config = Config.fromKubeconfig(kubeconfig.toFile());
+            config.setUserAgent(OWN_USER_AGENT);
+            client = new KubernetesClientBuilder().withConfig(config).build();
             installSnapshotCrds(client);
             return new KubeCluster(role, server, kubeconfig, client);
         } catch (RuntimeException e) {
@@ -127,6 +135,50 @@ public final class KubeCluster implements AutoCloseable {
     /** A kubeconfig file whose current context reaches this cluster, trusting its self-signed certificate. */
     public Path kubeconfig() {
         return kubeconfig;
+    }
+
+    /**
+     * The API requests served since the last call (the mock records every one), counted by caller, verb and
+     * resource: {@code local-cloud GET persistentvolumeclaims}, {@code others PATCH volumesnapshots/status},
+     * {@code others WATCH volumesnapshots}. The local cloud's own client (the CSI simulator, tests, the local
+     * runs) is {@code local-cloud}; every other client (Ferry's services) is {@code others}.
+     */
+    public Map<String, Long> takeRequestCounts() {
+        Map<String, Long> counts = new TreeMap<>();
+        try {
+            for (RecordedRequest request = server.takeRequest(0, TimeUnit.MILLISECONDS); request != null;
+                 request = server.takeRequest(0, TimeUnit.MILLISECONDS)) {
+                String agent = request.getHeader("User-Agent");
+                String caller = agent != null && agent.startsWith(OWN_USER_AGENT) ? "local-cloud" : "others";
+                counts.merge(caller + " " + verb(request) + " " + resource(request.getPath()), 1L, Long::sum);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return counts;
+    }
+
+    private static String verb(RecordedRequest request) {
+        String path = request.getPath();
+        return path != null && path.contains("watch=true") ? "WATCH" : request.getMethod();
+    }
+
+    /** The resource a path names: {@code /api/v1/namespaces/shop/persistentvolumeclaims/data} is {@code persistentvolumeclaims}. */
+    static String resource(String path) {
+        if (path == null) {
+            return "?";
+        }
+        int query = path.indexOf('?');
+        List<String> parts = List.of((query < 0 ? path : path.substring(0, query)).replaceAll("^/+", "").split("/"));
+        int i = parts.get(0).equals("api") ? 2 : parts.get(0).equals("apis") ? 3 : parts.size();
+        if (i >= parts.size()) {
+            return String.join("/", parts);
+        }
+        if (parts.get(i).equals("namespaces") && parts.size() > i + 2) {
+            i += 2;
+        }
+        String resource = parts.get(i);
+        return parts.size() > i + 2 ? resource + "/" + parts.get(i + 2) : resource;
     }
 
     /** The API server's URL, e.g. {@code https://localhost:41234/}. */
