@@ -50,6 +50,7 @@ public final class CsiSimulator implements AutoCloseable {
 
     private final KubeCluster cluster;
     private final WorkQueue queue;
+    private final Listers listers;
     private final Provisioner provisioner;
     private final SnapshotController snapshotController;
     private final Duration resyncPeriod;
@@ -63,8 +64,9 @@ public final class CsiSimulator implements AutoCloseable {
         this.resyncPeriod = resyncPeriod;
         KubernetesClient client = cluster.client();
         EventRecorder events = new EventRecorder(client, DRIVER + "_" + COMPONENT);
-        this.provisioner = new Provisioner(client, state, target, events);
-        this.snapshotController = new SnapshotController(client, state, target, events);
+        this.listers = new Listers(client);
+        this.provisioner = new Provisioner(client, listers, state, target, events);
+        this.snapshotController = new SnapshotController(client, listers, state, target, events);
         this.queue = new WorkQueue("csi-simulator-" + cluster.role().contextName(), WorkQueue.DEFAULT_WORKERS);
     }
 
@@ -152,6 +154,7 @@ public final class CsiSimulator implements AutoCloseable {
                 .genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOT_CONTENTS).runnableInformer(resync);
         contents.addEventHandler(handler("VolumeSnapshotContent", this::contentChanged, this::contentDeleted));
         informers.addAll(List.of(claims, snapshots, contents));
+        listers.serveFrom(claims, snapshots, contents);
         CompletableFuture<?>[] started = informers.stream().map(i -> i.start().toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         try {

@@ -37,12 +37,14 @@ final class Provisioner {
     private static final String DEFAULT_SKU = "StandardSSD_LRS";
 
     private final KubernetesClient client;
+    private final Listers listers;
     private final ComputeState state;
     private final AzureTarget target;
     private final EventRecorder events;
 
-    Provisioner(KubernetesClient client, ComputeState state, AzureTarget target, EventRecorder events) {
+    Provisioner(KubernetesClient client, Listers listers, ComputeState state, AzureTarget target, EventRecorder events) {
         this.client = client;
+        this.listers = listers;
         this.state = state;
         this.target = target;
         this.events = events;
@@ -57,7 +59,7 @@ final class Provisioner {
 
     /** Brings a claim one step nearer to Bound; safe to call again at any point. */
     void reconcile(String namespace, String name) {
-        PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+        PersistentVolumeClaim pvc = listers.claim(namespace, name);
         if (pvc == null || isSettled(pvc)) {
             return;
         }
@@ -200,8 +202,7 @@ final class Provisioner {
     /** The Azure snapshot id behind a ready VolumeSnapshot, or why there is none yet. */
     private SnapshotHandle snapshotHandle(String namespace, String snapshotName) {
         String prefix = "error getting handle for DataSource Type VolumeSnapshot by Name " + snapshotName + ": ";
-        GenericKubernetesResource snapshot = client.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOTS)
-                .inNamespace(namespace).withName(snapshotName).get();
+        GenericKubernetesResource snapshot = listers.snapshot(namespace, snapshotName);
         if (snapshot == null) {
             return SnapshotHandle.failed(prefix + "volumesnapshot.snapshot.storage.k8s.io \"" + snapshotName
                     + "\" not found");
@@ -210,8 +211,7 @@ final class Provisioner {
         if (!Boolean.TRUE.equals(Resources.bool(snapshot, "status", "readyToUse")) || contentName == null) {
             return SnapshotHandle.failed(prefix + "snapshot " + snapshotName + " is not Ready");
         }
-        GenericKubernetesResource content = client.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOT_CONTENTS)
-                .withName(contentName).get();
+        GenericKubernetesResource content = listers.content(contentName);
         String snapshotId = content == null ? null : Resources.string(content, "status", "snapshotHandle");
         if (snapshotId == null) {
             return SnapshotHandle.failed(prefix + "snapshot " + snapshotName + " has no bound content with a handle");

@@ -44,12 +44,14 @@ final class SnapshotController {
     private static final String SNAPSHOT_SKU = "Standard_LRS";
 
     private final KubernetesClient client;
+    private final Listers listers;
     private final ComputeState state;
     private final AzureTarget target;
     private final EventRecorder events;
 
-    SnapshotController(KubernetesClient client, ComputeState state, AzureTarget target, EventRecorder events) {
+    SnapshotController(KubernetesClient client, Listers listers, ComputeState state, AzureTarget target, EventRecorder events) {
         this.client = client;
+        this.listers = listers;
         this.state = state;
         this.target = target;
         this.events = events;
@@ -73,7 +75,7 @@ final class SnapshotController {
 
     /** Brings a VolumeSnapshot one step nearer to readyToUse, or records why it cannot get there. */
     void reconcileSnapshot(String namespace, String name) {
-        GenericKubernetesResource snapshot = snapshots().inNamespace(namespace).withName(name).get();
+        GenericKubernetesResource snapshot = listers.snapshot(namespace, name);
         if (snapshot == null || isSettled(snapshot)) {
             return;
         }
@@ -106,22 +108,22 @@ final class SnapshotController {
                     + "injected failure (" + CsiSimulator.SNAPSHOT_FAULT_ANNOTATION + "=" + FAIL + ")\"");
         }
         String contentName = CONTENT_PREFIX + snapshot.getMetadata().getUid();
-        GenericKubernetesResource content = contents().withName(contentName).get();
+        GenericKubernetesResource content = listers.content(contentName);
+        GenericKubernetesResource snapshotClass = null;
         if (content == null) {
-            GenericKubernetesResource snapshotClass = snapshotClass(snapshot);
+            snapshotClass = snapshotClass(snapshot);
             PersistentVolume volume = boundVolume(snapshot, claimName);
             content = contents().resource(dynamicContent(snapshot, contentName, snapshotClass, volume)).create();
         }
         if (!Boolean.TRUE.equals(Resources.bool(content, "status", "readyToUse"))) {
-            content = cutAzureSnapshot(content);
+            content = cutAzureSnapshot(content, snapshotClass);
         }
         writeBoundStatus(snapshot, content);
     }
 
     /** The fault a test asked for on the claim ({@link CsiSimulator#SNAPSHOT_FAULT_ANNOTATION}), or null. */
     private String injectedFault(GenericKubernetesResource snapshot, String claimName) {
-        PersistentVolumeClaim claim = client.persistentVolumeClaims()
-                .inNamespace(snapshot.getMetadata().getNamespace()).withName(claimName).get();
+        PersistentVolumeClaim claim = listers.claim(snapshot.getMetadata().getNamespace(), claimName);
         if (claim == null || claim.getMetadata().getAnnotations() == null) {
             return null;
         }
@@ -168,8 +170,7 @@ final class SnapshotController {
 
     private PersistentVolume boundVolume(GenericKubernetesResource snapshot, String claimName) throws SnapshotFailure {
         String prefix = "failed to get input parameters to create snapshot " + snapshot.getMetadata().getName() + ": ";
-        PersistentVolumeClaim claim = client.persistentVolumeClaims()
-                .inNamespace(snapshot.getMetadata().getNamespace()).withName(claimName).get();
+        PersistentVolumeClaim claim = listers.claim(snapshot.getMetadata().getNamespace(), claimName);
         if (claim == null) {
             throw new SnapshotFailure("SnapshotContentCreationFailed", prefix + "persistentvolumeclaim \""
                     + claimName + "\" not found");
@@ -221,12 +222,15 @@ final class SnapshotController {
     }
 
     /** The sidecar's part: the driver's CreateSnapshot in Azure, then the content's status. */
-    private GenericKubernetesResource cutAzureSnapshot(GenericKubernetesResource content) throws SnapshotFailure {
+    /** @param knownClass the content's VolumeSnapshotClass when the caller has just read it, else null (read here) */
+    private GenericKubernetesResource cutAzureSnapshot(GenericKubernetesResource content, GenericKubernetesResource knownClass)
+            throws SnapshotFailure {
         String contentName = content.getMetadata().getName();
         String volumeHandle = Resources.string(content, "spec", "source", "volumeHandle");
         String snapshotUid = Resources.string(content, "spec", "volumeSnapshotRef", "uid");
         String className = Resources.string(content, "spec", "volumeSnapshotClassName");
-        GenericKubernetesResource snapshotClass = className == null ? null
+        GenericKubernetesResource snapshotClass = knownClass != null && knownClass.getMetadata().getName().equals(className) ? knownClass
+                : className == null ? null
                 : client.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOT_CLASSES).withName(className).get();
         @SuppressWarnings("unchecked")
         Map<String, Object> parameters = snapshotClass == null ? null
@@ -263,7 +267,7 @@ final class SnapshotController {
     private void bindPreProvisioned(GenericKubernetesResource snapshot, String contentName) throws SnapshotFailure {
         String namespace = snapshot.getMetadata().getNamespace();
         String name = snapshot.getMetadata().getName();
-        GenericKubernetesResource content = contents().withName(contentName).get();
+        GenericKubernetesResource content = listers.content(contentName);
         if (content == null) {
             throw new SnapshotFailure("SnapshotContentMissing", "VolumeSnapshotContent " + contentName + " is missing");
         }
@@ -339,7 +343,7 @@ final class SnapshotController {
 
     /** Checks a pre-provisioned content's Azure snapshot, as the sidecar's ListSnapshots does, and marks it ready. */
     void reconcileContent(String name) {
-        GenericKubernetesResource content = contents().withName(name).get();
+        GenericKubernetesResource content = listers.content(name);
         if (content == null || isContentSettled(content)) {
             return;
         }
@@ -408,7 +412,7 @@ final class SnapshotController {
                     ? CONTENT_PREFIX + uid
                     : Resources.string(snapshot, "spec", "source", "volumeSnapshotContentName");
         }
-        GenericKubernetesResource content = contentName == null ? null : contents().withName(contentName).get();
+        GenericKubernetesResource content = contentName == null ? null : listers.content(contentName);
         if (content == null) {
             return;
         }
