@@ -105,17 +105,19 @@ public class BackupExecution {
         }
     }
 
-    /** Finds this backup's VolumeSnapshot of the claim or creates it. */
+    /**
+     * Creates this backup's VolumeSnapshot of the claim, or finds it when it exists (a resumed run):
+     * the create comes first, as a new run is the common case, and a conflict reads what is there.
+     */
     private SnapshotState ensureSnapshot(BackupRun run, Claim claim) {
         SnapshotRequest request = requests.request(run, claim);
         String name = request.name();
-        Optional<SnapshotState> existing = snapshotter.find(claim.namespace(), name);
-        SnapshotState snapshot = existing.orElseGet(() -> snapshotter.create(request));
+        SnapshotState snapshot = snapshotter.create(request);
         if (!run.backupId().equals(snapshot.label(FerryLabels.BACKUP_ID)) || !claim.uid().equals(snapshot.label(FerryLabels.PVC_UID))) {
             throw new VolumeFailed("SnapshotNameTaken", "VolumeSnapshot " + claim.namespace() + "/" + name
                     + " exists but does not belong to backup " + run.backupId() + " and PVC uid " + claim.uid() + ".", false);
         }
-        LOG.infof(existing.isPresent() ? "VolumeSnapshot %s already exists" : "created VolumeSnapshot %s", name);
+        LOG.debugf("VolumeSnapshot %s is in place", name);
         run.snapshotting(claim.uid(), name, clock.instant());
         return snapshot;
     }
@@ -123,8 +125,9 @@ public class BackupExecution {
     /** Waits for the snapshot, reads it in Azure with its predecessor, and sends SnapshotTaken. */
     private void announce(BackupRun run, Claim claim, SnapshotState created, Instant deadline) {
         long started = System.nanoTime();
-        SnapshotState snapshot = readiness.awaitReady(claim, created, deadline);
-        ContentState content = snapshotter.content(snapshot.contentName()).orElseThrow();
+        SnapshotReadiness.Ready ready = readiness.awaitReady(claim, created, deadline);
+        SnapshotState snapshot = ready.snapshot();
+        ContentState content = ready.content();
         metrics.timer("ferry.snapshot.ready.duration").record(Duration.ofNanos(System.nanoTime() - started));
         SourceSnapshotInfo info = sourceSnapshots.describe(content.snapshotHandle()).orElseThrow(() -> new VolumeFailed(
                 "SourceSnapshotNotFound", "Azure snapshot " + content.snapshotHandle() + " of VolumeSnapshot " + snapshot.name()

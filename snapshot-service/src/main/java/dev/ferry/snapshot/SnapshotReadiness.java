@@ -16,6 +16,10 @@ import java.util.Optional;
  */
 final class SnapshotReadiness {
 
+    /** A ready snapshot and its content, which names the Azure snapshot. */
+    record Ready(SnapshotState snapshot, ContentState content) {
+    }
+
     private final VolumeSnapshotter snapshotter;
     private final SnapshotConfig.Snapshot settings;
     private final Clock clock;
@@ -27,11 +31,11 @@ final class SnapshotReadiness {
     }
 
     /**
-     * The snapshot once it is ready and its content names the Azure snapshot.
+     * The snapshot and its content once it is ready and the content names the Azure snapshot.
      *
      * @throws VolumeFailed if it failed, was deleted, or is not ready by the deadline
      */
-    SnapshotState awaitReady(Claim claim, SnapshotState created, Instant deadline) {
+    Ready awaitReady(Claim claim, SnapshotState created, Instant deadline) {
         SnapshotState snapshot = created;
         while (true) {
             boolean late = !clock.instant().isBefore(deadline);
@@ -46,7 +50,7 @@ final class SnapshotReadiness {
             if (snapshot.readyToUse() && snapshot.contentName() != null) {
                 Optional<ContentState> content = snapshotter.content(snapshot.contentName());
                 if (content.isPresent() && content.get().snapshotHandle() != null) {
-                    return snapshot;
+                    return new Ready(snapshot, content.get());
                 }
             }
             if (late) {

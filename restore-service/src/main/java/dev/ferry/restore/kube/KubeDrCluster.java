@@ -2,6 +2,8 @@ package dev.ferry.restore.kube;
 
 import dev.ferry.restore.DrCluster;
 import dev.ferry.restore.RestoredClaim;
+import dev.ferry.restore.VolumeRestorer;
+import dev.ferry.support.wait.KeyedWaits;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -14,16 +16,33 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
-/** The DR cluster through the fabric8 client; the CSI snapshot resources as generic resources. */
+/**
+ * The DR cluster through the fabric8 client; the CSI snapshot resources as generic resources.
+ *
+ * <p>The phases of restored PVCs are read from one informer over the PVCs Ferry restored (those
+ * labelled with a restore id) in every namespace, started on the first look, and waits for a bind
+ * are released by it: one watch for every PVC of every restore, instead of a read of each PVC per
+ * look and a watch per wait. A PVC the informer has not seen yet is read from the API. If the
+ * informer cannot start (no cluster-wide watch), each look reads and each wait watches its one PVC.
+ */
 @ApplicationScoped
 public class KubeDrCluster implements DrCluster {
+
+    private static final Logger LOG = Logger.getLogger(KubeDrCluster.class);
+    private static final Duration INFORMER_START_TIMEOUT = Duration.ofSeconds(30);
 
     static final String SNAPSHOT_API = "snapshot.storage.k8s.io/v1";
     static final String CSI_DRIVER = "disk.csi.azure.com";
@@ -35,9 +54,19 @@ public class KubeDrCluster implements DrCluster {
             .withPlural("volumesnapshotcontents").withNamespaced(false).build();
 
     private final KubernetesClient client;
+    private final KeyedWaits<PersistentVolumeClaim> leftPending = new KeyedWaits<>(claim -> !"Pending".equals(phase(claim)));
+    private SharedIndexInformer<PersistentVolumeClaim> restored;
+    private boolean informerFailed;
 
     public KubeDrCluster(KubernetesClient client) {
         this.client = client;
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (restored != null) {
+            restored.stop();
+        }
     }
 
     @Override
@@ -67,11 +96,73 @@ public class KubeDrCluster implements DrCluster {
 
     @Override
     public Optional<String> claimPhase(String namespace, String name) {
-        return claim(namespace, name).map(KubeDrCluster::phase);
+        SharedIndexInformer<PersistentVolumeClaim> informer = informer();
+        PersistentVolumeClaim cached = informer == null ? null : informer.getStore().getByKey(namespace + "/" + name);
+        return (cached != null ? Optional.of(cached) : claim(namespace, name)).map(KubeDrCluster::phase);
     }
 
     @Override
     public void awaitClaimLeavesPending(String namespace, String name, Duration atMost) {
+        SharedIndexInformer<PersistentVolumeClaim> informer = informer();
+        if (informer == null) {
+            awaitAlone(namespace, name, atMost);
+            return;
+        }
+        String key = namespace + "/" + name;
+        try {
+            leftPending.await(key, () -> informer.getStore().getByKey(key), atMost);
+        } catch (TimeoutException e) {
+            // Still Pending: the caller reads every PVC again and decides.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The informer over restored PVCs, started on the first call; null if it cannot start. */
+    private synchronized SharedIndexInformer<PersistentVolumeClaim> informer() {
+        if (restored != null || informerFailed) {
+            return restored;
+        }
+        SharedIndexInformer<PersistentVolumeClaim> candidate = client.persistentVolumeClaims().inAnyNamespace()
+                .withLabel(VolumeRestorer.RESTORE_ID_LABEL).runnableInformer(0);
+        candidate.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(PersistentVolumeClaim claim) {
+                leftPending.changed(key(claim), claim);
+            }
+
+            @Override
+            public void onUpdate(PersistentVolumeClaim before, PersistentVolumeClaim claim) {
+                leftPending.changed(key(claim), claim);
+            }
+
+            @Override
+            public void onDelete(PersistentVolumeClaim claim, boolean finalStateUnknown) {
+                leftPending.gone(key(claim));
+            }
+        });
+        try {
+            candidate.start().toCompletableFuture().get(INFORMER_START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            restored = candidate;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            candidate.stop();
+            informerFailed = true;
+            LOG.warnf("cannot watch restored PVCs in every namespace (%s); each look reads and each wait watches its one PVC",
+                    e instanceof ExecutionException ? e.getCause() : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            candidate.stop();
+            return null;
+        }
+        return restored;
+    }
+
+    private static String key(PersistentVolumeClaim claim) {
+        return claim.getMetadata().getNamespace() + "/" + claim.getMetadata().getName();
+    }
+
+    /** Waits on a watch of the one PVC: without the shared informer. */
+    private void awaitAlone(String namespace, String name, Duration atMost) {
         try {
             // fabric8 waits on a watch of the one PVC; the condition sees null once it is gone.
             client.persistentVolumeClaims().inNamespace(namespace).withName(name)

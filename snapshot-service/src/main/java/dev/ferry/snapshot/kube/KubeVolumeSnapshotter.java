@@ -2,6 +2,7 @@ package dev.ferry.snapshot.kube;
 
 import dev.ferry.snapshot.FerryLabels;
 import dev.ferry.snapshot.VolumeSnapshotter;
+import dev.ferry.support.wait.KeyedWaits;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,8 +48,8 @@ public class KubeVolumeSnapshotter implements VolumeSnapshotter {
             .withPlural("volumesnapshotcontents").withNamespaced(false).build();
 
     private final KubernetesClient client;
-    /** Who waits for which {@code <namespace>/<name>}: completed with its state once settled, empty once deleted. */
-    private final Map<String, List<CompletableFuture<Optional<SnapshotState>>>> waiting = new ConcurrentHashMap<>();
+    /** Waits for {@code <namespace>/<name>} to settle, released by the informer. */
+    private final KeyedWaits<GenericKubernetesResource> waits = new KeyedWaits<>(snapshot -> state(snapshot).settled());
     private SharedIndexInformer<GenericKubernetesResource> informer;
     private boolean informerFailed;
 
@@ -79,27 +77,13 @@ public class KubeVolumeSnapshotter implements VolumeSnapshotter {
             return awaitSettledAlone(namespace, name, atMost);
         }
         String key = namespace + "/" + name;
-        CompletableFuture<Optional<SnapshotState>> settled = new CompletableFuture<>();
-        waiting.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(settled);
         try {
-            // Looked at after the waiter is in place: a change between the two is then not missed.
-            GenericKubernetesResource cached = shared.getStore().getByKey(key);
-            if (cached != null && state(cached).settled()) {
-                return Optional.of(state(cached));
-            }
-            return settled.get(Math.max(1, atMost.toMillis()), TimeUnit.MILLISECONDS);
+            return waits.await(key, () -> shared.getStore().getByKey(key), atMost).map(KubeVolumeSnapshotter::state);
         } catch (TimeoutException e) {
             return find(namespace, name);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the wait for VolumeSnapshot " + key + " failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return find(namespace, name);
-        } finally {
-            waiting.computeIfPresent(key, (k, list) -> {
-                list.remove(settled);
-                return list.isEmpty() ? null : list;
-            });
         }
     }
 
@@ -113,17 +97,17 @@ public class KubeVolumeSnapshotter implements VolumeSnapshotter {
         candidate.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource snapshot) {
-                changed(snapshot);
+                waits.changed(key(snapshot), snapshot);
             }
 
             @Override
             public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource snapshot) {
-                changed(snapshot);
+                waits.changed(key(snapshot), snapshot);
             }
 
             @Override
             public void onDelete(GenericKubernetesResource snapshot, boolean finalStateUnknown) {
-                release(snapshot.getMetadata().getNamespace() + "/" + snapshot.getMetadata().getName(), Optional.empty());
+                waits.gone(key(snapshot));
             }
         });
         try {
@@ -142,18 +126,8 @@ public class KubeVolumeSnapshotter implements VolumeSnapshotter {
         return informer;
     }
 
-    private void changed(GenericKubernetesResource snapshot) {
-        SnapshotState state = state(snapshot);
-        if (state.settled()) {
-            release(snapshot.getMetadata().getNamespace() + "/" + snapshot.getMetadata().getName(), Optional.of(state));
-        }
-    }
-
-    private void release(String key, Optional<SnapshotState> state) {
-        List<CompletableFuture<Optional<SnapshotState>>> waiters = waiting.get(key);
-        if (waiters != null) {
-            waiters.forEach(w -> w.complete(state));
-        }
+    private static String key(GenericKubernetesResource snapshot) {
+        return snapshot.getMetadata().getNamespace() + "/" + snapshot.getMetadata().getName();
     }
 
     /** Waits on a watch of the one object: without the shared informer. */
@@ -183,7 +157,8 @@ public class KubeVolumeSnapshotter implements VolumeSnapshotter {
             return state(client.genericKubernetesResources(VOLUME_SNAPSHOTS).inNamespace(request.namespace()).resource(snapshot).create());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                // Another replica or an earlier delivery made it between our look and our create.
+                // A resumed run, another replica or an earlier delivery made it: use what is there.
+                LOG.infof("VolumeSnapshot %s/%s exists already", request.namespace(), request.name());
                 return find(request.namespace(), request.name()).orElseThrow(() -> e);
             }
             throw e;
