@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -56,7 +57,8 @@ public final class ScaleRun {
      */
     record Figures(String strategy, int volumes, Duration wall, Duration longestTransfer, Duration overhead,
                    Map<String, Long> armWrites, int throttled, int failedVolumes, Duration restoreWall, List<String> problems,
-                   Map<String, ProcessFigures> processes, Map<String, Long> backupKubeRequests, Map<String, Long> restoreKubeRequests) {
+                   Map<String, ProcessFigures> processes, Map<String, Long> backupKubeRequests, Map<String, Long> restoreKubeRequests,
+                   Map<String, Long> backupArmRequests) {
 
         double armWritesPerVolume() {
             return armWrites.values().stream().mapToLong(Long::longValue).sum() / (double) volumes;
@@ -68,6 +70,10 @@ public final class ScaleRun {
                             + " longest transfer of one volume %.1f s; time beyond the data copy %.1f s%n",
                     wall.toMillis() / 1000.0, longestTransfer.toMillis() / 1000.0, overhead.toMillis() / 1000.0);
             out.printf("  ARM writes per volume %.2f (%s); answered 429: %d%n", armWritesPerVolume(), armWrites, throttled);
+            out.printf("  ARM requests per volume during the backups, every caller, as the Azure fake answered them: %s%n",
+                    backupArmRequests.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                            .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / (double) volumes))
+                            .collect(java.util.stream.Collectors.joining(", ")));
             out.printf("  restores: %.1f s for every namespace, %d volumes%n", restoreWall.toMillis() / 1000.0, volumes);
             processes.forEach((name, p) -> out.printf("  %-16s peak RSS %5d MiB, CPU %6.1f s%n", name, p.peakRssMib(), p.cpuSeconds()));
             out.printf("  Kubernetes API requests per volume, backups: %s%n", perVolume(backupKubeRequests));
@@ -220,6 +226,8 @@ public final class ScaleRun {
         Map<String, Long> writes = minus(armWrites(metricsAfter), writesBefore);
         int throttled = throttled(metricsAfter) - throttledBefore;
         Map<String, Long> backupKube = kubeRequests(cloud);
+        Instant backupsStarted = Instant.now().minus(wall);
+        Map<String, Long> backupArm = armRequests(cloud, backupsStarted);
         say.accept("every backup done in " + wall.toMillis() + " ms; " + failed + " volumes failed");
         List<SnapshotRecreated> recreated = stack.kafka().read(Topics.SNAPSHOT_RECREATED,
                 r -> backups.keySet().stream().anyMatch(id -> r.text().contains("\"" + id + "\"")), volumes - failed, timeout)
@@ -263,7 +271,7 @@ public final class ScaleRun {
         after.forEach((name, p) -> used.put(name, new ProcessFigures(p.peakRssMib(),
                 p.cpuSeconds() - processesBefore.getOrDefault(name, new ProcessFigures(0, 0)).cpuSeconds())));
         return new Figures(strategy, volumes, wall, longest, wall.minus(longest), writes, throttled, failed, restoreWall, problems, used,
-                backupKube, restoreKube);
+                backupKube, restoreKube, backupArm);
     }
 
     private static String shortName(String strategy) {
@@ -282,6 +290,27 @@ public final class ScaleRun {
         if (System.nanoTime() > deadline) {
             throw new IllegalStateException("timed out waiting for " + what);
         }
+    }
+
+    /**
+     * The Azure fake's answered Resource Manager requests since {@code from}, by verb and what they name:
+     * {@code GET snapshots}, {@code GET snapshots (list)}, {@code PUT snapshots}, {@code POST snapshots/beginGetAccess},
+     * and {@code answered 429} for the throttled ones.
+     */
+    private static Map<String, Long> armRequests(dev.ferry.localcloud.LocalCloud cloud, Instant from) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (var request : cloud.azure().armRequests()) {
+            if (request.arrived().isBefore(from)) {
+                continue;
+            }
+            String path = request.path().replaceAll("\\?.*", "");
+            int provider = path.indexOf("/providers/");
+            String[] parts = provider < 0 ? new String[0] : path.substring(provider + "/providers/".length()).split("/");
+            // Microsoft.Compute/snapshots[/name[/action]]
+            String kind = parts.length < 2 ? "other" : parts[1] + (parts.length < 3 ? " (list)" : parts.length > 3 ? "/" + parts[3] : "");
+            counts.merge(request.status() == 429 ? "answered 429" : request.method() + " " + kind, 1L, Long::sum);
+        }
+        return counts;
     }
 
     /** Both clusters' API requests since the last call, by caller, verb and resource. */

@@ -15,7 +15,6 @@ import dev.ferry.support.azure.AzureCallFailed;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@link RegionCopies} through the Compute SDK's inner client, which (unlike the fluent API) can ask
@@ -43,20 +42,6 @@ public final class AzureRegionCopies implements RegionCopies {
             throw AzureCallFailed.of(e);
         } catch (RuntimeException e) {
             throw unreachable("list the snapshots of " + group.name(), e);
-        }
-    }
-
-    @Override
-    public Optional<RegionCopy> find(ResourceGroupId group, String name) {
-        try {
-            return Optional.of(toCopy(snapshots().getByResourceGroup(group.name(), name)));
-        } catch (ManagementException e) {
-            if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
-                return Optional.empty();
-            }
-            throw AzureCallFailed.of(e);
-        } catch (RuntimeException e) {
-            throw unreachable("read snapshot " + name, e);
         }
     }
 

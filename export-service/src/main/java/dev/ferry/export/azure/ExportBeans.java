@@ -80,9 +80,8 @@ public class ExportBeans {
 
     @Produces
     @Singleton
-    CopyStartTransfer copyStartTransfer(ExportConfig config, ComputeManager compute, CopyQueue queue, Clock clock) {
+    CopyStartTransfer copyStartTransfer(ExportConfig config, CopyQueue queue, Clock clock) {
         return new CopyStartTransfer(new SourceAllowList(config.sourceResourceGroups()), config.targetResourceGroups().orElse(List.of()),
-                config.copyStart().speed() == ExportConfig.CopySpeed.ENHANCED, new AzureSourceSnapshots(compute),
-                new AzureRegionCopies(compute), queue, clock);
+                config.copyStart().speed() == ExportConfig.CopySpeed.ENHANCED, queue, clock);
     }
 }

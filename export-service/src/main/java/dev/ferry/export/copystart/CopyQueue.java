@@ -1,5 +1,6 @@
 package dev.ferry.export.copystart;
 
+import dev.ferry.events.RegionSnapshotTags;
 import dev.ferry.events.TransferProgressed;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.arm.ResourceGroupId;
@@ -30,10 +31,16 @@ import org.jboss.logging.Logger;
  * The copies one replica drives, waiting or running, and the one loop that moves them on (ADR 007).
  * Each tick lists the target resource groups once: Azure's own view, which spans replicas and
  * survives restarts. It reports each running copy's progress, finishes or fails the ones Azure has
- * finished or failed, and starts waiting ones while Azure's limits allow: one copy per disk (its
- * snapshot family) at a time, in the order the snapshots were taken, and at most
- * {@code regionLimit} copies in progress per target region. A copy refused by Azure for one of
- * these limits waits for a later tick instead of failing.
+ * finished or failed, and starts waiting ones while Azure's limits allow: one copy per disk at a
+ * time, in the order the snapshots were taken, and at most {@code regionLimit} copies in progress
+ * per target region. A copy refused by Azure for one of these limits waits for a later tick instead
+ * of failing. A waiting copy whose name the listing already holds (another replica or an earlier
+ * delivery started it) is followed, not started again; so is nothing read per copy beyond the listing.
+ *
+ * <p>The disk of a copy is known by the PVC uid its region-B snapshot carries as a tag
+ * ({@link RegionSnapshotTags#PVC_UID}): that costs no read of the source snapshot, and a PVC has one
+ * disk. A copy that is not Ferry's does not hold Ferry's back here; Azure refuses a clash, and the
+ * copy waits.
  */
 public final class CopyQueue implements AutoCloseable {
 
@@ -61,7 +68,7 @@ public final class CopyQueue implements AutoCloseable {
     public static final class Job {
         private final StartCopy request;
         private final ArmResourceId previousSnapshotId;
-        private final String familyId;
+        private final String disk;
         private final Instant takenAt;
         private final Instant enqueuedAt;
         private final Progress progress;
@@ -71,16 +78,15 @@ public final class CopyQueue implements AutoCloseable {
         private String reportedWait;
 
         /**
+         * @param request            what to start; its tags name the backup and the PVC ({@link RegionSnapshotTags#of})
          * @param previousSnapshotId the source's previous snapshot of the same disk, or null
-         * @param familyId           the source's incremental snapshot family: one copy of it may run at a time
-         * @param takenAt            when the source was taken: a family's copies start in this order
+         * @param takenAt            when the source was taken: a disk's copies start in this order
          * @param progress           hears why the copy waits, and its completion percent once it runs
          */
-        public Job(StartCopy request, ArmResourceId previousSnapshotId, String familyId, Instant takenAt, Instant enqueuedAt,
-                   Progress progress) {
+        public Job(StartCopy request, ArmResourceId previousSnapshotId, Instant takenAt, Instant enqueuedAt, Progress progress) {
             this.request = request;
             this.previousSnapshotId = previousSnapshotId;
-            this.familyId = familyId;
+            this.disk = request.tags().get(RegionSnapshotTags.PVC_UID);
             this.takenAt = takenAt;
             this.enqueuedAt = enqueuedAt;
             this.progress = progress;
@@ -142,16 +148,6 @@ public final class CopyQueue implements AutoCloseable {
     public Job enqueue(Job job) {
         synchronized (this) {
             waiting.add(job);
-        }
-        wake();
-        return job;
-    }
-
-    /** Follows a copy that is already under way (found by its name after a redelivery). */
-    public Job follow(Job job) {
-        job.startedAt = clock.instant();
-        synchronized (this) {
-            running.add(job);
         }
         wake();
         return job;
@@ -219,26 +215,32 @@ public final class CopyQueue implements AutoCloseable {
             follow(job, listed.get(job.key()), listed.values(), now);
         }
         Map<String, Integer> inProgress = new HashMap<>();
-        Set<String> busyFamilies = new HashSet<>();
+        Set<String> busyDisks = new HashSet<>();
         for (RegionCopy copy : listed.values()) {
             if (copy.inProgress()) {
                 inProgress.merge(copy.region().toLowerCase(Locale.ROOT), 1, Integer::sum);
-                if (copy.familyId() != null) {
-                    busyFamilies.add(copy.familyId());
+                String disk = copy.tags() == null ? null : copy.tags().get(RegionSnapshotTags.PVC_UID);
+                if (disk != null) {
+                    busyDisks.add(disk);
                 }
             }
         }
         synchronized (this) {
-            running.stream().filter(j -> j.familyId != null).forEach(j -> busyFamilies.add(j.familyId));
+            running.stream().filter(j -> j.disk != null).forEach(j -> busyDisks.add(j.disk));
         }
         for (Job job : waitingNow) {
+            RegionCopy existing = listed.get(job.key());
+            if (existing != null) {
+                takeOver(job, existing, listed.values(), now);
+                continue;
+            }
             if (now.isAfter(job.enqueuedAt.plus(maxWait))) {
                 fail(job, AzureCallFailed.worthAnotherAttempt("CopyStartQueueTimeout", 0, "The copy waited longer than "
                         + maxWait + " for its turn under Azure's limits.", null));
                 continue;
             }
-            // Claimed even if it cannot start now: a family's later snapshots wait behind its earlier ones.
-            if (job.familyId != null && !busyFamilies.add(job.familyId)) {
+            // Claimed even if it cannot start now: a disk's later snapshots wait behind its earlier ones.
+            if (job.disk != null && !busyDisks.add(job.disk)) {
                 job.waits(TransferProgressed.WAITING_FOR_EARLIER_COPY);
                 continue;
             }
@@ -250,7 +252,10 @@ public final class CopyQueue implements AutoCloseable {
             try {
                 copies.start(job.request);
             } catch (AzureCallFailed e) {
-                if (e.retryable() || CopyStartRefusals.meansWait(e)) {
+                if (CopyStartRefusals.sourceGone(e)) {
+                    fail(job, new StepRefused("CopySourceNotFound", "The source snapshot " + job.request.source().name()
+                            + " no longer exists; Azure cannot copy it."));
+                } else if (e.retryable() || CopyStartRefusals.meansWait(e)) {
                     LOG.infof("Azure did not start the copy to %s now (%s, HTTP %d); it waits for a later tick", job.request.name(),
                             e.code(), e.status());
                     if (CopyStartRefusals.limitReached(e)) {
@@ -272,6 +277,26 @@ public final class CopyQueue implements AutoCloseable {
             }
             LOG.infof("started Azure's copy of %s to %s", job.request.source().name(), job.request.name());
         }
+    }
+
+    /**
+     * A waiting copy whose name Azure lists already: started by another replica or an earlier delivery, so it
+     * is followed from now on; a snapshot of that name that belongs to another backup fails the copy.
+     */
+    private void takeOver(Job job, RegionCopy existing, Collection<RegionCopy> listed, Instant now) {
+        Map<String, String> mine = job.request.tags();
+        if (existing.tags() == null || !RegionSnapshotTags.belongsTo(existing.tags(), mine.get(RegionSnapshotTags.BACKUP_ID), mine.get(RegionSnapshotTags.PVC_UID))) {
+            fail(job, new StepRefused("SnapshotNameTaken", "Snapshot " + existing.id() + " exists but belongs to backup "
+                    + (existing.tags() == null ? null : existing.tags().get(RegionSnapshotTags.BACKUP_ID)) + ", not to this one."));
+            return;
+        }
+        LOG.infof("Azure's copy to %s is under way (%.1f%%); following it", job.request.name(), existing.completionPercent());
+        job.startedAt = now;
+        synchronized (this) {
+            waiting.remove(job);
+            running.add(job);
+        }
+        follow(job, existing, listed, now);
     }
 
     private void follow(Job job, RegionCopy copy, Collection<RegionCopy> listed, Instant now) {

@@ -20,6 +20,11 @@ final class CopyStartRefusals {
         return e.status() == 409 && LIMIT_CODE.equals(e.code());
     }
 
+    /** The CopyStart's source does not exist (Azure answers the PUT with a 404): nothing to wait for. */
+    static boolean sourceGone(AzureCallFailed e) {
+        return e.status() == 404;
+    }
+
     static boolean meansWait(AzureCallFailed e) {
         return e.status() == 429 || limitReached(e);
     }

@@ -14,35 +14,29 @@ import dev.ferry.events.VolumeBackup;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.export.SourceAllowList;
-import dev.ferry.export.SourceSnapshots;
 import dev.ferry.export.copystart.RegionCopies.StartCopy;
-import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.support.step.StepRefused;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.jboss.logging.Logger;
 
 /**
  * The {@code copy-start} strategy: Azure copies the incremental source snapshot to region B itself
  * ({@code createOption=CopyStart}), so no byte passes through Ferry and import-service is not
  * involved. The region-B snapshot gets the same derived name and tags as an imported one; a
- * redelivery, on this replica or another, finds it by that name and follows the copy under way
- * instead of starting another. The copies wait their turn in the {@link CopyQueue}.
+ * redelivery, on this replica or another, finds it by that name in the queue's listing and follows
+ * the copy under way instead of starting another. The copies wait their turn in the {@link CopyQueue}.
+ * Nothing is read per copy: the event says whether the source is incremental, and Azure's answer to
+ * the CopyStart says whether it still exists.
  */
 public final class CopyStartTransfer {
-
-    private static final Logger LOG = Logger.getLogger(CopyStartTransfer.class);
 
     private final SourceAllowList sources;
     private final List<ResourceGroupId> targetGroups;
     private final boolean enhancedByDefault;
-    private final SourceSnapshots sourceSnapshots;
-    private final RegionCopies copies;
     private final CopyQueue queue;
     private final Clock clock;
 
@@ -51,12 +45,10 @@ public final class CopyStartTransfer {
      * @param enhancedByDefault whether copies ask for Azure's Enhanced copy speed when the event names no speed
      */
     public CopyStartTransfer(SourceAllowList sources, List<ResourceGroupId> targetGroups, boolean enhancedByDefault,
-                             SourceSnapshots sourceSnapshots, RegionCopies copies, CopyQueue queue, Clock clock) {
+                             CopyQueue queue, Clock clock) {
         this.sources = sources;
         this.targetGroups = List.copyOf(targetGroups);
         this.enhancedByDefault = enhancedByDefault;
-        this.sourceSnapshots = sourceSnapshots;
-        this.copies = copies;
         this.queue = queue;
         this.clock = clock;
     }
@@ -66,9 +58,9 @@ public final class CopyStartTransfer {
      *
      * @param progress hears {@code TransferProgressed} built from Azure's {@code completionPercent}
      * @return completes with the {@code SnapshotRecreated} of the finished copy, or fails with a {@link StepRefused}
-     *         (never worth another attempt, e.g. {@code CopySourceNotFound}) or an {@link AzureCallFailed}
-     * @throws StepRefused     if the event is outside the allow-lists or names a full (not incremental) snapshot
-     * @throws AzureCallFailed if Azure cannot be asked about the source or the target
+     *         (never worth another attempt, e.g. {@code CopySourceNotFound}, {@code SnapshotNameTaken}) or an
+     *         {@link dev.ferry.support.azure.AzureCallFailed} (Azure's own refusal, e.g. {@code BadRequest} for a source that is not incremental)
+     * @throws StepRefused if the event is outside the allow-lists or names a full (not incremental) snapshot
      */
     public CompletableFuture<SnapshotRecreated> transfer(SnapshotTaken taken, Consumer<TransferProgressed> progress) {
         VolumeBackup volume = taken.volume();
@@ -80,27 +72,7 @@ public final class CopyStartTransfer {
         CopyQueue.Progress heard = progress(taken, progress);
         StartCopy request = new StartCopy(group, name, volume.target().region(), source.snapshotId(), enhanced,
                 RegionSnapshotTags.of(taken.backupId(), volume, RegionSnapshotTags.BY_COPY_START));
-        Optional<RegionCopy> existing = copies.find(group, name);
-        CopyQueue.Job job;
-        if (existing.isPresent()) {
-            RegionCopy copy = existing.get();
-            if (!RegionSnapshotTags.belongsTo(copy.tags(), taken.backupId(), volume.pvc().uid())) {
-                throw new StepRefused("SnapshotNameTaken", "Snapshot " + copy.id() + " exists but belongs to backup "
-                        + copy.tags().get(RegionSnapshotTags.BACKUP_ID) + ", not to this one.");
-            }
-            LOG.infof("Azure's copy to %s is under way (%.1f%%); following it", name, copy.completionPercent());
-            job = queue.follow(new CopyQueue.Job(request, source.previousSnapshotId(), copy.familyId(), volume.takenAt(), enqueued,
-                    heard));
-        } else {
-            SourceSnapshots.Facts facts = sourceSnapshots.find(source.snapshotId())
-                    .orElseThrow(() -> new StepRefused("CopySourceNotFound", "The source snapshot " + source.snapshotId().name()
-                            + " no longer exists; Azure cannot copy it."));
-            if (!facts.incremental()) {
-                throw notIncremental(source);
-            }
-            job = queue.enqueue(new CopyQueue.Job(request, source.previousSnapshotId(), facts.familyId(), volume.takenAt(), enqueued,
-                    heard));
-        }
+        CopyQueue.Job job = queue.enqueue(new CopyQueue.Job(request, source.previousSnapshotId(), volume.takenAt(), enqueued, heard));
         return job.done().thenApply(finished -> recreated(taken, finished, job.startedAt() != null ? job.startedAt() : enqueued));
     }
 

@@ -5,9 +5,8 @@ import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.support.azure.AzureCallFailed;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-/** The snapshots of region B, as far as Azure's own copy needs them: list them, find one, start a copy, delete one. */
+/** The snapshots of region B, as far as Azure's own copy needs them: list them, start a copy, delete one. */
 public interface RegionCopies {
 
     /** What to copy where: Ferry's derived name and tags, the incremental source snapshot, the copy speed. */
@@ -21,13 +20,6 @@ public interface RegionCopies {
      * @throws AzureCallFailed if Azure cannot be asked
      */
     List<RegionCopy> list(ResourceGroupId group);
-
-    /**
-     * The snapshot of this name, if any.
-     *
-     * @throws AzureCallFailed if Azure cannot be asked
-     */
-    Optional<RegionCopy> find(ResourceGroupId group, String name);
 
     /**
      * PUTs the snapshot with {@code createOption=CopyStart} and returns once Azure has accepted it; the copy

@@ -2,6 +2,7 @@ package dev.ferry.export.copystart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.events.RegionSnapshotTags;
 import dev.ferry.events.TransferProgressed;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.arm.ResourceGroupId;
@@ -18,7 +19,6 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +118,32 @@ class CopyQueueTest {
     }
 
     @Test
+    void aSnapshotOfTheNameThatBelongsToAnotherBackupFailsTheCopyWithoutAStart() {
+        region.owners.put("taken", Map.of(RegionSnapshotTags.BACKUP_ID, "someone-else", RegionSnapshotTags.PVC_UID, "disk-5"));
+        region.running("taken", "disk-5");
+        CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
+        CopyQueue.Job job = queue.enqueue(job("taken", "disk-5", 1));
+
+        queue.tick();
+
+        assertThat(failure(job)).isInstanceOf(StepRefused.class)
+                .satisfies(e -> assertThat(((StepRefused) e).code()).isEqualTo("SnapshotNameTaken"));
+        assertThat(region.started).isEmpty();
+    }
+
+    @Test
+    void aSourceAzureDoesNotFindFailsAsCopySourceNotFound() {
+        CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
+        region.refusals.add(new AzureCallFailed("ResourceNotFound", 404, "The Resource 'Microsoft.Compute/snapshots/src-a' was not found", null));
+        CopyQueue.Job job = queue.enqueue(job("a", "family-a", 1));
+
+        queue.tick();
+
+        assertThat(failure(job)).isInstanceOf(StepRefused.class)
+                .satisfies(e -> assertThat(((StepRefused) e).code()).isEqualTo("CopySourceNotFound"));
+    }
+
+    @Test
     void aRefusalThatNoWaitCuresFailsTheCopy() {
         CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
         region.refusals.add(new AzureCallFailed("BadRequest", 400, "CopyStart is supported only for incremental snapshots", null));
@@ -159,11 +185,11 @@ class CopyQueueTest {
     }
 
     @Test
-    void progressIsReportedWhenItChangesAndAFollowedCopyNeedsNoStart() {
+    void aCopyAzureListsUnderItsNameIsFollowedNotStartedAndItsProgressReportedWhenItChanges() {
         region.running("found", "disk-4");
         CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
         List<Double> heard = new ArrayList<>();
-        CopyQueue.Job job = queue.follow(new CopyQueue.Job(request("found"), null, "disk-4", T0, clock.instant(), new CopyQueue.Progress() {
+        CopyQueue.Job job = queue.enqueue(new CopyQueue.Job(request("found", "disk-4"), null, T0, clock.instant(), new CopyQueue.Progress() {
             @Override
             public void copying(double percent) {
                 heard.add(percent);
@@ -191,7 +217,7 @@ class CopyQueueTest {
 
     private CopyQueue.Job job(String name, String family, int takenSecond) {
         familyOfJob.put(name, family);
-        return new CopyQueue.Job(request(name), null, family, T0.plusSeconds(takenSecond), clock.instant(), new CopyQueue.Progress() {
+        return new CopyQueue.Job(request(name, family), null, T0.plusSeconds(takenSecond), clock.instant(), new CopyQueue.Progress() {
             @Override
             public void copying(double percent) {
             }
@@ -203,9 +229,14 @@ class CopyQueueTest {
         });
     }
 
-    private static StartCopy request(String name) {
+    /** A copy of the disk whose PVC uid is {@code disk}, for the backup {@code backup-<name>}. */
+    private static StartCopy request(String name, String disk) {
         return new StartCopy(DR, name, "westus", ArmResourceId.parse("/subscriptions/6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11/resourceGroups/mc_src/providers/Microsoft.Compute/snapshots/src-" + name),
-                false, Map.of());
+                false, tags(name, disk));
+    }
+
+    private static Map<String, String> tags(String name, String disk) {
+        return Map.of(RegionSnapshotTags.BACKUP_ID, "backup-" + name, RegionSnapshotTags.PVC_UID, disk);
     }
 
     private static Throwable failure(CopyQueue.Job job) {
@@ -242,6 +273,8 @@ class CopyQueueTest {
         final Map<String, String> families = new LinkedHashMap<>();
         final List<String> started = new ArrayList<>();
         final Deque<AzureCallFailed> refusals = new ArrayDeque<>();
+        /** Tags of snapshots that are not the copy of the job of the same name. */
+        final Map<String, Map<String, String>> owners = new LinkedHashMap<>();
 
         void running(String name, String family) {
             families.put(name, family);
@@ -262,18 +295,14 @@ class CopyQueueTest {
 
         private void put(String name, double percent, String error) {
             snapshots.put(name, new RegionCopy(ArmResourceId.parse("/subscriptions/6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11/resourceGroups/ferry-dr-westus/providers/"
-                    + "Microsoft.Compute/snapshots/" + name), "westus", "CopyStart", null, families.get(name), percent,
-                    "Succeeded", error, error == null ? null : "it failed", 1L << 30, Map.of(), T0));
+                    + "Microsoft.Compute/snapshots/" + name), "westus", "CopyStart", null, null, percent,
+                    "Succeeded", error, error == null ? null : "it failed", 1L << 30,
+                    owners.getOrDefault(name, tags(name, families.get(name))), T0));
         }
 
         @Override
         public List<RegionCopy> list(ResourceGroupId group) {
             return List.copyOf(snapshots.values());
-        }
-
-        @Override
-        public Optional<RegionCopy> find(ResourceGroupId group, String name) {
-            return Optional.ofNullable(snapshots.get(name));
         }
 
         @Override

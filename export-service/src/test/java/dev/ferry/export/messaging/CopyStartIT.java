@@ -260,12 +260,18 @@ class CopyStartIT {
         Snapshot full = compute().copyDisk(ResourceKey.snapshot(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP,
                 "full-" + disk.key().name()), LocalCloud.SOURCE_REGION, disk.id(), false, Map.of(), "Standard_LRS");
         compute().provisioned(full);
-        SnapshotTaken taken = taken(disk, full, null);
+        SnapshotTaken honest = taken(disk, full, null);
+        SourceSnapshot claimed = honest.volume().source();
+        SnapshotTaken taken = withSource(honest, new SourceSnapshot(claimed.snapshotId(), claimed.diskId(), claimed.region(),
+                claimed.sizeBytes(), true, null));
         send(taken);
 
         StepFailed failed = EventJson.read(await(Topics.STEP_FAILED, taken.backupId()).value(), StepFailed.class);
 
-        assertThat(failed.errorCode()).isEqualTo("CopyStartNeedsIncrementalSnapshot");
+        // Nothing reads the source first: Azure's answer to the CopyStart is the refusal.
+        assertThat(failed.errorCode()).isEqualTo("BadRequest");
+        assertThat(failed.reason()).contains("incremental");
+        assertThat(failed.retryable()).isFalse();
         assertThat(compute().snapshot(ResourceKey.snapshot(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP,
                 RegionSnapshotNames.of(taken.backupId(), taken.volume().pvc().uid())))).isEmpty();
     }
