@@ -39,6 +39,8 @@ public final class ScaleRun {
     private static final long MIB = 1 << 20;
     /** How often the run asks the services how far they are: rarely, since the run shares their machine. */
     private static final Duration POLL = Duration.ofSeconds(2);
+    /** How many backup requests the run has in flight at once. */
+    private static final int REQUESTS_IN_FLIGHT = 8;
 
     /** What one service process used over the run: its peak resident memory and the CPU time it spent. */
     record ProcessFigures(long peakRssMib, double cpuSeconds) {
@@ -184,15 +186,32 @@ public final class ScaleRun {
         Map<String, ProcessFigures> processesBefore = processes(stack);
         kubeRequests(cloud);
         long started = System.nanoTime();
-        Map<String, DemoApp> backups = new LinkedHashMap<>();
-        Map<String, DemoApp.Contents> contents = new LinkedHashMap<>();
+        Map<String, DemoApp> backups = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, DemoApp.Contents> contents = new java.util.concurrent.ConcurrentHashMap<>();
         Api snapshots = stack.snapshotService();
-        for (DemoApp app : apps) {
-            JsonNode accepted = snapshots.expect(202, snapshots.post("/api/v1/backups",
-                    Map.of("namespace", app.namespace(), "strategy", strategy)), "POST /api/v1/backups");
-            String backupId = accepted.path("backupId").asText();
-            backups.put(backupId, app);
-            contents.put(backupId, app.contents());
+        // Every application asks at once, as many teams' systems would: a few requests in flight, not one after another.
+        java.util.concurrent.ExecutorService requests = java.util.concurrent.Executors.newFixedThreadPool(REQUESTS_IN_FLIGHT);
+        try {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (DemoApp app : apps) {
+                sent.add(requests.submit(() -> {
+                    JsonNode accepted = snapshots.expect(202, snapshots.post("/api/v1/backups",
+                            Map.of("namespace", app.namespace(), "strategy", strategy)), "POST /api/v1/backups");
+                    String backupId = accepted.path("backupId").asText();
+                    backups.put(backupId, app);
+                    contents.put(backupId, app.contents());
+                }));
+            }
+            for (var request : sent) {
+                request.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while requesting the backups", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a backup request failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            requests.shutdown();
         }
         Api restores = stack.restoreService();
         Set<String> pending = new HashSet<>(backups.keySet());

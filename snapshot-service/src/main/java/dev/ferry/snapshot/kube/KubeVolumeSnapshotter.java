@@ -80,11 +80,17 @@ public class KubeVolumeSnapshotter implements VolumeSnapshotter {
         try {
             return waits.await(key, () -> shared.getStore().getByKey(key), atMost).map(KubeVolumeSnapshotter::state);
         } catch (TimeoutException e) {
-            return find(namespace, name);
+            return current(shared, namespace, name);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return find(namespace, name);
+            return current(shared, namespace, name);
         }
+    }
+
+    /** The snapshot as the informer has it (it relists after any lost watch), or as the API does if it has not seen it. */
+    private Optional<SnapshotState> current(SharedIndexInformer<GenericKubernetesResource> shared, String namespace, String name) {
+        GenericKubernetesResource cached = shared.getStore().getByKey(namespace + "/" + name);
+        return cached != null ? Optional.of(state(cached)) : find(namespace, name);
     }
 
     /** The shared informer over Ferry's VolumeSnapshots, started on the first call; null if it cannot start. */
