@@ -1,5 +1,7 @@
 package dev.ferry.events;
 
+import java.util.List;
+
 /**
  * The Kafka topics of Ferry's events, as compile-time constants so that SmallRye channel
  * annotations can name them. Each topic has a dead-letter topic {@code <topic>.dlq}.
@@ -14,6 +16,10 @@ public final class Topics {
     public static final String RESTORE_REQUESTED = "ferry.restore.requested";
     public static final String RESTORE_COMPLETED = "ferry.restore.completed";
     public static final String STEP_FAILED = "ferry.step.failed";
+
+    /** Every event topic (without the dead-letter topics). */
+    public static final List<String> ALL = List.of(BACKUP_REQUESTED, SNAPSHOT_TAKEN, VHD_EXPORTED, SNAPSHOT_RECREATED,
+            TRANSFER_PROGRESSED, RESTORE_REQUESTED, RESTORE_COMPLETED, STEP_FAILED);
 
     /** Suffix of the dead-letter topic of every topic. */
     public static final String DLQ_SUFFIX = ".dlq";

@@ -1,5 +1,6 @@
 package dev.ferry.e2e;
 
+import dev.ferry.events.Topics;
 import dev.ferry.localcloud.LocalCloud;
 import dev.ferry.localcloud.azurite.Azurite;
 import dev.ferry.localcloud.kafka.KafkaBrokerMain;
@@ -129,6 +130,10 @@ final class FerryStack implements AutoCloseable {
             cloud.azure().faults().configure(faults);
         }
         kafka = remember(new TopicProbe(bootstrapServers));
+        // As a cluster's topic manifests (deploy/kafka) do: the topics exist before any service subscribes.
+        List<String> topics = new ArrayList<>(Topics.ALL);
+        Topics.ALL.forEach(topic -> topics.add(Topics.dlq(topic)));
+        kafka.createTopics(topics);
 
         progress.accept("starting snapshot-, export-, import- and restore-service (packaged apps, one process each)");
         for (String service : List.of("snapshot-service", EXPORT_SERVICE, "import-service", "restore-service")) {
@@ -168,7 +173,7 @@ final class FerryStack implements AutoCloseable {
                 config.put("ferry.target.resource-group", LocalCloud.DR_GROUP);
                 config.put("ferry.target.staging-storage-account-id", cloud.drStagingAccount().id());
                 config.put("ferry.snapshot.poll-interval", "200ms");
-                config.putAll(LocalCloud.kubernetesClientSettings(cloud.sourceCluster()));
+                config.put(ServiceLauncher.KUBECONFIG, cloud.sourceCluster().kubeconfig().toString());
             }
             case "export-service" -> {
                 config.put("ferry.cluster", SOURCE_CLUSTER);
@@ -189,7 +194,7 @@ final class FerryStack implements AutoCloseable {
                 config.put("ferry.catalog.account", LocalCloud.DR_STAGING_ACCOUNT);
                 config.put("ferry.target-resource-groups", drGroup);
                 config.put("ferry.restore.poll-interval", "100ms");
-                config.putAll(LocalCloud.kubernetesClientSettings(cloud.drCluster()));
+                config.put(ServiceLauncher.KUBECONFIG, cloud.drCluster().kubeconfig().toString());
             }
             default -> throw new IllegalArgumentException(service);
         }

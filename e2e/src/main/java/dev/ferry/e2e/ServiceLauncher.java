@@ -14,9 +14,15 @@ import java.util.Properties;
 /**
  * Starts a Ferry service from its packaged Quarkus app. Its settings go into
  * {@code config/application.properties} of its working directory (which Quarkus reads), not onto
- * the command line, so that no credential shows in a process listing or a log.
+ * the command line, so that no credential shows in a process listing or a log. A service that talks
+ * to a cluster finds it as a client in a pod would find a kubeconfig: the file's path is the
+ * {@link #KUBECONFIG} setting, handed to the JVM as fabric8's {@code kubeconfig} property (the
+ * {@code KUBECONFIG} variable's twin), and the file holds the mock's CA and a token.
  */
 final class ServiceLauncher {
+
+    /** The setting that names the kubeconfig file of the cluster the service works on. */
+    static final String KUBECONFIG = "kubeconfig";
 
     private ServiceLauncher() {
     }
@@ -27,6 +33,7 @@ final class ServiceLauncher {
         FerryStack.createDirectories(config);
         Properties properties = new Properties();
         properties.putAll(settings);
+        Object kubeconfig = properties.remove(KUBECONFIG);
         try (OutputStream out = Files.newOutputStream(config.resolve("application.properties"))) {
             properties.store(out, service + " for the local DR run: the local stand-ins' endpoints");
         } catch (IOException e) {
@@ -36,9 +43,13 @@ final class ServiceLauncher {
         // password goes into an argument file (java @file) rather than onto the command line.
         Path jvmOptions = workingDirectory.resolve("jvm.options");
         try {
-            Files.write(jvmOptions, List.of(quoted("-Djavax.net.ssl.trustStore=" + azureTls.trustStore()),
+            List<String> options = new java.util.ArrayList<>(List.of(quoted("-Djavax.net.ssl.trustStore=" + azureTls.trustStore()),
                     quoted("-Djavax.net.ssl.trustStorePassword=" + azureTls.trustStorePassword()),
                     "-Djavax.net.ssl.trustStoreType=PKCS12"));
+            if (kubeconfig != null) {
+                options.add(quoted("-Dkubeconfig=" + kubeconfig));
+            }
+            Files.write(jvmOptions, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,9 +2,12 @@ package dev.ferry.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +31,20 @@ class ScaleIT {
             assertThat(figures.armWrites()).containsKey("export-service:snapshots/PUT");
             assertThat(figures.armWrites().get("export-service:snapshots/PUT")).as("one CopyStart per volume, no retry of an accepted one")
                     .isBetween(50L, 50L + figures.throttled());
+            // Nothing went wrong, so nothing in the services' logs asks a user to act: no WARN, no ERROR.
+            assertThat(warningsAndErrors(stack)).as("WARN and ERROR lines of a clean run").isEmpty();
         }
+    }
+
+    /** The WARN and ERROR lines of the four services' logs (not the stand-in broker's), as they are so far. */
+    private static List<String> warningsAndErrors(FerryStack stack) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String service : stack.serviceNames()) {
+            try (var log = Files.lines(stack.logs().resolve(service + ".log"))) {
+                log.filter(l -> l.matches("^\\S+ (WARN|ERROR) .*")).map(l -> service + ": " + l).forEach(lines::add);
+            }
+        }
+        return lines;
     }
 
     private static void say(String line) {
