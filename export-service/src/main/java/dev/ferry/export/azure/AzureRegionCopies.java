@@ -93,7 +93,7 @@ public final class AzureRegionCopies implements RegionCopies {
         long size = inner.diskSizeBytes() == null ? 0 : inner.diskSizeBytes();
         Map<String, String> tags = inner.tags() == null ? Map.of() : inner.tags();
         Instant created = inner.timeCreated() == null ? null : inner.timeCreated().toInstant();
-        return new RegionCopy(ArmResourceId.parse(inner.id()), inner.location(), option, source, inner.incrementalSnapshotFamilyId(),
+        return new RegionCopy(ArmResourceId.parse(inner.id()), inner.location(), option, source,
                 percent, inner.provisioningState(), errorCode, errorMessage, size, tags, created);
     }
 }

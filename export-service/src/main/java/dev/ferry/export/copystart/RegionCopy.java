@@ -10,11 +10,10 @@ import java.util.Map;
  *
  * @param createOption      {@code CopyStart} for Azure's cross-region copy; anything else is not a copy
  * @param sourceSnapshotId  the snapshot copied (the CopyStart's {@code sourceResourceId}), or null
- * @param familyId          the incremental snapshot family (the source disk's), or null
  * @param completionPercent 0-100; 100 for a snapshot that was never copied
  * @param errorCode         {@code copyCompletionError.errorCode}, e.g. {@code CopySourceNotFound}; null while all is well
  */
-public record RegionCopy(ArmResourceId id, String region, String createOption, String sourceSnapshotId, String familyId,
+public record RegionCopy(ArmResourceId id, String region, String createOption, String sourceSnapshotId,
                          double completionPercent, String provisioningState, String errorCode, String errorMessage,
                          long sizeBytes, Map<String, String> tags, Instant timeCreated) {
 

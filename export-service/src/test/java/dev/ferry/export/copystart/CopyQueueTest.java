@@ -295,7 +295,7 @@ class CopyQueueTest {
 
         private void put(String name, double percent, String error) {
             snapshots.put(name, new RegionCopy(ArmResourceId.parse("/subscriptions/6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11/resourceGroups/ferry-dr-westus/providers/"
-                    + "Microsoft.Compute/snapshots/" + name), "westus", "CopyStart", null, null, percent,
+                    + "Microsoft.Compute/snapshots/" + name), "westus", "CopyStart", null, percent,
                     "Succeeded", error, error == null ? null : "it failed", 1L << 30,
                     owners.getOrDefault(name, tags(name, families.get(name))), T0));
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -18,11 +19,12 @@ class KeyedWaitsTest {
 
     @Test
     void aWaitEndsWhenItsObjectReachesTheStateAndNotBeforeNorForAnother() throws Exception {
-        CompletableFuture<Optional<String>> wait = CompletableFuture.supplyAsync(() -> await("shop/a"));
-        Thread.sleep(100);
+        CountDownLatch inPlace = new CountDownLatch(1);
+        CompletableFuture<Optional<String>> wait = CompletableFuture.supplyAsync(() -> await("shop/a", inPlace));
+        assertThat(inPlace.await(5, TimeUnit.SECONDS)).as("the wait is in place").isTrue();
+        // Releases happen on the caller's thread: once these return, a wrongly released wait would be done.
         waits.changed("shop/a", "pending");
         waits.changed("shop/b", "ready");
-        Thread.sleep(100);
         assertThat(wait).isNotDone();
 
         waits.changed("shop/a", "ready");
@@ -34,8 +36,9 @@ class KeyedWaitsTest {
     void anObjectAlreadyInTheStateEndsTheWaitAtOnceAndAGoneOneEndsItEmpty() throws Exception {
         assertThat(waits.await("shop/a", () -> "ready", LONG)).contains("ready");
 
-        CompletableFuture<Optional<String>> wait = CompletableFuture.supplyAsync(() -> await("shop/b"));
-        Thread.sleep(100);
+        CountDownLatch inPlace = new CountDownLatch(1);
+        CompletableFuture<Optional<String>> wait = CompletableFuture.supplyAsync(() -> await("shop/b", inPlace));
+        assertThat(inPlace.await(5, TimeUnit.SECONDS)).as("the wait is in place").isTrue();
         waits.gone("shop/b");
         assertThat(wait.get(5, TimeUnit.SECONDS)).isEmpty();
     }
@@ -45,9 +48,13 @@ class KeyedWaitsTest {
         assertThatThrownBy(() -> waits.await("shop/a", () -> "pending", Duration.ofMillis(100))).isInstanceOf(TimeoutException.class);
     }
 
-    private Optional<String> await(String key) {
+    /** Waits for {@code key}; {@code inPlace} opens when the wait looks at the current object, which it does once registered. */
+    private Optional<String> await(String key, CountDownLatch inPlace) {
         try {
-            return waits.await(key, () -> null, LONG);
+            return waits.await(key, () -> {
+                inPlace.countDown();
+                return null;
+            }, LONG);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
