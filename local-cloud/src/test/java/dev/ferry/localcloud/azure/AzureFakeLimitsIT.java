@@ -287,6 +287,8 @@ class AzureFakeLimitsIT {
         fake.computeApi().copyStartBandwidth(256L << 20);
         assertThat(subscription.awaitCopy(firstCopy).copyCompletionPercent()).isEqualTo(100f);
         assertThat(subscription.awaitCopy(secondCopy).copyCompletionPercent()).isEqualTo(100f);
+        // the third disk's copy to another region must end too: one copy per disk at a time
+        assertThat(subscription.awaitCopy(elsewhere).copyCompletionPercent()).isEqualTo(100f);
         assertThat(subscription.copyStart(third, WEST).id()).isNotBlank();
     }
 
