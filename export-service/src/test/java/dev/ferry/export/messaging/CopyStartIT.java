@@ -42,7 +42,10 @@ import java.util.Random;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The copy-start strategy as other services see it: SnapshotTaken on the real broker in, Azure's own
@@ -51,6 +54,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalCloudTestResource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CopyStartIT {
 
     private static final long DISK_BYTES = 1L << 30;
@@ -63,6 +67,47 @@ class CopyStartIT {
         cloud().azure().faults().clear();
         cloud().azure().armWriteBudget(200_000, Duration.ofSeconds(20));
         cloud().azure().compute().copyStartLimit(ComputeState.COPY_START_LIMIT);
+        cloud().azure().computeApi().computeRateLimitsReportedOnly();
+    }
+
+    /**
+     * First of the class: the service takes a Compute window's size as the most it has seen left of it, and the
+     * other tests' answers would show it the fake's default of 1000 (a safe error: it would pace sooner).
+     */
+    @Test
+    @Order(1)
+    void aComputeWindowRunningLowSpacesTheCopiesBeforeComputeRefusesOne() {
+        // A CreateUpdateDisks window of 20 writes over 3 minutes: a fifth of it (4) is where pacing begins, and
+        // with 3 left the copies' PUTs are spaced by a quarter of twice the refill interval (9 s): 4.5 s.
+        cloud().azure().computeApi().computeRateLimits(20, 1000);
+        Instant since = Instant.now();
+        List<SnapshotTaken> first = copies(17, 60);
+        first.forEach(t -> await(Topics.SNAPSHOT_RECREATED, t.backupId()));
+
+        List<SnapshotTaken> last = copies(2, 80);
+        last.forEach(t -> await(Topics.SNAPSHOT_RECREATED, t.backupId()));
+
+        List<ArmRequestLog.ArmRequest> writes = cloud().azure().armRequests().stream()
+                .filter(r -> !r.arrived().isBefore(since) && r.method().equals("PUT") && r.path().contains("/snapshots/ferry-"))
+                .toList();
+        assertThat(writes).as("one PUT per copy, none refused").hasSize(19).allSatisfy(r -> assertThat(r.status()).isLessThan(300));
+        ArmRequestLog.ArmRequest secondLast = writes.get(17);
+        ArmRequestLog.ArmRequest lastWrite = writes.get(18);
+        // Sent together, unpaced they would arrive within milliseconds of each other.
+        assertThat(Duration.between(secondLast.arrived(), lastWrite.arrived())).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+        assertThat(metric("ferry_azure_arm_remaining{bucket=\"Microsoft.Compute/CreateUpdateDisks3Min\"")).isBetween(1.0, 3.0);
+    }
+
+    /** Sends a SnapshotTaken for each of {@code count} new disks at once. */
+    private static List<SnapshotTaken> copies(int count, long seed) {
+        List<SnapshotTaken> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Disk disk = disk(seed + i);
+            SnapshotTaken taken = taken(disk, snapshotOf(disk), null);
+            send(taken);
+            sent.add(taken);
+        }
+        return sent;
     }
 
     @Test

@@ -75,6 +75,7 @@ class AzureFakeLimitsIT {
         fake.compute().copyStartLimit(ComputeState.COPY_START_LIMIT);
         fake.compute().snapshotsPerDiskLimit(7, Duration.ofMinutes(5));
         fake.computeApi().copyStartBandwidth(256L << 20);
+        fake.computeApi().computeRateLimitsReportedOnly();
     }
 
     // ---- ARM's subscription limits -------------------------------------------------------------
@@ -210,6 +211,27 @@ class AzureFakeLimitsIT {
                 .matches(policies("CreateUpdateDisks"));
         assertThat(subscription.responses.to("DELETE", snapshot.name()).get(0).header("x-ms-ratelimit-remaining-resource"))
                 .matches(policies("DeleteDisks"));
+    }
+
+    @Test
+    void aWriteToAnEmptyComputeWindowIsRefusedAsComputeRefusesIt() {
+        fake.computeApi().computeRateLimits(2, 100);
+        Subscription subscription = Subscription.withoutRetries();
+        Disk disk = subscription.newDisk(EAST);
+        Snapshot first = subscription.snapshotOf(disk);
+
+        ManagementException refused = catchThrowableOfType(() -> subscription.snapshotOf(disk), ManagementException.class);
+
+        assertThat(refused.getResponse().getStatusCode()).isEqualTo(429);
+        assertThat(refused.getValue().getCode()).isEqualTo("OperationNotAllowed");
+        assertThat(refused.getValue().getMessage()).contains("Microsoft.Compute/CreateUpdateDisks3Min");
+        assertThat(refused.getResponse().getHeaderValue("x-ms-ratelimit-remaining-resource"))
+                .startsWith("Microsoft.Compute/CreateUpdateDisks3Min;0,");
+        // One token of two comes back every 90 s.
+        assertThat(Long.parseLong(refused.getResponse().getHeaderValue("Retry-After"))).isBetween(80L, 90L);
+        // Deletes count under a policy of their own, still full.
+        subscription.compute.snapshots().deleteById(first.id());
+        assertThat(fake.compute().snapshot(ResourceKey.parse(first.id()))).isEmpty();
     }
 
     /** Compute's header for one policy family: what is left of 1000 over 3 minutes and of 8000 over 30. */

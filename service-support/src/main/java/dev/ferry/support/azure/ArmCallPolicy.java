@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.Tag;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,26 +27,31 @@ import reactor.core.publisher.Mono;
  * ({@code ferry.azure.arm.writes}) and paced by an {@link ArmWritePacing} of their bucket from the
  * answers' remaining-count header: Resource Manager keeps deletes in a bucket of their own
  * ({@code x-ms-ratelimit-remaining-subscription-deletes}) beside the writes'
- * ({@code -writes}); 429s are counted ({@code ferry.azure.arm.throttled}), and the SDK's retry
+ * ({@code -writes}); Compute's own windows, named in {@code x-ms-ratelimit-remaining-resource}, pace the
+ * operations they were named for ({@link ComputeWindowPacing}); 429s are counted ({@code ferry.azure.arm.throttled}), and the SDK's retry
  * policy honours their {@code Retry-After}.
  */
 final class ArmCallPolicy implements HttpPipelinePolicy {
 
     static final HttpHeaderName REMAINING_WRITES = HttpHeaderName.fromString("x-ms-ratelimit-remaining-subscription-writes");
     static final HttpHeaderName REMAINING_DELETES = HttpHeaderName.fromString("x-ms-ratelimit-remaining-subscription-deletes");
+    static final HttpHeaderName REMAINING_RESOURCE = HttpHeaderName.fromString("x-ms-ratelimit-remaining-resource");
     /** {@code .../providers/Microsoft.Compute/snapshots/<name>[/<action>]}: the resource type and the action. */
     private static final Pattern OPERATION = Pattern.compile("/providers/([^/]+)/([^/]+)/[^/]+(?:/([^/?]+))?");
 
     private final ArmWritePacing writes;
     private final ArmWritePacing deletes;
+    private final ComputeWindowPacing computeWindows;
     private final MeterRegistry metrics;
     private final AtomicLong remainingWrites = new AtomicLong(-1);
     private final AtomicLong remainingDeletes = new AtomicLong(-1);
+    private final Map<String, AtomicLong> remainingInWindow = new ConcurrentHashMap<>();
 
     /** Each bucket gets its own pacing, with the same settings. */
-    ArmCallPolicy(ArmWritePacing writes, ArmWritePacing deletes, MeterRegistry metrics) {
+    ArmCallPolicy(ArmWritePacing writes, ArmWritePacing deletes, ComputeWindowPacing computeWindows, MeterRegistry metrics) {
         this.writes = writes;
         this.deletes = deletes;
+        this.computeWindows = computeWindows;
         this.metrics = metrics;
         metrics.gauge("ferry.azure.arm.remaining", List.of(Tag.of("bucket", "writes")),
                 remainingWrites);
@@ -88,13 +95,24 @@ final class ArmCallPolicy implements HttpPipelinePolicy {
     }
 
     private Duration beforeWrite(HttpRequest request) {
-        metrics.counter("ferry.azure.arm.writes", "operation", operation(request)).increment();
-        return (request.getHttpMethod() == HttpMethod.DELETE ? deletes : writes).reserve(System.nanoTime());
+        String operation = operation(request);
+        metrics.counter("ferry.azure.arm.writes", "operation", operation).increment();
+        long now = System.nanoTime();
+        Duration bucket = (request.getHttpMethod() == HttpMethod.DELETE ? deletes : writes).reserve(now);
+        Duration window = computeWindows.reserve(operation, now);
+        return bucket.compareTo(window) >= 0 ? bucket : window;
     }
 
     private void answered(HttpRequest request, HttpResponse response) {
         heard(response.getHeaderValue(REMAINING_WRITES), writes, remainingWrites);
         heard(response.getHeaderValue(REMAINING_DELETES), deletes, remainingDeletes);
+        String resource = response.getHeaderValue(REMAINING_RESOURCE);
+        if (resource != null) {
+            computeWindows.heard(operation(request), resource).forEach((window, left) -> remainingInWindow
+                    .computeIfAbsent(window, w -> metrics.gauge("ferry.azure.arm.remaining", List.of(Tag.of("bucket", w)),
+                            new AtomicLong(-1)))
+                    .set(left));
+        }
         if (response.getStatusCode() == 429) {
             metrics.counter("ferry.azure.arm.throttled", "operation", operation(request)).increment();
         }

@@ -51,7 +51,8 @@ public class AzureClients {
         AzureProfile profile = new AzureProfile(azure.tenantId().orElse(null), azure.subscriptionId(), new AzureEnvironment(endpoints));
         AzureSettings.WritePacing pacing = azure.writePacing();
         ArmCallPolicy calls = new ArmCallPolicy(new ArmWritePacing(pacing.lowWater(), pacing.maxSpacing()),
-                new ArmWritePacing(pacing.lowWater(), pacing.maxSpacing()), metrics);
+                new ArmWritePacing(pacing.lowWater(), pacing.maxSpacing()), new ComputeWindowPacing(pacing.lowWater() > 0),
+                metrics);
         return ComputeManager.configure().withPolicy(calls).authenticate(credential, profile);
     }
 }

@@ -41,11 +41,15 @@ public interface AzureSettings {
     /**
      * Resource Manager's write budget per subscription and region is a token bucket of 200 writes refilled at 10 a
      * second, and another of the same size for deletes; each answer says what is left
-     * ({@code x-ms-ratelimit-remaining-subscription-writes}, {@code -deletes}). Both are paced alike.
+     * ({@code x-ms-ratelimit-remaining-subscription-writes}, {@code -deletes}). Both are paced alike, and so are
+     * Compute's own windows ({@code x-ms-ratelimit-remaining-resource}), each scaled to its size and length.
      */
     interface WritePacing {
 
-        /** Below this many remaining writes, writes are spaced out; 0 turns pacing off. Default 40 (a fifth of the bucket). */
+        /**
+         * Below this many remaining writes, writes are spaced out; 0 turns pacing off, Compute's windows' too.
+         * Default 40 (a fifth of the bucket).
+         */
         @WithDefault("40")
         int lowWater();
 

@@ -43,6 +43,19 @@ public final class ComputeApi {
         resources.enhancedCopySpeedFactor(factor);
     }
 
+    /**
+     * Sizes Compute's own throttling windows ({@code CreateUpdateDisks3Min}, {@code ...30Min}, the same for deletes)
+     * and refuses a disk or snapshot write to an empty one with 429; unset, the windows are only reported.
+     */
+    public void computeRateLimits(int per3Minutes, int per30Minutes) {
+        ratePolicies.limit(per3Minutes, per30Minutes);
+    }
+
+    /** The default: Compute's windows at 1000 per 3 minutes and 8000 per 30, reported on answers but never refused on. */
+    public void computeRateLimitsReportedOnly() {
+        ratePolicies.reportOnly();
+    }
+
     /** Handles a request under {@code /subscriptions/}. The caller has checked the bearer token. */
     public void handle(Exchange exchange) throws IOException {
         String[] p = exchange.path().replaceAll("^/+|/+$", "").split("/");
@@ -102,7 +115,10 @@ public final class ComputeApi {
         throw new ArmError(404, "NotFound", "The fake does not serve " + method + " '" + exchange.path() + "'.");
     }
 
-    /** Compute's {@code x-ms-ratelimit-remaining-resource} on the disk and snapshot writes it has a policy for. */
+    /**
+     * Compute's {@code x-ms-ratelimit-remaining-resource} on the disk and snapshot writes it has a policy for, and its
+     * refusal when the policy's window is empty (Troubleshooting API throttling errors, Azure Virtual Machines).
+     */
     private void countUnderComputesPolicy(Exchange exchange, String subscription, String method) {
         ComputeRatePolicies.Policy policy = switch (method) {
             case "PUT" -> ComputeRatePolicies.Policy.CREATE_UPDATE_DISKS;
@@ -110,7 +126,14 @@ public final class ComputeApi {
             default -> null;
         };
         if (policy != null) {
-            exchange.header("x-ms-ratelimit-remaining-resource", ratePolicies.remaining(subscription, policy));
+            ComputeRatePolicies.Count count = ratePolicies.count(subscription, policy);
+            exchange.header("x-ms-ratelimit-remaining-resource", count.header());
+            if (count.refusedBy() != null) {
+                long seconds = Math.max(1, (count.retryAfter().toMillis() + 999) / 1000);
+                exchange.header("Retry-After", Long.toString(seconds));
+                throw new ArmError(429, "OperationNotAllowed", "The server rejected the request because too many requests"
+                        + " have been received for this subscription (policy '" + count.refusedBy() + "').");
+            }
         }
     }
 
