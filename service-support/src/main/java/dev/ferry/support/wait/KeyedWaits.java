@@ -33,7 +33,8 @@ public final class KeyedWaits<T> {
      * Waits until the object named {@code key} is in the state, or gone.
      *
      * @param current the object as the watcher knows it now, or null; looked at once the wait is in place, so a
-     *                change between the two is not missed
+     *                change between the two is not missed; it may call {@link #gone} for the key, which ends this
+     *                wait too
      * @return the object in the state, or empty once it is gone
      * @throws TimeoutException     if {@code atMost} passed first
      * @throws InterruptedException if the thread was interrupted

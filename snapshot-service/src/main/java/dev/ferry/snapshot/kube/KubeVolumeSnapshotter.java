@@ -78,13 +78,31 @@ public class KubeVolumeSnapshotter implements VolumeSnapshotter {
         }
         String key = namespace + "/" + name;
         try {
-            return waits.await(key, () -> shared.getStore().getByKey(key), atMost).map(KubeVolumeSnapshotter::state);
+            return waits.await(key, () -> cachedOrLive(shared, key, namespace, name), atMost).map(KubeVolumeSnapshotter::state);
         } catch (TimeoutException e) {
             return current(shared, namespace, name);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return current(shared, namespace, name);
         }
+    }
+
+    /**
+     * The snapshot as the informer has it, or, if it has not seen it, as the API has it: one just created may not
+     * have reached the cache yet, and one deleted before the informer listed never will, so a snapshot the API no
+     * longer has releases its waits as gone.
+     */
+    private GenericKubernetesResource cachedOrLive(SharedIndexInformer<GenericKubernetesResource> shared, String key,
+            String namespace, String name) {
+        GenericKubernetesResource cached = shared.getStore().getByKey(key);
+        if (cached != null) {
+            return cached;
+        }
+        GenericKubernetesResource live = client.genericKubernetesResources(VOLUME_SNAPSHOTS).inNamespace(namespace).withName(name).get();
+        if (live == null) {
+            waits.gone(key);
+        }
+        return live;
     }
 
     /** The snapshot as the informer has it (it relists after any lost watch), or as the API does if it has not seen it. */

@@ -80,6 +80,17 @@ class KubeVolumeSnapshotterIT {
     }
 
     @Test
+    void aWaitForASnapshotDeletedBeforeTheInformerSawItEndsEmptyAtOnce() {
+        snapshotter.create(request("ferry-gone-early"));
+        assertThat(snapshotter.delete("shop", "ferry-gone-early")).isTrue();
+        long started = System.nanoTime();
+
+        assertThat(snapshotter.awaitSettled("shop", "ferry-gone-early", BOUND)).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("ended on the API's answer, not at the bound")
+                .isLessThan(BOUND.dividedBy(2));
+    }
+
+    @Test
     void aSnapshotAlreadySettledIsReturnedAtOnceAndAnUnsettledOneIsReadAgainAtTheBound() {
         snapshotter.create(request("ferry-early"));
         markReady("ferry-early");
