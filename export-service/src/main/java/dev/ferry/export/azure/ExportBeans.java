@@ -45,7 +45,8 @@ public class ExportBeans {
     @Singleton
     SnapshotExport snapshotExport(ExportConfig config, ComputeManager compute, TokenCredential credential, Clock clock) {
         BlobClients clients = BlobClients.standard();
-        ChunkScheduler scheduler = new ChunkScheduler(RetryPolicy.DEFAULT, PROGRESS_INTERVAL, System::nanoTime);
+        ChunkScheduler scheduler = new ChunkScheduler(RetryPolicy.DEFAULT, PROGRESS_INTERVAL, System::nanoTime,
+                config.transfer().rangesInFlight());
         List<dev.ferry.export.transfer.CopyEngine> engines = List.of(new StreamingCopyEngine(scheduler), new ServerSideCopyEngine(scheduler));
         Map<String, List<ExportStep>> steps = new ConcurrentHashMap<>();
         return new SnapshotExport(config, name -> steps.computeIfAbsent(name, account -> {

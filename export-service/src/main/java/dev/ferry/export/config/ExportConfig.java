@@ -65,11 +65,18 @@ public interface ExportConfig {
         Duration importWait();
 
         /**
-         * vhd-full and vhd-incremental: volumes whose bytes this replica moves at once (each with {@code parallelism}
-         * ranges in flight); more wait in turn. Default 2.
+         * vhd-full and vhd-incremental: volumes this replica exports at once (grant, plan, copy, footer, revoke), each
+         * with up to {@code parallelism} ranges in flight within {@code rangesInFlight}; more wait in turn. Default 8.
          */
-        @WithDefault("2")
+        @WithDefault("8")
         int concurrentVolumes();
+
+        /**
+         * 4 MiB ranges in flight at once over all of this replica's volumes: what bounds the bytes it moves at once,
+         * so that small diffs run side by side while a large copy takes its share. Default 16.
+         */
+        @WithDefault("16")
+        int rangesInFlight();
     }
 
     /** The copy-start strategy: Azure copies the incremental snapshot to region B itself. */

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +20,9 @@ import java.util.function.Supplier;
 
 /**
  * Runs a copy's chunks on a fixed number of worker threads (the job's parallelism), each worker
- * taking the next chunk when it has started the last one; retries each storage call per the
+ * taking the next chunk when it has started the last one and when the replica has a range to spare:
+ * all the copies of one scheduler share {@code rangesInFlight} chunks in flight, so that many small
+ * copies run side by side while the bytes in flight stay bounded; retries each storage call per the
  * {@link RetryPolicy}; reports progress at most once per interval; stops on the first chunk that
  * fails for good or on cancellation. Both engines share it and differ only in what they do with a
  * chunk.
@@ -91,15 +94,26 @@ public final class ChunkScheduler {
     private final RetryPolicy retry;
     private final Duration progressInterval;
     private final LongSupplier nanoTime;
+    private final Semaphore ranges;
+
+    /** A scheduler whose copies are limited only by their own parallelism. */
+    public ChunkScheduler(RetryPolicy retry, Duration progressInterval, LongSupplier nanoTime) {
+        this(retry, progressInterval, nanoTime, Integer.MAX_VALUE);
+    }
 
     /**
      * @param progressInterval the shortest time between two progress reports (the last is always reported)
      * @param nanoTime         a monotonic clock, {@link System#nanoTime} outside tests
+     * @param rangesInFlight   chunks in flight at once over all of this scheduler's copies
      */
-    public ChunkScheduler(RetryPolicy retry, Duration progressInterval, LongSupplier nanoTime) {
+    public ChunkScheduler(RetryPolicy retry, Duration progressInterval, LongSupplier nanoTime, int rangesInFlight) {
+        if (rangesInFlight < 1) {
+            throw new IllegalArgumentException("at least one range must be allowed in flight, not " + rangesInFlight);
+        }
         this.retry = retry;
         this.progressInterval = progressInterval;
         this.nanoTime = nanoTime;
+        this.ranges = new Semaphore(rangesInFlight, true);
     }
 
     /** Runs every chunk of the job through {@code action}; returns (bytes copied, chunks copied, retries). */
@@ -135,20 +149,36 @@ public final class ChunkScheduler {
                 running.add(executor.submit(() -> {
                     ByteRange waiting = null;
                     Pending end = Pending.DONE;
+                    boolean holding = false; // a range for the chunk about to start
                     try {
                         while (failure.get() == null && !job.cancellation().isCancelled()) {
+                            if (!ranges.tryAcquire()) {
+                                // Finish the chunk in hand first: a worker never waits for a range while holding one.
+                                if (waiting != null) {
+                                    ByteRange finished = waiting;
+                                    waiting = null;
+                                    awaitAndGiveBack(end);
+                                    done.accept(finished);
+                                }
+                                ranges.acquire();
+                            }
+                            holding = true;
                             int index = next.getAndIncrement();
                             if (index >= chunks.size()) {
                                 break;
                             }
                             ByteRange chunk = chunks.get(index);
                             Pending started = action.copy(chunk, worker, calls);
+                            holding = false;
                             ByteRange finished = waiting;
                             Pending finishing = end;
                             waiting = started == Pending.DONE ? null : chunk;
                             end = started;
+                            if (started == Pending.DONE) {
+                                ranges.release();
+                            }
                             if (finished != null) {
-                                finishing.await();
+                                awaitAndGiveBack(finishing);
                                 done.accept(finished);
                             }
                             if (started == Pending.DONE) {
@@ -158,10 +188,12 @@ public final class ChunkScheduler {
                         if (waiting != null && failure.get() == null) {
                             ByteRange finished = waiting;
                             waiting = null;
-                            end.await();
+                            awaitAndGiveBack(end);
                             done.accept(finished);
                         }
                         release(waiting, end); // another worker failed: no retries for this one
+                    } catch (InterruptedException e) {
+                        release(waiting, end);
                     } catch (TransferCancelledException e) {
                         release(waiting, end);
                     } catch (RuntimeException e) {
@@ -170,6 +202,10 @@ public final class ChunkScheduler {
                     } catch (Error e) {
                         release(waiting, end);
                         throw e;
+                    } finally {
+                        if (holding) {
+                            ranges.release();
+                        }
                     }
                 }));
             }
@@ -220,13 +256,27 @@ public final class ChunkScheduler {
         }
     }
 
-    /** A worker stops with {@code chunk} (if any) still waiting for its end: let its request end, quietly. */
-    private static void release(ByteRange chunk, Pending end) {
+    /** Waits for the end of a chunk's copy and gives its range back, whatever the end. */
+    private void awaitAndGiveBack(Pending end) {
+        try {
+            end.await();
+        } finally {
+            ranges.release();
+        }
+    }
+
+    /**
+     * A worker stops with {@code chunk} (if any) still waiting for its end: let its request end, quietly,
+     * and give its range back.
+     */
+    private void release(ByteRange chunk, Pending end) {
         if (chunk != null) {
             try {
                 end.release();
             } catch (RuntimeException e) {
                 // the copy stops anyway; a chunk left unfinished is copied again on resume
+            } finally {
+                ranges.release();
             }
         }
     }

@@ -178,4 +178,48 @@ class CopyEnginesTest {
         // Nothing of the copy runs on after it returned: its buffers may go to the next copy.
         assertThat(runningWhenReturned.get()).isZero();
     }
+
+    @Test
+    void copiesOfOneSchedulerShareItsRangesInFlightWithAndWithoutPendingEnds() throws Exception {
+        ChunkScheduler scheduler = new ChunkScheduler(FAST, Duration.ZERO, clock::get, 3);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        ChunkScheduler.ChunkAction action = (chunk, worker, calls) -> {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            sleep(2);
+            if (chunk.start() % (2 * 512) == 0) {
+                // the end of this chunk's write comes later, after the worker has started its next chunk
+                return () -> {
+                    sleep(3);
+                    inFlight.decrementAndGet();
+                };
+            }
+            inFlight.decrementAndGet();
+            return ChunkScheduler.Pending.DONE;
+        };
+        List<ByteRange> chunks = java.util.stream.IntStream.range(0, 40).mapToObj(i -> ByteRange.ofLength(i * 512L, 512)).toList();
+        List<CopyResult> results = new CopyOnWriteArrayList<>();
+        List<Thread> copies = new java.util.ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            Thread copy = new Thread(() -> results.add(scheduler.run(job(chunks, 4, null, null), action)));
+            copy.start();
+            copies.add(copy);
+        }
+        for (Thread copy : copies) {
+            copy.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(copy.isAlive()).as("no copy waits for ever for a range").isFalse();
+        }
+
+        assertThat(results).hasSize(3).allSatisfy(r -> assertThat(r.chunksCopied()).isEqualTo(40));
+        assertThat(most.get()).as("three copies of parallelism 4, three ranges between them").isEqualTo(3);
+        assertThat(inFlight.get()).isZero();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
