@@ -22,7 +22,16 @@ record RunReport(List<DrScenario.Backup> backups, DrScenario.Restore restore, Li
     }
 
     /** One backup in the JSON report. */
-    record JsonBackup(String backupId, String strategy, long recoveryPointLagMillis, List<JsonVolume> volumes) {
+    record JsonBackup(String backupId, String strategy, long recoveryPointLagMillis, JsonLagSplit requestToRegionB,
+                      List<JsonVolume> volumes) {
+    }
+
+    /** Where the time from the backup's request to region B went ({@link LagSplit}), each moment counted once. */
+    record JsonLagSplit(long totalMillis, long snapshotMillis, long exportMillis, long importMillis, long betweenMillis) {
+        static JsonLagSplit of(LagSplit split) {
+            return new JsonLagSplit(split.total().toMillis(), split.snapshot().toMillis(), split.export().toMillis(),
+                    split.imports().toMillis(), split.between().toMillis());
+        }
     }
 
     /** One volume of one backup in the JSON report; {@code changedBytes} is null when export-service did not say. */
@@ -90,7 +99,7 @@ record RunReport(List<DrScenario.Backup> backups, DrScenario.Restore restore, Li
     /** Writes the figures to {@code file} as {@link JsonReport}. */
     void writeJson(Path file) {
         List<JsonBackup> json = backups.stream().map(b -> new JsonBackup(b.backupId(), b.strategy(), b.recoveryPointLag().toMillis(),
-                b.volumes().stream().map(v -> new JsonVolume(v.pvc(), v.bytesTotal(), v.bytesWritten(), v.bytesChanged(), v.bytesMoved(),
+                JsonLagSplit.of(b.split()), b.volumes().stream().map(v -> new JsonVolume(v.pvc(), v.bytesTotal(), v.bytesWritten(), v.bytesChanged(), v.bytesMoved(),
                         v.exportMillis(), v.importMillis(), v.mode())).toList())).toList();
         JsonReport report = new JsonReport(json, new JsonRestore(restore.restoreTime().toMillis(), restore.pvcs()),
                 problems.isEmpty() ? "exact" : "differs");

@@ -10,7 +10,7 @@ import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.support.messaging.VolumeEventIntake;
 import dev.ferry.support.step.StepRetry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.Map;
@@ -22,7 +22,10 @@ import org.jboss.logging.Logger;
 /**
  * Consumes {@code ferry.vhd.exported}: a record that cannot be read goes to the dead-letter
  * topic; a valid one is imported (retried while Azure may still succeed) and acknowledged only
- * after its {@code SnapshotRecreated} or {@code StepFailed} is on the broker.
+ * after its {@code SnapshotRecreated} or {@code StepFailed} is on the broker. Imports run side by
+ * side on the {@code import-workers} pool (Azure's import is a long-running operation each volume
+ * waits for on its own); one disk never has two at once, since its next export waits for the import
+ * of the generation before it.
  */
 @ApplicationScoped
 public class VhdExportedConsumer {
@@ -45,7 +48,7 @@ public class VhdExportedConsumer {
     }
 
     @Incoming(Channels.VHD_EXPORTED)
-    @Blocking
+    @Blocking(value = "import-workers", ordered = false)
     public CompletionStage<Void> consume(Message<byte[]> message) {
         return VolumeEventIntake.take(message, VhdExported.class, VhdExported::backupId,
                 () -> metrics.counter("ferry.import.events", "outcome", "dead-lettered").increment(), this::handle);

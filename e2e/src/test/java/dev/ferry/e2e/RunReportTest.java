@@ -1,0 +1,42 @@
+package dev.ferry.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local DR run's JSON report carries each backup's lag and where its time went. */
+class RunReportTest {
+
+    @Test
+    void theJsonReportCarriesEachBackupsSplitOfItsTimeToRegionB(@TempDir Path dir) throws Exception {
+        Instant t0 = Instant.parse("2026-12-02T10:00:00Z");
+        LagSplit.Span export = new LagSplit.Span(t0.plusMillis(400), t0.plusMillis(1_400));
+        LagSplit.Span imports = new LagSplit.Span(t0.plusMillis(1_600), t0.plusMillis(4_600));
+        LagSplit split = LagSplit.of(t0, t0.plusMillis(300), List.of(export), List.of(imports), t0.plusMillis(4_800));
+        DrScenario.VolumeFigures volume = new DrScenario.VolumeFigures("orders-db", 10, 5L, 5, 1 << 30, 1_000, 3_000,
+                "server-side", "diff", null, export, imports);
+        DrScenario.Backup backup = new DrScenario.Backup("b-1", "vhd-incremental", null, List.of(volume), t0.plusMillis(300),
+                Duration.ofMillis(4_500), split, Duration.ofMillis(5_000));
+        Path file = dir.resolve("report.json");
+
+        new RunReport(List.of(backup), new DrScenario.Restore("r-1", "shop", Duration.ofMillis(900), List.of("orders-db Bound")),
+                List.of(), Duration.ofSeconds(10), dir).writeJson(file);
+
+        JsonNode written = new ObjectMapper().readTree(Files.readString(file)).path("backups").path(0);
+        assertThat(written.path("recoveryPointLagMillis").asLong()).isEqualTo(4_500);
+        JsonNode lag = written.path("requestToRegionB");
+        assertThat(lag.path("totalMillis").asLong()).isEqualTo(4_800);
+        assertThat(lag.path("snapshotMillis").asLong()).isEqualTo(300);
+        assertThat(lag.path("exportMillis").asLong()).isEqualTo(1_000);
+        assertThat(lag.path("importMillis").asLong()).isEqualTo(3_000);
+        assertThat(lag.path("betweenMillis").asLong()).as("300-400, 1400-1600, 4600-4800").isEqualTo(500);
+    }
+}
