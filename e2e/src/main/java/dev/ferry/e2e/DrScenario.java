@@ -51,7 +51,34 @@ final class DrScenario {
      * @param split            the time from the request to the last volume's snapshot in region B, by step
      */
     record Backup(String backupId, String strategy, DemoApp.Contents contents, List<VolumeFigures> volumes, Instant takenAt,
-                  Duration recoveryPointLag, LagSplit split, Duration wallTime) {
+                  Duration recoveryPointLag, LagSplit split, AzureWaits azureWaits, Duration wallTime) {
+    }
+
+    /**
+     * The time export-service's volumes spent waiting on Azure's grant and revoke operations during a backup, summed
+     * over the volumes (from its {@code ferry_export_azure_wait_seconds} timer), apart from its own work.
+     */
+    record AzureWaits(Duration grant, Duration revoke) {
+
+        AzureWaits since(AzureWaits before) {
+            return new AzureWaits(grant.minus(before.grant), revoke.minus(before.revoke));
+        }
+
+        /** What export-service's metrics say now. */
+        static AzureWaits read(String metrics) {
+            return new AzureWaits(sum(metrics, "grant"), sum(metrics, "revoke"));
+        }
+
+        private static Duration sum(String metrics, String operation) {
+            String prefix = "ferry_export_azure_wait_seconds_sum{";
+            double seconds = metrics.lines().filter(l -> l.startsWith(prefix) && l.contains("operation=\"" + operation + "\""))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            return Duration.ofNanos((long) (seconds * 1e9));
+        }
+    }
+
+    private AzureWaits azureWaits() {
+        return AzureWaits.read(stack.api("export-service").text("/q/metrics"));
     }
 
     /** A restore that completed on the DR cluster. */
@@ -87,6 +114,7 @@ final class DrScenario {
         if (strategy != null) {
             body.put("strategy", strategy);
         }
+        AzureWaits waitsBefore = azureWaits();
         Instant requested = Instant.now();
         JsonNode accepted = snapshots.expect(202, snapshots.post("/api/v1/backups", body), "POST /api/v1/backups");
         String backupId = accepted.path("backupId").asText();
@@ -150,7 +178,7 @@ final class DrScenario {
                 lastRecreated);
         progress.accept("restore point " + backupId + " complete in region B");
         return new Backup(backupId, run.path("strategy").asText(null), contents, figures, takenAt,
-                Duration.between(takenAt, lastRecreated), split, wall);
+                Duration.between(takenAt, lastRecreated), split, azureWaits().since(waitsBefore), wall);
     }
 
     /** Restores a restore point on the DR cluster through restore-service, and waits until it completes. */

@@ -23,7 +23,7 @@ record RunReport(List<DrScenario.Backup> backups, DrScenario.Restore restore, Li
 
     /** One backup in the JSON report. */
     record JsonBackup(String backupId, String strategy, long recoveryPointLagMillis, JsonLagSplit requestToRegionB,
-                      List<JsonVolume> volumes) {
+                      long grantWaitMillis, long revokeWaitMillis, List<JsonVolume> volumes) {
     }
 
     /** Where the time from the backup's request to region B went ({@link LagSplit}), each moment counted once. */
@@ -85,6 +85,11 @@ record RunReport(List<DrScenario.Backup> backups, DrScenario.Restore restore, Li
                     seconds(split.export()), seconds(split.imports()), seconds(split.between())));
         }
         out.println();
+        for (int i = 0; i < backups.size(); i++) {
+            DrScenario.AzureWaits waits = backups.get(i).azureWaits();
+            out.println(String.format("backup %d: export waited on Azure's grants %s and revokes %s, summed over its volumes", i + 1,
+                    seconds(waits.grant()), seconds(waits.revoke())));
+        }
         out.println("recovery-point lag: source snapshots taken -> last volume's snapshot in region B; request -> region B: backup");
         out.println("request -> the same, each moment counted once: snapshot (until the last source snapshot was taken), export or");
         out.println("import (some volume's step running), between (no step running)");
@@ -99,7 +104,7 @@ record RunReport(List<DrScenario.Backup> backups, DrScenario.Restore restore, Li
     /** Writes the figures to {@code file} as {@link JsonReport}. */
     void writeJson(Path file) {
         List<JsonBackup> json = backups.stream().map(b -> new JsonBackup(b.backupId(), b.strategy(), b.recoveryPointLag().toMillis(),
-                JsonLagSplit.of(b.split()), b.volumes().stream().map(v -> new JsonVolume(v.pvc(), v.bytesTotal(), v.bytesWritten(), v.bytesChanged(), v.bytesMoved(),
+                JsonLagSplit.of(b.split()), b.azureWaits().grant().toMillis(), b.azureWaits().revoke().toMillis(), b.volumes().stream().map(v -> new JsonVolume(v.pvc(), v.bytesTotal(), v.bytesWritten(), v.bytesChanged(), v.bytesMoved(),
                         v.exportMillis(), v.importMillis(), v.mode())).toList())).toList();
         JsonReport report = new JsonReport(json, new JsonRestore(restore.restoreTime().toMillis(), restore.pvcs()),
                 problems.isEmpty() ? "exact" : "differs");

@@ -24,7 +24,8 @@ class RunReportTest {
         DrScenario.VolumeFigures volume = new DrScenario.VolumeFigures("orders-db", 10, 5L, 5, 1 << 30, 1_000, 3_000,
                 "server-side", "diff", null, export, imports);
         DrScenario.Backup backup = new DrScenario.Backup("b-1", "vhd-incremental", null, List.of(volume), t0.plusMillis(300),
-                Duration.ofMillis(4_500), split, Duration.ofMillis(5_000));
+                Duration.ofMillis(4_500), split, new DrScenario.AzureWaits(Duration.ofMillis(120), Duration.ofMillis(80)),
+                Duration.ofMillis(5_000));
         Path file = dir.resolve("report.json");
 
         new RunReport(List.of(backup), new DrScenario.Restore("r-1", "shop", Duration.ofMillis(900), List.of("orders-db Bound")),
@@ -38,5 +39,7 @@ class RunReportTest {
         assertThat(lag.path("exportMillis").asLong()).isEqualTo(1_000);
         assertThat(lag.path("importMillis").asLong()).isEqualTo(3_000);
         assertThat(lag.path("betweenMillis").asLong()).as("300-400, 1400-1600, 4600-4800").isEqualTo(500);
+        assertThat(written.path("grantWaitMillis").asLong()).isEqualTo(120);
+        assertThat(written.path("revokeWaitMillis").asLong()).isEqualTo(80);
     }
 }

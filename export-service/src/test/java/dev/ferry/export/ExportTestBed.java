@@ -19,6 +19,7 @@ import dev.ferry.localcloud.azure.AzureFake;
 import dev.ferry.localcloud.azure.compute.Disk;
 import dev.ferry.localcloud.azure.compute.ResourceKey;
 import dev.ferry.localcloud.azure.compute.Snapshot;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -68,7 +69,7 @@ public final class ExportTestBed {
     }
 
     public SnapshotAccess snapshotAccess() {
-        return new AzureSnapshotAccess(compute);
+        return new AzureSnapshotAccess(compute, new SimpleMeterRegistry());
     }
 
     /** The real grants, each SAS also added to {@code granted}, so that a test can try it after the export. */

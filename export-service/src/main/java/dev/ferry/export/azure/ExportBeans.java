@@ -43,7 +43,8 @@ public class ExportBeans {
 
     @Produces
     @Singleton
-    SnapshotExport snapshotExport(ExportConfig config, ComputeManager compute, TokenCredential credential, Clock clock) {
+    SnapshotExport snapshotExport(ExportConfig config, ComputeManager compute, TokenCredential credential, Clock clock,
+                                  MeterRegistry metrics) {
         BlobClients clients = BlobClients.standard();
         ChunkScheduler scheduler = new ChunkScheduler(RetryPolicy.DEFAULT, PROGRESS_INTERVAL, System::nanoTime,
                 config.transfer().rangesInFlight());
@@ -54,7 +55,7 @@ public class ExportBeans {
             StagingAccount staging = settings.connectionString().isPresent()
                     ? AzureStagingAccount.fromConnectionString(settings.connectionString().get(), clients)
                     : AzureStagingAccount.fromEndpoint(settings.blobEndpoint(), credential, clients);
-            AzureSnapshotAccess access = new AzureSnapshotAccess(compute);
+            AzureSnapshotAccess access = new AzureSnapshotAccess(compute, metrics);
             AzureSourceDisk sourceDisk = new AzureSourceDisk(clients);
             PageRangePlanner planner = new PageRangePlanner(PageRangePlanner.MAX_CHUNK_BYTES);
             return List.of(new VhdExporter(access, sourceDisk, staging, engines, planner, RetryPolicy.DEFAULT, clock),

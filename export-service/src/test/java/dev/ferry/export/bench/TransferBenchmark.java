@@ -25,6 +25,7 @@ import dev.ferry.export.transfer.RetryPolicy;
 import dev.ferry.localcloud.LocalCloud;
 import dev.ferry.localcloud.azure.compute.Snapshot;
 import dev.ferry.localcloud.azure.compute.SparseContent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -363,7 +364,7 @@ public final class TransferBenchmark {
             SourceDisk disk = new AzureSourceDisk(clients);
             SourceDisk timedDisk = sas -> new ObservedSourceBlob(disk.open(sas), (offset, length, nanos) -> READ_NANOS.addAndGet(nanos));
             StagingAccount timedStaging = blobName -> new TimedStaging(staging.blob(blobName));
-            VhdExporter exporter = ExportTestBed.exporter(new AzureSnapshotAccess(ExportTestBed.computeManager(azureEndpoint)),
+            VhdExporter exporter = ExportTestBed.exporter(new AzureSnapshotAccess(ExportTestBed.computeManager(azureEndpoint), new SimpleMeterRegistry()),
                     timedDisk, timedStaging, RetryPolicy.DEFAULT, Duration.ofSeconds(5));
             measure(mode, parallelism, backupId + "-warm-up", Arrays.copyOfRange(args, 5, 8), exporter, staging);
             READ_NANOS.set(0);
