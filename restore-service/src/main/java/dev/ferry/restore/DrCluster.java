@@ -20,6 +20,9 @@ public interface DrCluster {
     /** The labels of the PVC of that name, or empty if there is none. */
     Optional<Map<String, String>> claimLabels(String namespace, String name);
 
+    /** The labels of every PVC in the namespace, by name (one list, however many PVCs a restore has). */
+    Map<String, Map<String, String>> claimLabelsIn(String namespace);
+
     /** The phase of the PVC of that name ({@code Pending}, {@code Bound}, {@code Lost}), or empty if there is none. */
     Optional<String> claimPhase(String namespace, String name);
 

@@ -153,13 +153,13 @@ public class RestoreAdmission {
 
     private void checkConflicts(RestorePoint point, String target, String restoreId) {
         List<String> conflicts = new ArrayList<>();
+        Map<String, Map<String, String>> existing = cluster.claimLabelsIn(target);
         for (CatalogEntry entry : point.volumes()) {
             String name = entry.volume().pvc().name();
-            cluster.claimLabels(target, name).ifPresent(labels -> {
-                if (!restoreId.equals(labels.get(VolumeRestorer.RESTORE_ID_LABEL))) {
-                    conflicts.add("PVC " + target + "/" + name + " exists already and is not from this restore");
-                }
-            });
+            Map<String, String> labels = existing.get(name);
+            if (labels != null && !restoreId.equals(labels.get(VolumeRestorer.RESTORE_ID_LABEL))) {
+                conflicts.add("PVC " + target + "/" + name + " exists already and is not from this restore");
+            }
         }
         if (!conflicts.isEmpty()) {
             throw new RestoreRefused(Reason.PVC_CONFLICT, String.join("; ", conflicts) + "; existing PVCs are never overwritten: "

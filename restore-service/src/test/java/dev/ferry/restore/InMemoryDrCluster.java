@@ -63,32 +63,44 @@ final class InMemoryDrCluster implements DrCluster {
     }
 
     @Override
-    public boolean namespaceExists(String namespace) {
+    public synchronized boolean namespaceExists(String namespace) {
         answer();
         return namespaces.containsKey(namespace);
     }
 
     @Override
-    public void createNamespace(String namespace, Map<String, String> labels) {
+    public synchronized void createNamespace(String namespace, Map<String, String> labels) {
         answer();
         namespaces.putIfAbsent(namespace, labels);
     }
 
     @Override
-    public Optional<String> storageClassBindingMode(String name) {
+    public synchronized Optional<String> storageClassBindingMode(String name) {
         answer();
         storageClassReads++;
         return Optional.ofNullable(storageClasses.get(name));
     }
 
     @Override
-    public Optional<Map<String, String>> claimLabels(String namespace, String name) {
+    public synchronized Optional<Map<String, String>> claimLabels(String namespace, String name) {
         answer();
         return Optional.ofNullable(claimLabels.get(namespace + "/" + name));
     }
 
     @Override
-    public Optional<String> claimPhase(String namespace, String name) {
+    public synchronized Map<String, Map<String, String>> claimLabelsIn(String namespace) {
+        answer();
+        Map<String, Map<String, String>> labels = new java.util.HashMap<>();
+        claimLabels.forEach((key, value) -> {
+            if (key.startsWith(namespace + "/")) {
+                labels.put(key.substring(namespace.length() + 1), value);
+            }
+        });
+        return labels;
+    }
+
+    @Override
+    public synchronized Optional<String> claimPhase(String namespace, String name) {
         answer();
         return Optional.ofNullable(claimPhases.get(namespace + "/" + name));
     }
@@ -103,20 +115,20 @@ final class InMemoryDrCluster implements DrCluster {
     }
 
     @Override
-    public void createSnapshotContent(String name, String snapshotHandle, String snapshotNamespace, String snapshotName,
+    public synchronized void createSnapshotContent(String name, String snapshotHandle, String snapshotNamespace, String snapshotName,
                                       Map<String, String> labels) {
         answer();
         snapshotContents.putIfAbsent(name, new SnapshotContent(snapshotHandle, snapshotNamespace + "/" + snapshotName, labels));
     }
 
     @Override
-    public void createVolumeSnapshot(String namespace, String name, String contentName, Map<String, String> labels) {
+    public synchronized void createVolumeSnapshot(String namespace, String name, String contentName, Map<String, String> labels) {
         answer();
         volumeSnapshots.putIfAbsent(namespace + "/" + name, contentName);
     }
 
     @Override
-    public void createClaim(RestoredClaim claim) {
+    public synchronized void createClaim(RestoredClaim claim) {
         answer();
         String key = claim.namespace() + "/" + claim.name();
         if (claimLabels.putIfAbsent(key, claim.labels()) == null) {

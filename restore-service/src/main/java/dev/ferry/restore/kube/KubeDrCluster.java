@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -92,6 +93,15 @@ public class KubeDrCluster implements DrCluster {
     @Override
     public Optional<Map<String, String>> claimLabels(String namespace, String name) {
         return claim(namespace, name).map(c -> c.getMetadata().getLabels() == null ? Map.of() : c.getMetadata().getLabels());
+    }
+
+    @Override
+    public Map<String, Map<String, String>> claimLabelsIn(String namespace) {
+        Map<String, Map<String, String>> labels = new HashMap<>();
+        for (PersistentVolumeClaim claim : client.persistentVolumeClaims().inNamespace(namespace).list().getItems()) {
+            labels.put(claim.getMetadata().getName(), claim.getMetadata().getLabels() == null ? Map.of() : claim.getMetadata().getLabels());
+        }
+        return labels;
     }
 
     @Override
