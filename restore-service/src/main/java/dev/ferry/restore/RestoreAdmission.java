@@ -17,6 +17,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Decides whether a restore request can be carried out, before anything is created: the request is
@@ -27,6 +32,8 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class RestoreAdmission {
+
+    private static final AtomicInteger CHECK_THREADS = new AtomicInteger();
 
     private final CatalogView view;
     private final RestorePointFinder points;
@@ -168,9 +175,31 @@ public class RestoreAdmission {
     }
 
     private void checkSnapshots(RestorePoint point) {
-        // One Resource Manager call per volume, all at once: the restore time should not grow with the volume count.
-        List<String> missing = point.volumes().parallelStream().filter(e -> !snapshots.exists(e.snapshotId()))
-                .map(e -> "the region-B snapshot of PVC " + e.volume().pvc().name() + " no longer exists: " + e.snapshotId()).toList();
+        // One Resource Manager call per volume, up to 16 at once on threads of their own (the common pool has one
+        // thread per spare core, and these calls wait on the network): the restore time should not grow with the
+        // volume count.
+        List<CatalogEntry> volumes = point.volumes();
+        ExecutorService lookups = Executors.newFixedThreadPool(Math.max(1, Math.min(16, volumes.size())), r -> {
+            Thread thread = new Thread(r, "restore-check-" + CHECK_THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<String> missing;
+        try {
+            List<CompletableFuture<Boolean>> exists = volumes.stream()
+                    .map(e -> CompletableFuture.supplyAsync(() -> snapshots.exists(e.snapshotId()), lookups)).toList();
+            missing = new ArrayList<>();
+            for (int i = 0; i < volumes.size(); i++) {
+                if (!exists.get(i).join()) {
+                    CatalogEntry e = volumes.get(i);
+                    missing.add("the region-B snapshot of PVC " + e.volume().pvc().name() + " no longer exists: " + e.snapshotId());
+                }
+            }
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        } finally {
+            lookups.shutdown();
+        }
         if (!missing.isEmpty()) {
             throw new RestoreRefused(Reason.SNAPSHOT_MISSING, String.join("; ", missing), missing);
         }
