@@ -56,7 +56,8 @@ final class DrScenario {
 
     /**
      * The time export-service's volumes spent waiting on Azure's grant and revoke operations during a backup, summed
-     * over the volumes (from its {@code ferry_export_azure_wait_seconds} timer), apart from its own work.
+     * over the volumes (from its {@code ferry_export_azure_wait_seconds} timer), apart from its own work; a replica
+     * killed during the backup is not counted.
      */
     record AzureWaits(Duration grant, Duration revoke) {
 
@@ -77,8 +78,35 @@ final class DrScenario {
         }
     }
 
-    private AzureWaits azureWaits() {
-        return AzureWaits.read(stack.api("export-service").text("/q/metrics"));
+    /**
+     * What each export-service replica of the stack ({@code export-service}, or {@code export-service-1}, ...) says
+     * now; a replica that does not answer (one a test has killed) is left out.
+     */
+    private Map<String, AzureWaits> azureWaits() {
+        Map<String, AzureWaits> waits = new HashMap<>();
+        for (String service : stack.serviceNames()) {
+            if (service.startsWith("export-service")) {
+                try {
+                    waits.put(service, AzureWaits.read(stack.api(service).text("/q/metrics")));
+                } catch (IllegalStateException e) {
+                    // gone: its waits are not counted
+                }
+            }
+        }
+        return waits;
+    }
+
+    /** The waits since {@code before}, summed over the replicas that answered both times. */
+    private static AzureWaits since(Map<String, AzureWaits> before, Map<String, AzureWaits> after) {
+        AzureWaits sum = new AzureWaits(Duration.ZERO, Duration.ZERO);
+        for (Map.Entry<String, AzureWaits> replica : after.entrySet()) {
+            AzureWaits earlier = before.get(replica.getKey());
+            if (earlier != null) {
+                AzureWaits delta = replica.getValue().since(earlier);
+                sum = new AzureWaits(sum.grant().plus(delta.grant()), sum.revoke().plus(delta.revoke()));
+            }
+        }
+        return sum;
     }
 
     /** A restore that completed on the DR cluster. */
@@ -114,7 +142,7 @@ final class DrScenario {
         if (strategy != null) {
             body.put("strategy", strategy);
         }
-        AzureWaits waitsBefore = azureWaits();
+        Map<String, AzureWaits> waitsBefore = azureWaits();
         Instant requested = Instant.now();
         JsonNode accepted = snapshots.expect(202, snapshots.post("/api/v1/backups", body), "POST /api/v1/backups");
         String backupId = accepted.path("backupId").asText();
@@ -178,7 +206,7 @@ final class DrScenario {
                 lastRecreated);
         progress.accept("restore point " + backupId + " complete in region B");
         return new Backup(backupId, run.path("strategy").asText(null), contents, figures, takenAt,
-                Duration.between(takenAt, lastRecreated), split, azureWaits().since(waitsBefore), wall);
+                Duration.between(takenAt, lastRecreated), split, since(waitsBefore, azureWaits()), wall);
     }
 
     /** Restores a restore point on the DR cluster through restore-service, and waits until it completes. */
