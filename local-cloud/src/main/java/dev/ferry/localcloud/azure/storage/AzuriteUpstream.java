@@ -11,6 +11,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.ZoneOffset;
@@ -78,7 +79,8 @@ final class AzuriteUpstream {
         } else if (contentLength < 0) {
             publisher = HttpRequest.BodyPublishers.ofInputStream(() -> body);
         } else {
-            publisher = HttpRequest.BodyPublishers.noBody();
+            return sendAgainIfClosed(request.method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
         }
         return client.send(request.method(method, publisher).build(), HttpResponse.BodyHandlers.ofInputStream());
     }
@@ -104,7 +106,25 @@ final class AzuriteUpstream {
                 .forEach(h -> request.header(h.getName(), h.getValue()));
         HttpRequest.BodyPublisher publisher = body == null || body.length == 0
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
-        return client.send(request.method(method, publisher).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return sendAgainIfClosed(request.method(method, publisher).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * Sends a request whose body can be sent again, once more on a new connection if the first attempt failed on
+     * its connection. Azurite closes a connection after 5 s idle whatever its keep-alive flag says (its
+     * {@code --blobKeepAliveTimeout} is read under another name), the JDK client pools it for far longer, and a
+     * request sent as the close arrives fails: a 500 from the front that Azure would never have answered. The JDK
+     * client sends GET and HEAD again itself, other methods not.
+     */
+    private <T> HttpResponse<T> sendAgainIfClosed(HttpRequest request, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        try {
+            return client.send(request, body);
+        } catch (HttpTimeoutException e) {
+            throw e;
+        } catch (IOException closed) {
+            return client.send(request, body);
+        }
     }
 
     /**
