@@ -5,21 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.ferry.events.json.EventJson;
 import dev.ferry.events.validation.InvalidEventException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -34,9 +23,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and the Java validation and survives a round trip unchanged; every invalid example fails both.
  */
 class EventContractTest {
-
-    private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-            builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(EventType.SCHEMA_BASE_URI, "classpath:schemas/")));
 
     /** Each type's {@code <type>.valid.json}, and further valid examples named {@code <type>.valid.<case>.json}. */
     static Stream<Arguments> validExamples() {
@@ -176,34 +162,22 @@ class EventContractTest {
     }
 
     private static List<ValidationMessage> schemaErrors(EventType type, JsonNode json) {
-        JsonSchema schema = SCHEMAS.getSchema(SchemaLocation.of(type.dataSchema().toString()));
-        return List.copyOf(schema.validate(json));
-    }
-
-    private static EventType typeOfExample(String name) {
-        String type = name.substring(0, name.indexOf(".v1.") + 3);
-        return EventType.fromType(type).orElseThrow(() -> new AssertionError("example of unknown type: " + name));
+        return Contract.schemaErrors(type, json);
     }
 
     private static Stream<String> examples() {
-        URL dir = EventContractTest.class.getClassLoader().getResource("schemas/examples");
-        try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList().stream();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return Contract.examples();
     }
 
-    private static byte[] readExample(String name) throws IOException {
-        return resource("schemas/examples/" + name);
+    private static EventType typeOfExample(String name) {
+        return Contract.typeOfExample(name);
     }
 
-    private static byte[] resource(String name) throws IOException {
-        try (InputStream in = EventContractTest.class.getClassLoader().getResourceAsStream(name)) {
-            assertThat(in).as(name).isNotNull();
-            return in.readAllBytes();
-        }
+    private static byte[] readExample(String name) {
+        return Contract.example(name);
+    }
+
+    private static byte[] resource(String name) {
+        return Contract.resource(name);
     }
 }

@@ -3,9 +3,13 @@ package dev.ferry.events.json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ferry.events.EventType;
 import dev.ferry.events.FerryEvent;
@@ -17,7 +21,7 @@ import java.util.List;
 
 /**
  * Reads and writes event payloads as the contract's JSON: ISO-8601 times, absent rather than null
- * optional fields, unknown fields ignored (a newer producer may add some), required fields enforced.
+ * optional fields (a null is refused), unknown fields ignored (a newer producer may add some), required fields enforced.
  */
 public final class EventJson {
 
@@ -28,7 +32,26 @@ public final class EventJson {
 
     /** Applies the contract's JSON settings to a mapper, e.g. the one a Quarkus service injects. */
     public static ObjectMapper configure(ObjectMapper mapper) {
+        // A schema's types are exact: no 7 for "7", "true" for true, 1.5 for 1 or 0 for the first enum member.
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Float)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Enum)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         return mapper
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -62,8 +85,10 @@ public final class EventJson {
     public static <T extends FerryEvent> T read(byte[] json, Class<T> payload) {
         EventType type = EventType.of(payload);
         T event;
+        JsonNode tree;
         try {
-            event = MAPPER.readValue(json, payload);
+            tree = MAPPER.readTree(json);
+            event = tree == null || tree.isMissingNode() ? null : MAPPER.treeToValue(tree, payload);
         } catch (JsonMappingException e) {
             throw new InvalidEventException(type.type(), List.of(new Violation(path(e), describe(e))));
         } catch (IOException e) {
@@ -74,6 +99,8 @@ public final class EventJson {
             throw new InvalidEventException(type.type(), List.of(new Violation("(document)", "is empty or null")));
         }
         event.validate();
+        // Last, so that Java's own messages explain what both refuse; what only the schema refuses is refused too.
+        SchemaCheck.validate(type, tree);
         return event;
     }
 
