@@ -1,7 +1,5 @@
 package dev.ferry.importer;
 
-import dev.ferry.events.RegionSnapshotNames;
-import dev.ferry.events.RegionSnapshotTags;
 import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,6 +13,8 @@ import dev.ferry.events.DrTarget;
 import dev.ferry.events.EventType;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.PvcSpec;
+import dev.ferry.events.RegionSnapshotNames;
+import dev.ferry.events.RegionSnapshotTags;
 import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.SourceSnapshot;
 import dev.ferry.events.StepFailed;
@@ -36,6 +36,8 @@ import dev.ferry.localcloud.azure.compute.ResourceKey;
 import dev.ferry.localcloud.azure.compute.SparseContent;
 import dev.ferry.localcloud.azure.compute.VhdFooter;
 import dev.ferry.localcloud.kafka.TopicProbe;
+import dev.ferry.support.messaging.DeadLetters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -71,6 +73,9 @@ class VhdImportIT {
 
     @Inject
     TestClock clock;
+
+    @Inject
+    MeterRegistry metrics;
 
     @Inject
     ImportConfig config;
@@ -237,6 +242,9 @@ class VhdImportIT {
 
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).headers().get("dead-letter-reason")).contains("volume").contains("required");
+        assertThat(dead.get(0).headers()).containsEntry(DeadLetters.REASON_HEADER, "invalid-event");
+        assertThat(metrics.counter(DeadLetters.METRIC, "topic", Topics.VHD_EXPORTED, "reason", "invalid-event").count())
+                .isGreaterThanOrEqualTo(1);
     }
 
     @Test

@@ -33,10 +33,12 @@ import dev.ferry.restore.catalog.CatalogEntry;
 import dev.ferry.restore.catalog.CatalogLoader;
 import dev.ferry.restore.catalog.CatalogView;
 import dev.ferry.restore.catalog.RestorePoint;
+import dev.ferry.support.messaging.DeadLetters;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -73,6 +75,9 @@ class RestoreIT {
 
     @Inject
     CatalogView view;
+
+    @Inject
+    MeterRegistry metrics;
 
     @Inject
     Catalog catalog;
@@ -228,7 +233,11 @@ class RestoreIT {
         assertThat(kafka().read(Topics.dlq(Topics.SNAPSHOT_RECREATED), r -> marker.equals(r.key()), 1, WAIT)).hasSize(1);
 
         kafka().send(Topics.RESTORE_REQUESTED, marker, Map.of("ce_type", EventType.RESTORE_REQUESTED.type()), "not json".getBytes());
-        assertThat(kafka().read(Topics.dlq(Topics.RESTORE_REQUESTED), r -> marker.equals(r.key()), 1, WAIT)).hasSize(1);
+        List<TopicProbe.Received> dead = kafka().read(Topics.dlq(Topics.RESTORE_REQUESTED), r -> marker.equals(r.key()), 1, WAIT);
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).headers()).containsEntry(DeadLetters.REASON_HEADER, "invalid-event");
+        assertThat(metrics.counter(DeadLetters.METRIC, "topic", Topics.RESTORE_REQUESTED, "reason", "invalid-event").count())
+                .isGreaterThanOrEqualTo(1);
     }
 
     // ---- restores --------------------------------------------------------------------------------

@@ -1,5 +1,11 @@
 package dev.ferry.snapshot;
 
+import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
+import static dev.ferry.snapshot.SourceCluster.boundClaim;
+import static dev.ferry.snapshot.SourceCluster.client;
+import static dev.ferry.snapshot.SourceCluster.createClaim;
+import static dev.ferry.snapshot.SourceCluster.namespace;
+import static dev.ferry.snapshot.SourceCluster.send;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.endsWith;
@@ -29,21 +35,17 @@ import dev.ferry.events.json.EventJson;
 import dev.ferry.localcloud.LocalCloud;
 import dev.ferry.localcloud.LocalCloudTestResource;
 import dev.ferry.localcloud.azure.compute.ResourceKey;
-import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
-
 import dev.ferry.localcloud.csi.CsiSimulator;
 import dev.ferry.localcloud.kafka.TopicProbe;
 import dev.ferry.localcloud.kube.KubeCluster;
-import static dev.ferry.snapshot.SourceCluster.boundClaim;
-import static dev.ferry.snapshot.SourceCluster.client;
-import static dev.ferry.snapshot.SourceCluster.createClaim;
-import static dev.ferry.snapshot.SourceCluster.namespace;
-import static dev.ferry.snapshot.SourceCluster.send;
+import dev.ferry.support.messaging.DeadLetters;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +68,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = LocalCloudTestResource.class, restrictToAnnotatedClass = true)
 class BackupIT {
+
+    @Inject
+    MeterRegistry metrics;
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final long GIB = 1L << 30;
@@ -335,6 +340,9 @@ class BackupIT {
         List<TopicProbe.Received> dead = kafka().read(Topics.dlq(Topics.BACKUP_REQUESTED), r -> marker.equals(r.key()), 1, WAIT);
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).headers().get("dead-letter-reason")).contains("namespace").contains("required");
+        assertThat(dead.get(0).headers()).containsEntry(DeadLetters.REASON_HEADER, "invalid-event");
+        assertThat(metrics.counter(DeadLetters.METRIC, "topic", Topics.BACKUP_REQUESTED, "reason", "invalid-event").count())
+                .isGreaterThanOrEqualTo(1);
         List<TopicProbe.Received> failed = kafka().read(Topics.STEP_FAILED, r -> r.text().contains(backupId), 1, WAIT);
         assertThat(failed).hasSize(1);
         StepFailed refused = EventJson.read(failed.get(0).value(), StepFailed.class);

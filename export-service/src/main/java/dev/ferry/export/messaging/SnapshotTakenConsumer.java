@@ -13,6 +13,7 @@ import dev.ferry.export.copystart.CopyStartTransfer;
 import dev.ferry.export.transfer.Cancellation;
 import dev.ferry.export.transfer.TransferCancelledException;
 import dev.ferry.support.azure.AzureCallFailed;
+import dev.ferry.support.messaging.DeadLetters;
 import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.support.messaging.VolumeEventIntake;
 import dev.ferry.support.step.StepInterrupted;
@@ -57,11 +58,12 @@ public class SnapshotTakenConsumer {
     private final EventPublisher publisher;
     private final ExportConfig config;
     private final MeterRegistry metrics;
+    private final DeadLetters deadLetters;
     private final Clock clock;
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
 
     public SnapshotTakenConsumer(SnapshotExport export, CopyStartTransfer copyStart, EventPublisher publisher, ExportConfig config,
-                                 MeterRegistry metrics, Clock clock) {
+                                 MeterRegistry metrics, DeadLetters deadLetters, Clock clock) {
         this.export = export;
         this.copyStart = copyStart;
         this.vhdWorkers = Executors.newFixedThreadPool(config.transfer().concurrentVolumes(), r -> {
@@ -72,6 +74,7 @@ public class SnapshotTakenConsumer {
         this.publisher = publisher;
         this.config = config;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
         this.clock = clock;
     }
 
@@ -79,7 +82,7 @@ public class SnapshotTakenConsumer {
     @Blocking(value = "export-workers", ordered = false)
     public CompletionStage<Void> consume(Message<byte[]> message) {
         return VolumeEventIntake.takeAsync(message, SnapshotTaken.class, SnapshotTaken::backupId,
-                () -> metrics.counter("ferry.export.events", "outcome", "dead-lettered").increment(), this::dispatch);
+                deadLetters, this::dispatch);
     }
 
     private CompletionStage<Void> dispatch(SnapshotTaken taken, Map<String, String> headers) {

@@ -1,5 +1,6 @@
 package dev.ferry.export.messaging;
 
+import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -25,11 +26,12 @@ import dev.ferry.localcloud.azure.compute.Disk;
 import dev.ferry.localcloud.azure.compute.ResourceKey;
 import dev.ferry.localcloud.azure.compute.Snapshot;
 import dev.ferry.localcloud.azure.compute.SparseContent;
-import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
-
 import dev.ferry.localcloud.kafka.TopicProbe;
+import dev.ferry.support.messaging.DeadLetters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,6 +49,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = LocalCloudTestResource.class, restrictToAnnotatedClass = true)
 class SnapshotTakenIT {
+
+    @Inject
+    MeterRegistry metrics;
 
     private static final long DISK_BYTES = 1L << 30;
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -182,6 +187,24 @@ class SnapshotTakenIT {
 
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).headers().get("dead-letter-reason")).contains("not well-formed JSON");
+        assertThat(dead.get(0).headers()).containsEntry(DeadLetters.REASON_HEADER, "invalid-event");
+        assertThat(metrics.counter(DeadLetters.METRIC, "topic", Topics.SNAPSHOT_TAKEN, "reason", "invalid-event").count())
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void anEventOfAnotherTypeOnTheTopicIsDeadLetteredAsTheWrongType() {
+        String marker = "wrong-type-" + UUID.randomUUID();
+        kafka().send(Topics.SNAPSHOT_TAKEN, marker, Map.of("ce_type", EventType.RESTORE_REQUESTED.type()),
+                "{}".getBytes(StandardCharsets.UTF_8));
+
+        List<TopicProbe.Received> dead = kafka().read(Topics.dlq(Topics.SNAPSHOT_TAKEN), r -> marker.equals(r.key()), 1, WAIT);
+
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).headers()).containsEntry(DeadLetters.REASON_HEADER, "wrong-type")
+                .containsEntry("dead-letter-topic", Topics.SNAPSHOT_TAKEN);
+        assertThat(metrics.counter(DeadLetters.METRIC, "topic", Topics.SNAPSHOT_TAKEN, "reason", "wrong-type").count())
+                .isGreaterThanOrEqualTo(1);
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import dev.ferry.events.StepFailed;
 import dev.ferry.events.VhdExported;
 import dev.ferry.importer.VhdImporter;
 import dev.ferry.importer.config.ImportConfig;
+import dev.ferry.support.messaging.DeadLetters;
 import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.support.messaging.VolumeEventIntake;
 import dev.ferry.support.step.StepRetry;
@@ -36,14 +37,16 @@ public class VhdExportedConsumer {
     private final EventPublisher publisher;
     private final ImportConfig config;
     private final MeterRegistry metrics;
+    private final DeadLetters deadLetters;
     private final Clock clock;
 
     public VhdExportedConsumer(VhdImporter importer, EventPublisher publisher, ImportConfig config, MeterRegistry metrics,
-                               Clock clock) {
+                               DeadLetters deadLetters, Clock clock) {
         this.importer = importer;
         this.publisher = publisher;
         this.config = config;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
         this.clock = clock;
     }
 
@@ -51,7 +54,7 @@ public class VhdExportedConsumer {
     @Blocking(value = "import-workers", ordered = false)
     public CompletionStage<Void> consume(Message<byte[]> message) {
         return VolumeEventIntake.take(message, VhdExported.class, VhdExported::backupId,
-                () -> metrics.counter("ferry.import.events", "outcome", "dead-lettered").increment(), this::handle);
+                deadLetters, this::handle);
     }
 
     private void handle(VhdExported exported, Map<String, String> headers) {

@@ -6,6 +6,7 @@ import dev.ferry.events.json.EventJson;
 import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.RestoreService;
+import dev.ferry.support.messaging.DeadLetters;
 import dev.ferry.support.messaging.KafkaCloudEvents;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,10 +30,12 @@ public class RestoreRequestedConsumer {
 
     private final RestoreService restores;
     private final RestoreReporter reporter;
+    private final DeadLetters deadLetters;
 
-    public RestoreRequestedConsumer(RestoreService restores, RestoreReporter reporter) {
+    public RestoreRequestedConsumer(RestoreService restores, RestoreReporter reporter, DeadLetters deadLetters) {
         this.restores = restores;
         this.reporter = reporter;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming(Channels.RESTORE_REQUESTED)
@@ -43,8 +46,7 @@ public class RestoreRequestedConsumer {
         try {
             request = EventJson.readRecord(headers, message.getPayload(), RestoreRequested.class);
         } catch (InvalidEventException e) {
-            LOG.warnf("dead-lettering an unreadable record: %s", e.getMessage());
-            return message.nack(e);
+            return deadLetters.unreadable(message, e);
         }
         String causeId = headers.get(CloudEventAttributes.HEADER_ID);
         String causeType = headers.get(CloudEventAttributes.HEADER_TYPE);
@@ -59,6 +61,8 @@ public class RestoreRequestedConsumer {
         } catch (RestoreRefused e) {
             LOG.warnf("restore %s refused: %s", request.restoreId(), e.getMessage());
             reporter.refused(request, e, causeId, causeType);
+        } catch (RuntimeException e) {
+            return deadLetters.stepFailed(message, e);
         } finally {
             MDC.remove("restoreId");
         }

@@ -8,6 +8,7 @@ import dev.ferry.restore.catalog.Catalog;
 import dev.ferry.restore.catalog.Cataloger;
 import dev.ferry.restore.config.RestoreConfig;
 import dev.ferry.restore.run.RetentionRunner;
+import dev.ferry.support.messaging.DeadLetters;
 import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.support.messaging.VolumeEventIntake;
 import dev.ferry.support.step.StepRefused;
@@ -39,15 +40,17 @@ public class SnapshotRecreatedConsumer {
     private final EventPublisher publisher;
     private final RestoreConfig config;
     private final MeterRegistry metrics;
+    private final DeadLetters deadLetters;
     private final Clock clock;
 
     public SnapshotRecreatedConsumer(Cataloger cataloger, RetentionRunner retention, EventPublisher publisher, RestoreConfig config,
-                                     MeterRegistry metrics, Clock clock) {
+                                     MeterRegistry metrics, DeadLetters deadLetters, Clock clock) {
         this.cataloger = cataloger;
         this.retention = retention;
         this.publisher = publisher;
         this.config = config;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
         this.clock = clock;
     }
 
@@ -55,7 +58,7 @@ public class SnapshotRecreatedConsumer {
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
         return VolumeEventIntake.take(message, SnapshotRecreated.class, SnapshotRecreated::backupId,
-                () -> metrics.counter("ferry.catalog.events", "outcome", "dead-lettered").increment(), this::handle);
+                deadLetters, this::handle);
     }
 
     private void handle(SnapshotRecreated event, Map<String, String> headers) {

@@ -17,10 +17,10 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * How a consumer of a volume's events takes one record: a record that cannot be read is
- * dead-lettered (nack, with the reason); a readable one is handled with its backup and volume in the
- * log context and acknowledged after; a handler stopped by shutdown leaves its record uncommitted,
- * so that it is delivered again.
+ * How a consumer of a volume's events takes one record: a record that cannot be read, or whose step
+ * fails in a way it could not report, is dead-lettered ({@link DeadLetters}); a readable one is
+ * handled with its backup and volume in the log context and acknowledged after; a handler stopped by
+ * shutdown leaves its record uncommitted, so that it is delivered again.
  */
 public final class VolumeEventIntake {
 
@@ -33,12 +33,12 @@ public final class VolumeEventIntake {
      * Takes a record whose step runs in the calling thread.
      *
      * @param backupId     the event's backup id, for the log context
-     * @param deadLettered called when the record goes to the dead-letter topic (a metric)
+     * @param deadLetters  where a record that cannot be read, or whose step fails unexpectedly, goes
      * @param handler      the step, given the event and the record's headers
      */
     public static <T extends VolumeEvent> CompletionStage<Void> take(Message<byte[]> message, Class<T> type, Function<T, String> backupId,
-                                                                     Runnable deadLettered, BiConsumer<T, Map<String, String>> handler) {
-        return takeAsync(message, type, backupId, deadLettered, (event, headers) -> {
+                                                                     DeadLetters deadLetters, BiConsumer<T, Map<String, String>> handler) {
+        return takeAsync(message, type, backupId, deadLetters, (event, headers) -> {
             handler.accept(event, headers);
             return CompletableFuture.completedFuture(null);
         });
@@ -49,22 +49,22 @@ public final class VolumeEventIntake {
      * acknowledged when the step's stage completes; a stage failed by {@link StepInterrupted} leaves it uncommitted.
      */
     public static <T extends VolumeEvent> CompletionStage<Void> takeAsync(Message<byte[]> message, Class<T> type,
-                                                                          Function<T, String> backupId, Runnable deadLettered,
+                                                                          Function<T, String> backupId, DeadLetters deadLetters,
                                                                           BiFunction<T, Map<String, String>, CompletionStage<Void>> handler) {
         Map<String, String> headers = KafkaCloudEvents.headers(message);
         T event;
         try {
             event = EventJson.readRecord(headers, message.getPayload(), type);
         } catch (InvalidEventException e) {
-            LOG.warnf("dead-lettering an unreadable record: %s", e.getMessage());
-            deadLettered.run();
-            return message.nack(e);
+            return deadLetters.unreadable(message, e);
         }
         CompletionStage<Void> step;
         try {
             step = inLogContext(backupId.apply(event), event, () -> handler.apply(event, headers));
         } catch (StepInterrupted e) {
             return leftForRedelivery();
+        } catch (RuntimeException e) {
+            return deadLetters.stepFailed(message, e);
         }
         return step.handle((done, failure) -> {
             Throwable cause = cause(failure);
@@ -74,7 +74,7 @@ public final class VolumeEventIntake {
             if (cause instanceof StepInterrupted) {
                 return VolumeEventIntake.<Void>leftForRedelivery();
             }
-            return message.nack(cause);
+            return deadLetters.stepFailed(message, cause);
         }).thenCompose(stage -> stage);
     }
 

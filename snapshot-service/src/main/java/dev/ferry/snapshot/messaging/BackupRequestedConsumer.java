@@ -9,6 +9,7 @@ import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.snapshot.BackupAdmission;
 import dev.ferry.snapshot.BackupExecution;
 import dev.ferry.snapshot.BackupRefused;
+import dev.ferry.support.messaging.DeadLetters;
 import dev.ferry.support.messaging.EventPublisher;
 import dev.ferry.support.messaging.KafkaCloudEvents;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,14 +43,16 @@ public class BackupRequestedConsumer {
     private final BackupExecution execution;
     private final EventPublisher publisher;
     private final MeterRegistry metrics;
+    private final DeadLetters deadLetters;
     private final Clock clock;
 
     public BackupRequestedConsumer(BackupAdmission admission, BackupExecution execution, EventPublisher publisher,
-                                   MeterRegistry metrics, Clock clock) {
+                                   MeterRegistry metrics, DeadLetters deadLetters, Clock clock) {
         this.admission = admission;
         this.execution = execution;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
         this.clock = clock;
     }
 
@@ -61,9 +64,7 @@ public class BackupRequestedConsumer {
         try {
             request = EventJson.readRecord(headers, message.getPayload(), BackupRequested.class);
         } catch (InvalidEventException e) {
-            LOG.warnf("dead-lettering an unreadable backup request: %s", e.getMessage());
-            metrics.counter("ferry.snapshot.requests", "outcome", "dead-lettered").increment();
-            return message.nack(e);
+            return deadLetters.unreadable(message, e);
         }
         MDC.put("backupId", request.backupId());
         try {
@@ -86,6 +87,8 @@ public class BackupRequestedConsumer {
             publisher.publish(StepFailed.ofBackup(request.backupId(), request.correlationId(), Step.INTAKE, e.code(), reason,
                     e.retryable(), headers.get(CloudEventAttributes.HEADER_ID), headers.get(CloudEventAttributes.HEADER_TYPE),
                     clock.instant()));
+        } catch (RuntimeException e) {
+            return deadLetters.stepFailed(message, e);
         } finally {
             MDC.remove("backupId");
         }
