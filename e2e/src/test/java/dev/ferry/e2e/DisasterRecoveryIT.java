@@ -3,15 +3,24 @@ package dev.ferry.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.events.Topics;
 import dev.ferry.localcloud.LocalCloud;
 import dev.ferry.localcloud.azure.Faults;
+import dev.ferry.localcloud.kafka.TopicProbe;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,6 +144,58 @@ class DisasterRecoveryIT {
         assertThat(faults.served(Faults.Kind.PUT_PAGE_FROM_URL) - pagesBefore).isEqualTo(3);
         scenario.restore(backup.backupId(), "throttled-restored", null);
         assertThat(scenario.verify("throttled-restored", backup.contents())).isEmpty();
+    }
+
+    /**
+     * What common-events' README tells another system to send, sent as it stands there (kcat's records, through a
+     * plain producer: bytes and string headers, nothing of Ferry's): a backup, then a restore of the namespace's
+     * newest restore point, whose {@code ferry.restore.completed} comes keyed by the restore id.
+     */
+    @Test
+    void theReadmesKcatRecipeBacksUpAndRestoresANamespace() throws Exception {
+        Path readme = Layout.find().root().resolve("common-events/README.md");
+        KafkaRecipe backup = KafkaRecipe.read(readme, "backup");
+        KafkaRecipe restore = KafkaRecipe.read(readme, "restore");
+        DemoApp app = DemoApp.create(stack.cloud(), "webshop", List.of(new DemoApp.Volume("catalog", 1, 1)));
+        app.write(stack.cloud().azure().compute(), 4 * MIB);
+        DemoApp.Contents contents = app.contents();
+
+        send(backup);
+        Api restores = stack.restoreService();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!restorePointComplete(restores.get("/api/v1/restore-points?namespace=webshop").body())) {
+            assertThat(System.nanoTime()).as("the recipe's backup reaches region B").isLessThan(deadline);
+            Thread.sleep(250);
+        }
+        send(restore);
+
+        List<TopicProbe.Received> completed = stack.kafka().read(Topics.RESTORE_COMPLETED,
+                r -> restore.key().equals(r.key()), 1, TIMEOUT);
+        assertThat(completed).hasSize(1);
+        JsonNode outcome = new ObjectMapper().readTree(completed.get(0).value());
+        assertThat(outcome.path("targetNamespace").asText()).isEqualTo("webshop-dr");
+        assertThat(outcome.path("volumes")).singleElement().satisfies(v -> assertThat(v.path("phase").asText()).isEqualTo("Bound"));
+        assertThat(scenario.verify("webshop-dr", contents)).isEmpty();
+    }
+
+    private static boolean restorePointComplete(JsonNode points) {
+        for (JsonNode point : points) {
+            if (point.path("complete").asBoolean(false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void send(KafkaRecipe recipe) throws Exception {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(recipe.topic(),
+                    recipe.key().getBytes(StandardCharsets.UTF_8), recipe.value());
+            recipe.headers().forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+            producer.send(record).get();
+        }
     }
 
     private static void say(String line) {
