@@ -9,6 +9,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import dev.ferry.localcloud.kube.rbac.AccessReviewDispatcher;
+import dev.ferry.localcloud.kube.rbac.ClusterIdentities;
 import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
 import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
 import io.fabric8.kubernetes.api.model.NamedContextBuilder;
@@ -31,7 +34,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
@@ -86,21 +88,33 @@ public final class KubeCluster implements AutoCloseable {
     private final KubernetesMockServer server;
     private final Path kubeconfig;
     private final KubernetesClient client;
+    private final ClusterIdentities identities;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KubeCluster(Role role, KubernetesMockServer server, Path kubeconfig, KubernetesClient client) {
+    private KubeCluster(Role role, KubernetesMockServer server, Path kubeconfig, KubernetesClient client,
+                        ClusterIdentities identities) {
         this.role = role;
         this.server = server;
         this.kubeconfig = kubeconfig;
         this.client = client;
+        this.identities = identities;
+    }
+
+    /**
+     * The bearer tokens this cluster's TokenReview accepts: issue one for a user or a service account, as a test or
+     * a local run calls Ferry's APIs with it. Its SubjectAccessReview evaluates the RBAC objects the cluster holds.
+     */
+    public ClusterIdentities identities() {
+        return identities;
     }
 
     /** Starts an empty cluster for the role on a free loopback port, with the snapshot CRDs installed. */
     public static KubeCluster start(Role role) {
         Objects.requireNonNull(role, "role");
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+        ClusterIdentities identities = new ClusterIdentities(Clock.systemUTC());
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
-                new KubernetesMixedDispatcher(expectations), true);
+                new AccessReviewDispatcher(expectations, identities), true);
         server.init(loopback(), 0);
         Path kubeconfig = null;
         KubernetesClient client = null;
@@ -111,7 +125,7 @@ public final class KubeCluster implements AutoCloseable {
             config.setUserAgent(OWN_USER_AGENT);
             client = new KubernetesClientBuilder().withConfig(config).build();
             installSnapshotCrds(client);
-            return new KubeCluster(role, server, kubeconfig, client);
+            return new KubeCluster(role, server, kubeconfig, client, identities);
         } catch (RuntimeException e) {
             if (client != null) {
                 client.close();
