@@ -19,7 +19,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class TlsMaterial {
 
-    private static final String SHARED_DIRECTORY_PROPERTY = "localcloud.tls.directory";
+    /** The system property naming the directory of this JVM's material; a child process given it serves the same. */
+    public static final String SHARED_DIRECTORY_PROPERTY = "localcloud.tls.directory";
     private static final String KEY_STORE = "fake-azure-key.p12";
     private static final String TRUST_STORE = "fake-azure-truststore.p12";
     // Not a secret: it protects a throwaway key for a loopback-only test server.

@@ -1,5 +1,7 @@
 package dev.ferry.localcloud.azure.compute;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.localcloud.azure.Exchange;
 import dev.ferry.localcloud.azure.Faults;
 import java.io.IOException;
@@ -19,12 +21,14 @@ public final class ComputeApi {
     private final DisksAndSnapshots resources;
     private final SnapshotAccess access;
     private final ComputeRatePolicies ratePolicies = new ComputeRatePolicies();
+    private final ComputeState state;
 
     /**
      * @param sasUrls makes the data-plane URL of a grant (the fake's SAS endpoint)
      */
     public ComputeApi(ComputeState state, Operations operations, Faults faults, Function<AccessGrant, String> sasUrls) {
         this.faults = faults;
+        this.state = state;
         this.longRunning = new LongRunningOperations(operations);
         this.resources = new DisksAndSnapshots(state, operations, longRunning, new ComputeJson(state));
         this.access = new SnapshotAccess(state, faults, sasUrls, longRunning);
@@ -78,6 +82,12 @@ public final class ComputeApi {
             longRunning.poll(exchange, p[7]);
             return;
         }
+        // /subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Storage/storageAccounts/{name}/listKeys
+        if (p.length == 9 && is(p[2], "resourceGroups") && is(p[5], ResourceKey.STORAGE) && is(p[6], "storageAccounts")
+                && is(p[8], "listKeys") && "POST".equals(method)) {
+            listKeys(exchange, state.storageAccount(p[1], p[3], p[7]));
+            return;
+        }
         if (p.length < 7 || !is(p[0], "subscriptions") || !is(p[2], "resourceGroups") || !is(p[4], "providers")
                 || !is(p[5], ResourceKey.COMPUTE)) {
             throw new ArmError(404, "InvalidResourceType", "The fake does not serve '" + exchange.path() + "'.");
@@ -113,6 +123,22 @@ public final class ComputeApi {
             return;
         }
         throw new ArmError(404, "NotFound", "The fake does not serve " + method + " '" + exchange.path() + "'.");
+    }
+
+    /**
+     * Storage's List Keys (Storage Accounts - List Keys): the account's key as {@code key1} with full permissions, the
+     * way a client with rights on the account reads it. Azurite holds one key per account, so there is no {@code key2}.
+     */
+    private static void listKeys(Exchange exchange, StorageAccount account) throws IOException {
+        String key = null;
+        for (String part : account.connectionString().split(";")) {
+            if (part.startsWith("AccountKey=")) {
+                key = part.substring("AccountKey=".length());
+            }
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.putArray("keys").addObject().put("keyName", "key1").put("permissions", "FULL").put("value", key);
+        exchange.sendJson(200, body);
     }
 
     /**
