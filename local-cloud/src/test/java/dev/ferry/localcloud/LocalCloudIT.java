@@ -2,9 +2,6 @@ package dev.ferry.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.azure.core.management.AzureEnvironment;
-import com.azure.core.management.profile.AzureProfile;
-import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.resourcemanager.compute.ComputeManager;
 import com.azure.resourcemanager.compute.models.Snapshot;
 import com.azure.storage.blob.BlobClientBuilder;
@@ -26,7 +23,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -94,7 +90,7 @@ class LocalCloudIT {
         GenericKubernetesResource content = source.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOT_CONTENTS).withName(contentName).get();
         String snapshotId = (String) status(content).get("snapshotHandle");
 
-        ComputeManager compute = computeManager();
+        ComputeManager compute = FakeAzureClients.computeManager(cloud.azure().endpoint());
         Snapshot sourceSnapshot = compute.snapshots().getById(snapshotId);
         String sas = sourceSnapshot.grantAccess(3600);
         String vhdUrl;
@@ -159,17 +155,6 @@ class LocalCloudIT {
             }
         }
         return target.getBlobUrl();
-    }
-
-    private static ComputeManager computeManager() {
-        Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
-        endpoints.put("resourceManagerEndpointUrl", cloud.azure().endpoint());
-        endpoints.put("managementEndpointUrl", cloud.azure().endpoint());
-        endpoints.put("activeDirectoryEndpointUrl", cloud.azure().endpoint());
-        return ComputeManager.authenticate(new ClientSecretCredentialBuilder().tenantId(AzureFake.TENANT_ID)
-                        .clientId(AzureFake.CLIENT_ID).clientSecret(AzureFake.CLIENT_SECRET)
-                        .authorityHost(cloud.azure().endpoint()).disableInstanceDiscovery().build(),
-                new AzureProfile(AzureFake.TENANT_ID, LocalCloud.SUBSCRIPTION_ID, new AzureEnvironment(endpoints)));
     }
 
     private static PersistentVolumeClaim pvc(String name, String fromSnapshot) {

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
-import com.azure.core.management.AzureEnvironment;
-import com.azure.core.management.profile.AzureProfile;
-import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.resourcemanager.compute.ComputeManager;
 import com.azure.resourcemanager.compute.models.Snapshot;
 import com.azure.storage.blob.BlobContainerClient;
@@ -15,7 +12,6 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.PageRange;
 import com.azure.storage.blob.specialized.PageBlobClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.localcloud.azure.AzureFake;
 import dev.ferry.localcloud.azure.TlsMaterial;
 import dev.ferry.localcloud.azure.compute.VhdFooter;
 import java.io.BufferedReader;
@@ -57,7 +53,7 @@ class LocalCloudProcessIT {
         String key;
         try {
             Map<String, String> printed = readUntilReady(process);
-            ComputeManager compute = computeManager(printed.get("AZURE_ENDPOINT"));
+            ComputeManager compute = FakeAzureClients.computeManager(printed.get("AZURE_ENDPOINT"));
             String stagingId = printed.get("DR_STAGING_ACCOUNT_ID");
             key = listKeys(compute, printed.get("AZURE_ENDPOINT"), stagingId);
 
@@ -95,17 +91,6 @@ class LocalCloudProcessIT {
             throw new IllegalStateException("the local cloud ended before LOCAL_CLOUD_READY");
         });
         return ready.get(120, TimeUnit.SECONDS);
-    }
-
-    private static ComputeManager computeManager(String endpoint) {
-        Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
-        endpoints.put("resourceManagerEndpointUrl", endpoint);
-        endpoints.put("managementEndpointUrl", endpoint);
-        endpoints.put("activeDirectoryEndpointUrl", endpoint);
-        return ComputeManager.authenticate(new ClientSecretCredentialBuilder().tenantId(AzureFake.TENANT_ID)
-                        .clientId(AzureFake.CLIENT_ID).clientSecret(AzureFake.CLIENT_SECRET)
-                        .authorityHost(endpoint).disableInstanceDiscovery().build(),
-                new AzureProfile(AzureFake.TENANT_ID, LocalCloud.SUBSCRIPTION_ID, new AzureEnvironment(endpoints)));
     }
 
     /** Storage's List Keys through Resource Manager, with the pipeline (and token) of the Compute client. */
