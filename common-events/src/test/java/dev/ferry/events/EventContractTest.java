@@ -127,6 +127,39 @@ class EventContractTest {
         }
     }
 
+    /**
+     * A producer may send only what the schema requires, at every depth: the valid example with every field left out
+     * that the schema lets go (one at a time, until none can go) is read, and what Java writes back is admitted.
+     */
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void aPayloadWithOnlyTheRequiredFieldsIsRead(EventType type) throws IOException {
+        JsonNode minimal = EventJson.mapper().readTree(readExample(type.type() + ".valid.json"));
+        boolean removed = true;
+        while (removed) {
+            removed = false;
+            List<List<String>> paths = new java.util.ArrayList<>();
+            fieldPaths(minimal, List.of(), paths);
+            for (List<String> path : paths) {
+                JsonNode pruned = without(minimal, path);
+                if (schemaErrors(type, pruned).isEmpty()) {
+                    minimal = pruned;
+                    removed = true;
+                    break;
+                }
+            }
+        }
+        JsonNode schema = EventJson.mapper().readTree(resource(type.schemaResource()));
+        Set<String> required = new java.util.HashSet<>();
+        schema.get("required").forEach(name -> required.add(name.asText()));
+        Set<String> left = new java.util.HashSet<>();
+        minimal.fieldNames().forEachRemaining(left::add);
+        assertThat(left).as("only required fields are left, or one of a oneOf").containsAll(required);
+
+        FerryEvent event = EventJson.read(EventJson.mapper().writeValueAsBytes(minimal), type);
+        assertThat(schemaErrors(type, EventJson.mapper().readTree(EventJson.write(event)))).isEmpty();
+    }
+
     /** The path of every field of every object in the document, arrays' elements included (by index). */
     private static void fieldPaths(JsonNode node, List<String> prefix, List<List<String>> paths) {
         if (node.isObject()) {
