@@ -55,6 +55,22 @@ final class FerryStack implements AutoCloseable {
             }
             settings = Map.copyOf(settings);
         }
+
+        /** One replica per service with the settings of {@code --set service:key=value,...} (a run's option). */
+        static Options withSettings(String spec) {
+            Map<String, Map<String, String>> settings = new java.util.LinkedHashMap<>();
+            for (String setting : spec.split(",")) {
+                if (setting.isBlank()) {
+                    continue;
+                }
+                String[] parts = setting.split("[:=]", 3);
+                if (parts.length != 3) {
+                    throw new IllegalArgumentException("--set wants service:key=value, not " + setting);
+                }
+                settings.computeIfAbsent(parts[0], service -> new java.util.LinkedHashMap<>()).put(parts[1], parts[2]);
+            }
+            return new Options(1, settings);
+        }
     }
 
     private final Path runDirectory;
@@ -97,7 +113,8 @@ final class FerryStack implements AutoCloseable {
         startAll(layout, faults, Options.DEFAULT, progress);
     }
 
-    private void startAll(Layout layout, String faults, Options options, Consumer<String> progress) {
+    /** Starts everything with a run's {@link Options} (settings of the services' own); see {@link #startAll(Layout, String, Consumer)}. */
+    void startAll(Layout layout, String faults, Options options, Consumer<String> progress) {
         // If this JVM is told to stop (SIGTERM, a build's timeout) before close(), the processes stop with it.
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {

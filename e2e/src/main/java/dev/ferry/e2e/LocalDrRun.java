@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * PVCs' sizes, default 1,2), {@code --backups N} (default 2), {@code --change-percent P} (of the
  * written bytes changed before each later backup, default 1), {@code --strategy S} (vhd-incremental,
  * the default, vhd-full or copy-start), {@code --report-json FILE}, {@code --faults SPEC} (faults for the
- * Azure fake, as local-cloud's README describes), {@code --timeout-minutes N} (default 15).
+ * Azure fake, as local-cloud's README describes), {@code --timeout-minutes N} (default 15), {@code --set
+ * service:key=value,...} (settings of the services' own, to try another configuration).
  */
 public final class LocalDrRun {
 
@@ -37,7 +38,8 @@ public final class LocalDrRun {
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.println("usage: local-dr-run [--data-mib N] [--disk-gib A,B,...] [--backups N] [--change-percent P]"
-                    + " [--strategy vhd-incremental|vhd-full|copy-start] [--report-json FILE] [--faults SPEC] [--timeout-minutes N]");
+                    + " [--strategy vhd-incremental|vhd-full|copy-start] [--report-json FILE] [--faults SPEC] [--timeout-minutes N]"
+                    + " [--set service:key=value,...]");
             System.exit(2);
             return;
         }
@@ -73,7 +75,7 @@ public final class LocalDrRun {
     private static int run(Layout layout, Path runDirectory, Options options, AtomicReference<FerryStack> running, long started) {
         FerryStack stack = new FerryStack(runDirectory);
         running.set(stack);
-        stack.startAll(layout, options.faults(), LocalDrRun::say);
+        stack.startAll(layout, options.faults(), options.stack(), LocalDrRun::say);
         say("everything is up after " + (System.nanoTime() - started) / 1_000_000 + " ms; logs in " + stack.logs());
         DrScenario scenario = new DrScenario(stack, LocalDrRun::say, options.timeout());
 
@@ -123,7 +125,7 @@ public final class LocalDrRun {
      * @param reportJson    where to write the report as JSON; null for nowhere
      */
     record Options(int dataMib, List<Integer> diskGib, int backups, double changePercent, String strategy, Path reportJson,
-                   String faults, Duration timeout) {
+                   String faults, Duration timeout, FerryStack.Options stack) {
 
         static final List<String> STRATEGIES = List.of("vhd-incremental", "vhd-full", "copy-start");
 
@@ -136,6 +138,7 @@ public final class LocalDrRun {
             Path reportJson = null;
             String faults = System.getenv("LOCALCLOUD_FAULTS");
             int timeoutMinutes = 15;
+            String settings = "";
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
@@ -148,6 +151,7 @@ public final class LocalDrRun {
                     case "--report-json" -> reportJson = Path.of(require(args[i], value));
                     case "--faults" -> faults = require(args[i], value);
                     case "--timeout-minutes" -> timeoutMinutes = positive(args[i], value);
+                    case "--set" -> settings = require(args[i], value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
@@ -156,7 +160,8 @@ public final class LocalDrRun {
             if (dataMib > capacityMib / 2) {
                 throw new IllegalArgumentException("--data-mib " + dataMib + " does not fit half of the disks' " + capacityMib + " MiB");
             }
-            return new Options(dataMib, disks, backups, changePercent, strategy, reportJson, faults, Duration.ofMinutes(timeoutMinutes));
+            return new Options(dataMib, disks, backups, changePercent, strategy, reportJson, faults, Duration.ofMinutes(timeoutMinutes),
+                    FerryStack.Options.withSettings(settings));
         }
 
         private static String strategy(String value) {

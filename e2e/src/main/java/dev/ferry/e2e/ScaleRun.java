@@ -120,7 +120,7 @@ public final class ScaleRun {
         List<Figures> all = new ArrayList<>();
         int exit = 0;
         for (String strategy : options.get("--strategies").split(",")) {
-            try (FerryStack stack = FerryStack.start(layout, base.resolve(strategy), null, settings(options.get("--set")),
+            try (FerryStack stack = FerryStack.start(layout, base.resolve(strategy), null, FerryStack.Options.withSettings(options.get("--set")),
                     ScaleRun::say)) {
                 Figures figures = measure(stack, strategy, Integer.parseInt(options.get("--namespaces")),
                         Integer.parseInt(options.get("--pvcs")), Long.parseLong(options.get("--mib")) * MIB,
@@ -138,22 +138,6 @@ public final class ScaleRun {
         System.out.println();
         all.forEach(f -> f.print(System.out));
         System.exit(exit);
-    }
-
-    /** {@code --set service:key=value,...}: settings of the services' own, to try another configuration at scale. */
-    private static FerryStack.Options settings(String spec) {
-        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
-        for (String setting : spec.split(",")) {
-            if (setting.isBlank()) {
-                continue;
-            }
-            String[] parts = setting.split("[:=]", 3);
-            if (parts.length != 3) {
-                throw new IllegalArgumentException("--set wants service:key=value, not " + setting);
-            }
-            settings.computeIfAbsent(parts[0], s -> new LinkedHashMap<>()).put(parts[1], parts[2]);
-        }
-        return new FerryStack.Options(1, settings);
     }
 
     /**
