@@ -1,13 +1,9 @@
 package dev.ferry.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.ferry.events.json.EventJson;
+import dev.ferry.events.json.SchemaCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,29 +11,19 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /** The published contract as the tests read it: each type's JSON Schema and its examples, from the class path. */
 final class Contract {
 
-    private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-            builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(EventType.SCHEMA_BASE_URI, "classpath:schemas/")));
-    /** {@code format} (date-time) is asserted, not only annotated: a time must be one. */
-    private static final SchemaValidatorsConfig ASSERT_FORMATS = SchemaValidatorsConfig.builder()
-            .formatAssertionsEnabled(true).build();
-    private static final Map<EventType, JsonSchema> COMPILED = new ConcurrentHashMap<>();
-
     private Contract() {
     }
 
-    /** What the type's schema finds wrong with the document; empty when the schema admits it. */
+    /** What the type's schema finds wrong with the document (as readers check it); empty when the schema admits it. */
     static List<ValidationMessage> schemaErrors(EventType type, JsonNode json) {
-        JsonSchema schema = COMPILED.computeIfAbsent(type,
-                t -> SCHEMAS.getSchema(SchemaLocation.of(t.dataSchema().toString()), ASSERT_FORMATS));
-        return List.copyOf(schema.validate(json));
+        return List.copyOf(SchemaCheck.errors(type, json));
     }
 
     static JsonNode schema(EventType type) {
@@ -79,6 +65,43 @@ final class Contract {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The path of every value below the document's root, object fields and array elements (by index), depth first. */
+    static List<List<String>> paths(JsonNode document) {
+        List<List<String>> paths = new ArrayList<>();
+        paths(document, List.of(), paths);
+        return paths;
+    }
+
+    private static void paths(JsonNode node, List<String> prefix, List<List<String>> into) {
+        List<String> steps = new ArrayList<>();
+        if (node.isObject()) {
+            node.fieldNames().forEachRemaining(steps::add);
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                steps.add(Integer.toString(i));
+            }
+        }
+        for (String step : steps) {
+            List<String> path = new ArrayList<>(prefix);
+            path.add(step);
+            into.add(path);
+            paths(child(node, step), path, into);
+        }
+    }
+
+    /** The object or array that holds the value at {@code path}. */
+    static JsonNode parentOf(JsonNode document, List<String> path) {
+        JsonNode parent = document;
+        for (String step : path.subList(0, path.size() - 1)) {
+            parent = child(parent, step);
+        }
+        return parent;
+    }
+
+    private static JsonNode child(JsonNode node, String step) {
+        return node.isArray() ? node.get(Integer.parseInt(step)) : node.get(step);
     }
 
     static JsonNode tree(byte[] json) {

@@ -107,8 +107,7 @@ class EventContractTest {
     void leavingOutAnyOneFieldIsReadExactlyAsTheSchemaSays(EventType type) throws IOException {
         JsonNode valid = EventJson.mapper().readTree(readExample(type.type() + ".valid.json"));
         JsonNode defaults = EventJson.mapper().readTree(resource(type.schemaResource())).path("properties");
-        List<List<String>> paths = new java.util.ArrayList<>();
-        fieldPaths(valid, List.of(), paths);
+        List<List<String>> paths = fieldPaths(valid);
         assertThat(paths).isNotEmpty();
         for (List<String> path : paths) {
             JsonNode pruned = without(valid, path);
@@ -138,9 +137,7 @@ class EventContractTest {
         boolean removed = true;
         while (removed) {
             removed = false;
-            List<List<String>> paths = new java.util.ArrayList<>();
-            fieldPaths(minimal, List.of(), paths);
-            for (List<String> path : paths) {
+            for (List<String> path : fieldPaths(minimal)) {
                 JsonNode pruned = without(minimal, path);
                 if (schemaErrors(type, pruned).isEmpty()) {
                     minimal = pruned;
@@ -160,31 +157,14 @@ class EventContractTest {
         assertThat(schemaErrors(type, EventJson.mapper().readTree(EventJson.write(event)))).isEmpty();
     }
 
-    /** The path of every field of every object in the document, arrays' elements included (by index). */
-    private static void fieldPaths(JsonNode node, List<String> prefix, List<List<String>> paths) {
-        if (node.isObject()) {
-            node.fieldNames().forEachRemaining(name -> {
-                List<String> path = new java.util.ArrayList<>(prefix);
-                path.add(name);
-                paths.add(path);
-                fieldPaths(node.get(name), path, paths);
-            });
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                List<String> path = new java.util.ArrayList<>(prefix);
-                path.add(Integer.toString(i));
-                fieldPaths(node.get(i), path, paths);
-            }
-        }
+    /** The path of every field of every object in the document, the objects in arrays included. */
+    private static List<List<String>> fieldPaths(JsonNode document) {
+        return Contract.paths(document).stream().filter(path -> Contract.parentOf(document, path).isObject()).toList();
     }
 
     private static JsonNode without(JsonNode document, List<String> path) {
         JsonNode copy = document.deepCopy();
-        JsonNode parent = copy;
-        for (String step : path.subList(0, path.size() - 1)) {
-            parent = parent.isArray() ? parent.get(Integer.parseInt(step)) : parent.get(step);
-        }
-        ((ObjectNode) parent).remove(path.get(path.size() - 1));
+        ((ObjectNode) Contract.parentOf(copy, path)).remove(path.get(path.size() - 1));
         return copy;
     }
 

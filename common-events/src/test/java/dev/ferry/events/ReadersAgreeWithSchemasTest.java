@@ -11,7 +11,6 @@ import dev.ferry.events.validation.InvalidEventException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,13 +48,14 @@ class ReadersAgreeWithSchemasTest {
             JSON.textNode("2026-12-02 10:00:00"), JSON.textNode("2026-13-45T25:61:00Z"),
             JSON.textNode("https://account.blob.core.windows.net/vhds/a.vhd?sig=secret"));
 
+    /** The valid examples, from which every payload is made. */
+    private static final List<String> VALID = Contract.examples().filter(name -> name.contains(".valid.")).toList();
+
     /** Every value a schema names (enum members, constants, defaults), the values a producer is most likely to send. */
     private static final List<JsonNode> NAMED = namedValues();
 
     /** Every field value of every valid example, keyed by field name: realistic values for a field of that name. */
     private static final Map<String, List<JsonNode>> BY_NAME = valuesByFieldName();
-
-    private static final List<String> VALID = Contract.examples().filter(name -> name.contains(".valid.")).toList();
 
     /**
      * The rules between fields that JSON Schema cannot state (no schema keyword compares two values): each is written
@@ -190,34 +190,20 @@ class ReadersAgreeWithSchemasTest {
         }
     }
 
+    /** Every field and array element of the document, depth first. */
+    private static List<Spot> spots(JsonNode document) {
+        return Contract.paths(document).stream()
+                .map(path -> new Spot(Contract.parentOf(document, path), path.get(path.size() - 1), path)).toList();
+    }
+
     private static Spot spotAt(JsonNode document, double at) {
-        List<Spot> spots = new ArrayList<>();
-        spots(document, List.of(), spots);
-        return spots.isEmpty() ? null : spots.get(Math.min(spots.size() - 1, (int) (at * spots.size())));
+        List<Spot> spots = spots(document);
+        return spots.isEmpty() ? null : pick(spots, at);
     }
 
-    private static void spots(JsonNode node, List<String> prefix, List<Spot> into) {
-        if (node.isObject()) {
-            Iterator<String> names = node.fieldNames();
-            while (names.hasNext()) {
-                String name = names.next();
-                List<String> path = append(prefix, name);
-                into.add(new Spot(node, name, path));
-                spots(node.get(name), path, into);
-            }
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                List<String> path = append(prefix, Integer.toString(i));
-                into.add(new Spot(node, Integer.toString(i), path));
-                spots(node.get(i), path, into);
-            }
-        }
-    }
-
-    private static List<String> append(List<String> prefix, String step) {
-        List<String> path = new ArrayList<>(prefix);
-        path.add(step);
-        return path;
+    /** The element at the fraction {@code at} (0 to 1) of a non-empty list. */
+    private static <T> T pick(List<T> list, double at) {
+        return list.get(Math.min(list.size() - 1, (int) (at * list.size())));
     }
 
     private record RemoveField(double at) implements Edit {
@@ -260,7 +246,7 @@ class ReadersAgreeWithSchemasTest {
             if (candidates.isEmpty()) {
                 return "no other value for " + spot.field();
             }
-            spot.set(candidates.get(Math.min(candidates.size() - 1, (int) (which * candidates.size()))).deepCopy());
+            spot.set(pick(candidates, which).deepCopy());
             return String.join(".", spot.path()) + " = another example's " + spot.field();
         }
     }
@@ -268,12 +254,10 @@ class ReadersAgreeWithSchemasTest {
     private record AddUnknownField(double at) implements Edit {
         @Override
         public String apply(JsonNode document) {
-            List<Spot> spots = new ArrayList<>();
-            spots(document, List.of(), spots);
             List<JsonNode> objects = new ArrayList<>();
             objects.add(document);
-            spots.stream().map(Spot::value).filter(JsonNode::isObject).forEach(objects::add);
-            JsonNode target = objects.get(Math.min(objects.size() - 1, (int) (at * objects.size())));
+            spots(document).stream().map(Spot::value).filter(JsonNode::isObject).forEach(objects::add);
+            JsonNode target = pick(objects, at);
             ((ObjectNode) target).put("addedByANewerProducer", 7);
             return "unknown field added";
         }
@@ -283,13 +267,11 @@ class ReadersAgreeWithSchemasTest {
     private record ResizeArray(double at, int how) implements Edit {
         @Override
         public String apply(JsonNode document) {
-            List<Spot> spots = new ArrayList<>();
-            spots(document, List.of(), spots);
-            List<Spot> arrays = spots.stream().filter(s -> s.value().isArray()).toList();
+            List<Spot> arrays = spots(document).stream().filter(s -> s.value().isArray()).toList();
             if (arrays.isEmpty()) {
                 return "no array";
             }
-            Spot spot = arrays.get(Math.min(arrays.size() - 1, (int) (at * arrays.size())));
+            Spot spot = pick(arrays, at);
             ArrayNode array = (ArrayNode) spot.value();
             String where = String.join(".", spot.path());
             switch (how) {
@@ -337,10 +319,7 @@ class ReadersAgreeWithSchemasTest {
     }
 
     private static Map<String, List<JsonNode>> valuesByFieldName() {
-        List<Spot> spots = new ArrayList<>();
-        Contract.examples().filter(name -> name.contains(".valid.")).forEach(name ->
-                spots(Contract.tree(Contract.example(name)), List.of(), spots));
-        return spots.stream().collect(Collectors.groupingBy(Spot::field,
+        return VALID.stream().flatMap(name -> spots(Contract.tree(Contract.example(name))).stream()).collect(Collectors.groupingBy(Spot::field,
                 Collectors.collectingAndThen(Collectors.mapping(Spot::value, Collectors.toCollection(LinkedHashSet::new)),
                         List::copyOf)));
     }

@@ -18,9 +18,9 @@ import java.util.Set;
 /**
  * Checks a payload against its type's published JSON Schema, the one outside producers write from, so that a reader
  * never takes what the schema forbids (a null where a field must be left out, a number where a string belongs).
- * The schemas are read from this library's class path, never fetched.
+ * The schemas are read from this library's class path, never fetched. The contract's tests ask it too.
  */
-final class SchemaCheck {
+public final class SchemaCheck {
 
     /** {@code format} (date-time) is asserted, not only annotated: a time must be one. */
     private static final SchemaValidatorsConfig ASSERT_FORMATS = SchemaValidatorsConfig.builder()
@@ -30,9 +30,14 @@ final class SchemaCheck {
     private SchemaCheck() {
     }
 
+    /** What the type's schema finds wrong with the document; empty when the schema admits it. */
+    public static Set<ValidationMessage> errors(EventType type, JsonNode payload) {
+        return SCHEMAS.get(type).validate(payload);
+    }
+
     /** @throws InvalidEventException naming every field the schema finds wrong */
     static void validate(EventType type, JsonNode payload) {
-        Set<ValidationMessage> errors = SCHEMAS.get(type).validate(payload);
+        Set<ValidationMessage> errors = errors(type, payload);
         if (!errors.isEmpty()) {
             List<Violation> violations = errors.stream().map(SchemaCheck::violation).toList();
             throw new InvalidEventException(type.type(), violations);
