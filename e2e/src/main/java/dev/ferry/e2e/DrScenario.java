@@ -70,10 +70,12 @@ final class DrScenario {
             return new AzureWaits(sum(metrics, "grant"), sum(metrics, "revoke"));
         }
 
+        AzureWaits plus(AzureWaits other) {
+            return new AzureWaits(grant.plus(other.grant), revoke.plus(other.revoke));
+        }
+
         private static Duration sum(String metrics, String operation) {
-            String prefix = "ferry_export_azure_wait_seconds_sum{";
-            double seconds = metrics.lines().filter(l -> l.startsWith(prefix) && l.contains("operation=\"" + operation + "\""))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            double seconds = MetricsText.sum(metrics, "ferry_export_azure_wait_seconds_sum{", "operation=\"" + operation + "\"");
             return Duration.ofNanos((long) (seconds * 1e9));
         }
     }
@@ -102,8 +104,7 @@ final class DrScenario {
         for (Map.Entry<String, AzureWaits> replica : after.entrySet()) {
             AzureWaits earlier = before.get(replica.getKey());
             if (earlier != null) {
-                AzureWaits delta = replica.getValue().since(earlier);
-                sum = new AzureWaits(sum.grant().plus(delta.grant()), sum.revoke().plus(delta.revoke()));
+                sum = sum.plus(replica.getValue().since(earlier));
             }
         }
         return sum;

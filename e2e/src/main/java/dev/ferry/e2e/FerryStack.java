@@ -58,7 +58,7 @@ final class FerryStack implements AutoCloseable {
 
         /** One replica per service with the settings of {@code --set service:key=value,...} (a run's option). */
         static Options withSettings(String spec) {
-            Map<String, Map<String, String>> settings = new java.util.LinkedHashMap<>();
+            Map<String, Map<String, String>> settings = new LinkedHashMap<>();
             for (String setting : spec.split(",")) {
                 if (setting.isBlank()) {
                     continue;
@@ -67,7 +67,7 @@ final class FerryStack implements AutoCloseable {
                 if (parts.length != 3) {
                     throw new IllegalArgumentException("--set wants service:key=value, not " + setting);
                 }
-                settings.computeIfAbsent(parts[0], service -> new java.util.LinkedHashMap<>()).put(parts[1], parts[2]);
+                settings.computeIfAbsent(parts[0], service -> new LinkedHashMap<>()).put(parts[1], parts[2]);
             }
             return new Options(1, settings);
         }

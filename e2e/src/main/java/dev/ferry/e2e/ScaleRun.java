@@ -335,18 +335,14 @@ public final class ScaleRun {
         Map<String, Long> writes = new LinkedHashMap<>();
         metrics.forEach((service, text) -> text.lines().filter(l -> l.startsWith("ferry_azure_arm_writes_total{")).forEach(line -> {
             String operation = line.replaceAll(".*operation=\"([^\"]*)\".*", "$1");
-            writes.merge(service + ":" + operation, (long) value(line), Long::sum);
+            writes.merge(service + ":" + operation, (long) MetricsText.value(line), Long::sum);
         }));
         return writes;
     }
 
     private static int throttled(Map<String, String> metrics) {
-        return (int) metrics.values().stream().flatMap(String::lines).filter(l -> l.startsWith("ferry_azure_arm_throttled_total{"))
-                .mapToDouble(ScaleRun::value).sum();
-    }
-
-    private static double value(String prometheusLine) {
-        return Double.parseDouble(prometheusLine.substring(prometheusLine.lastIndexOf(' ') + 1));
+        return (int) metrics.values().stream().mapToDouble(text -> MetricsText.sum(text, "ferry_azure_arm_throttled_total{", ""))
+                .sum();
     }
 
     private static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
