@@ -71,17 +71,14 @@ final class AzuriteUpstream {
                 }
             }
         });
-        HttpRequest.BodyPublisher publisher;
-        if (contentLength > 0) {
-            // Streams the body with its declared length, which is what the caller signed.
-            publisher = HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> body), contentLength);
-        } else if (contentLength < 0) {
-            publisher = HttpRequest.BodyPublishers.ofInputStream(() -> body);
-        } else {
+        if (contentLength == 0) {
             return sendAgainIfClosed(request.method(method, HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
         }
+        // A streamed body cannot be sent twice. With its declared length, which is what the caller signed.
+        HttpRequest.BodyPublisher publisher = contentLength > 0
+                ? HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), contentLength)
+                : HttpRequest.BodyPublishers.ofInputStream(() -> body);
         return client.send(request.method(method, publisher).build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
