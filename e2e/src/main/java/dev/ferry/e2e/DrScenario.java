@@ -167,9 +167,7 @@ final class DrScenario {
                 return state.equals("COMPLETED");
             }, "backup " + backupId + " to reach region B");
         }
-        Api restores = stack.restoreService();
-        awaitState(() -> restores.get("/api/v1/restore-points/" + backupId).body(), point -> point.path("complete").asBoolean(false),
-                "restore point " + backupId + " to be complete in the catalog");
+        awaitRestorePoint(backupId);
         Instant complete = Instant.now();
         Duration wall = Duration.ofNanos(System.nanoTime() - started);
 
@@ -208,6 +206,13 @@ final class DrScenario {
         progress.accept("restore point " + backupId + " complete in region B");
         return new Backup(backupId, run.path("strategy").asText(null), contents, figures, takenAt,
                 Duration.between(takenAt, lastRecreated), split, since(waitsBefore, azureWaits()), wall);
+    }
+
+    /** Waits until restore-service's catalog has the backup's restore point, complete. */
+    void awaitRestorePoint(String backupId) {
+        Api restores = stack.restoreService();
+        awaitState(() -> restores.get("/api/v1/restore-points/" + backupId).body(), point -> point.path("complete").asBoolean(false),
+                "restore point " + backupId + " to be complete in the catalog");
     }
 
     /** Restores a restore point on the DR cluster through restore-service, and waits until it completes. */

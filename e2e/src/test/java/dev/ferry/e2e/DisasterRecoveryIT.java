@@ -161,12 +161,7 @@ class DisasterRecoveryIT {
         DemoApp.Contents contents = app.contents();
 
         send(backup);
-        Api restores = stack.restoreService();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!restorePointComplete(restores.get("/api/v1/restore-points?namespace=webshop").body())) {
-            assertThat(System.nanoTime()).as("the recipe's backup reaches region B").isLessThan(deadline);
-            Thread.sleep(250);
-        }
+        scenario.awaitRestorePoint(new ObjectMapper().readTree(backup.value()).path("backupId").asText());
         send(restore);
 
         List<TopicProbe.Received> completed = stack.kafka().read(Topics.RESTORE_COMPLETED,
@@ -176,15 +171,6 @@ class DisasterRecoveryIT {
         assertThat(outcome.path("targetNamespace").asText()).isEqualTo("webshop-dr");
         assertThat(outcome.path("volumes")).singleElement().satisfies(v -> assertThat(v.path("phase").asText()).isEqualTo("Bound"));
         assertThat(scenario.verify("webshop-dr", contents)).isEmpty();
-    }
-
-    private static boolean restorePointComplete(JsonNode points) {
-        for (JsonNode point : points) {
-            if (point.path("complete").asBoolean(false)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void send(KafkaRecipe recipe) throws Exception {
