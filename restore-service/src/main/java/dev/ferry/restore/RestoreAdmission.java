@@ -7,6 +7,7 @@ import dev.ferry.restore.catalog.CatalogEntry;
 import dev.ferry.restore.catalog.CatalogLoader;
 import dev.ferry.restore.catalog.CatalogView;
 import dev.ferry.restore.catalog.RestorePoint;
+import dev.ferry.support.threads.DaemonThreads;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Decides whether a restore request can be carried out, before anything is created: the request is
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class RestoreAdmission {
 
-    private static final AtomicInteger CHECK_THREADS = new AtomicInteger();
+    private static final ThreadFactory CHECK_THREADS = DaemonThreads.named("restore-check-");
 
     private final CatalogView view;
     private final RestorePointFinder points;
@@ -179,11 +180,7 @@ public class RestoreAdmission {
         // thread per spare core, and these calls wait on the network): the restore time should not grow with the
         // volume count.
         List<CatalogEntry> volumes = point.volumes();
-        ExecutorService lookups = Executors.newFixedThreadPool(Math.max(1, Math.min(16, volumes.size())), r -> {
-            Thread thread = new Thread(r, "restore-check-" + CHECK_THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService lookups = Executors.newFixedThreadPool(Math.max(1, Math.min(16, volumes.size())), CHECK_THREADS);
         List<String> missing;
         try {
             List<CompletableFuture<Boolean>> exists = volumes.stream()

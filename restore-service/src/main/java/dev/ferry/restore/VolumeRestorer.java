@@ -4,6 +4,7 @@ import dev.ferry.events.RestoredVolume;
 import dev.ferry.restore.catalog.CatalogEntry;
 import dev.ferry.restore.catalog.CatalogView;
 import dev.ferry.restore.config.RestoreConfig;
+import dev.ferry.support.threads.DaemonThreads;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -16,8 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,7 +33,7 @@ public class VolumeRestorer {
     private static final Logger LOG = Logger.getLogger(VolumeRestorer.class);
     /** Volumes whose objects one restore creates at once. */
     static final int CREATORS = 16;
-    private static final AtomicInteger CREATOR_THREADS = new AtomicInteger();
+    private static final ThreadFactory CREATOR_THREADS = DaemonThreads.named("restore-create-");
 
     /** Labels on everything a restore creates. */
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -106,11 +107,7 @@ public class VolumeRestorer {
             cluster.createNamespace(namespace, labels);
         }
         List<CatalogEntry> volumes = plan.point().volumes();
-        ExecutorService creators = Executors.newFixedThreadPool(Math.max(1, Math.min(CREATORS, volumes.size())), r -> {
-            Thread thread = new Thread(r, "restore-create-" + CREATOR_THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService creators = Executors.newFixedThreadPool(Math.max(1, Math.min(CREATORS, volumes.size())), CREATOR_THREADS);
         try {
             List<Future<?>> created = new ArrayList<>();
             for (CatalogEntry entry : volumes) {

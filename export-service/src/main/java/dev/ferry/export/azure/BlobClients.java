@@ -4,10 +4,10 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
+import dev.ferry.support.threads.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How Ferry's blob clients talk: over the JDK's HTTP client, with one try per call and a timeout
@@ -22,13 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public record BlobClients(HttpClient httpClient, Duration tryTimeout) {
 
-    private static final AtomicInteger THREADS = new AtomicInteger();
     /** Grows with the calls in flight, as the JDK client's own default executor does; idle threads go after 60 s. */
-    private static final ExecutorService HTTP_THREADS = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "blob-http-" + THREADS.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ExecutorService HTTP_THREADS = Executors.newCachedThreadPool(DaemonThreads.named("blob-http-"));
 
     /** A shared JDK HTTP client, and 60 s per try: a 4 MiB page at Azure's slowest per-blob pace. */
     public static BlobClients standard() {

@@ -7,6 +7,7 @@ import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.export.copystart.RegionCopies.StartCopy;
 import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.support.step.StepRefused;
+import dev.ferry.support.threads.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,11 +122,7 @@ public final class CopyQueue implements AutoCloseable {
     private final Clock clock;
     private final List<Job> waiting = new ArrayList<>();
     private final List<Job> running = new ArrayList<>();
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "copy-start-queue");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("copy-start-queue-"));
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
     private volatile boolean started;
 

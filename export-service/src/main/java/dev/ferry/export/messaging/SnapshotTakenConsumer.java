@@ -19,6 +19,7 @@ import dev.ferry.support.messaging.VolumeEventIntake;
 import dev.ferry.support.step.StepInterrupted;
 import dev.ferry.support.step.StepRefused;
 import dev.ferry.support.step.StepRetry;
+import dev.ferry.support.threads.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.annotation.PreDestroy;
@@ -32,7 +33,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -50,7 +50,6 @@ public class SnapshotTakenConsumer {
 
     private static final Logger LOG = Logger.getLogger(SnapshotTakenConsumer.class);
 
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final SnapshotExport export;
     private final CopyStartTransfer copyStart;
@@ -66,11 +65,7 @@ public class SnapshotTakenConsumer {
                                  MeterRegistry metrics, DeadLetters deadLetters, Clock clock) {
         this.export = export;
         this.copyStart = copyStart;
-        this.vhdWorkers = Executors.newFixedThreadPool(config.transfer().concurrentVolumes(), r -> {
-            Thread thread = new Thread(r, "vhd-export-" + THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.vhdWorkers = Executors.newFixedThreadPool(config.transfer().concurrentVolumes(), DaemonThreads.named("vhd-export-"));
         this.publisher = publisher;
         this.config = config;
         this.metrics = metrics;

@@ -2,6 +2,7 @@ package dev.ferry.export.transfer;
 
 import dev.ferry.export.ByteRange;
 import dev.ferry.export.StorageCallFailed;
+import dev.ferry.support.threads.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,13 +130,8 @@ public final class ChunkScheduler {
         AtomicLong copied = new AtomicLong();
         AtomicInteger copiedChunks = new AtomicInteger();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        int pool = POOLS.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(workers, runnable -> {
-            Thread thread = new Thread(runnable, "ferry-copy-" + pool + "-" + threads.getAndIncrement());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService executor = Executors.newFixedThreadPool(workers,
+                DaemonThreads.named("ferry-copy-" + POOLS.incrementAndGet() + "-"));
         Calls calls = new Calls(job.cancellation());
         Consumer<ByteRange> done = chunk -> {
             copiedChunks.incrementAndGet();
