@@ -2,6 +2,7 @@ package dev.ferry.localcloud;
 
 import dev.ferry.localcloud.kafka.KafkaBroker;
 import dev.ferry.localcloud.kafka.TopicProbe;
+import dev.ferry.localcloud.kube.KubeCluster;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,6 +22,7 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
     private static volatile LocalCloud cloud;
     private static volatile String bootstrapServers;
     private static volatile TopicProbe kafka;
+    private static volatile KubeCluster serviceCluster;
     /** The init argument that chooses the cluster the service's Kubernetes client talks to: {@code source} or {@code dr}. */
     public static final String CLUSTER_ARG = "cluster";
 
@@ -43,6 +45,23 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
             throw new IllegalStateException("LocalCloudTestResource is not started");
         }
         return current;
+    }
+
+    /** The cluster the service's Kubernetes client talks to, and so the one that authenticates its REST callers. */
+    public static KubeCluster serviceCluster() {
+        KubeCluster current = serviceCluster;
+        if (current == null) {
+            throw new IllegalStateException("LocalCloudTestResource is not started");
+        }
+        return current;
+    }
+
+    /**
+     * A bearer token of a cluster administrator on the service's cluster, for tests that call the REST API and are not
+     * about who may: {@code Authorization: Bearer <token>}.
+     */
+    public static String adminToken() {
+        return serviceCluster().adminToken();
     }
 
     /** A probe on the running test resource's broker, to play the other systems: send records, read topics. */
@@ -76,7 +95,8 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
         config.put("kafka.bootstrap.servers", broker.bootstrapServers());
         config.putAll(started.serviceSettings());
         // Services without the Kubernetes client extension ignore these keys.
-        config.putAll(LocalCloud.kubernetesClientSettings(drCluster ? started.drCluster() : started.sourceCluster()));
+        serviceCluster = drCluster ? started.drCluster() : started.sourceCluster();
+        config.putAll(LocalCloud.kubernetesClientSettings(serviceCluster));
         return config;
     }
 
@@ -85,6 +105,7 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
         LocalCloud current = cloud;
         cloud = null;
         bootstrapServers = null;
+        serviceCluster = null;
         TopicProbe probe = kafka;
         kafka = null;
         if (probe != null) {

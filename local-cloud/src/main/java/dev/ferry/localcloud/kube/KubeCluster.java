@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,10 @@ import java.util.logging.Logger;
 
 import dev.ferry.localcloud.kube.rbac.AccessReviewDispatcher;
 import dev.ferry.localcloud.kube.rbac.ClusterIdentities;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
 import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
 import io.fabric8.kubernetes.api.model.NamedContextBuilder;
@@ -108,6 +113,47 @@ public final class KubeCluster implements AutoCloseable {
         return identities;
     }
 
+    /** The group Kubernetes binds to the {@code cluster-admin} ClusterRole when it bootstraps. */
+    public static final String MASTERS_GROUP = "system:masters";
+    private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
+
+    /**
+     * A token of a cluster administrator (user {@code cluster-admin@local} in {@value #MASTERS_GROUP}), valid for a day:
+     * what a test or a local run calls Ferry's APIs with when it is not testing who may do what.
+     */
+    public String adminToken() {
+        return identities.issueUser("cluster-admin@local", List.of(MASTERS_GROUP), Duration.ofDays(1));
+    }
+
+    /**
+     * Grants a user a ClusterRole, as an administrator would with {@code kubectl create rolebinding} in a namespace, or
+     * with {@code kubectl create clusterrolebinding} everywhere ({@code namespace} null).
+     */
+    public void bind(String user, String clusterRole, String namespace) {
+        String name = (user + "-" + clusterRole).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
+        if (namespace == null) {
+            client.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
+                    .withNewRoleRef().withApiGroup(RBAC_GROUP).withKind("ClusterRole").withName(clusterRole).endRoleRef()
+                    .addNewSubject().withApiGroup(RBAC_GROUP).withKind("User").withName(user).endSubject().build()).create();
+        } else {
+            client.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata().withName(name)
+                    .withNamespace(namespace).endMetadata()
+                    .withNewRoleRef().withApiGroup(RBAC_GROUP).withKind("ClusterRole").withName(clusterRole).endRoleRef()
+                    .addNewSubject().withApiGroup(RBAC_GROUP).withKind("User").withName(user).endSubject().build()).create();
+        }
+    }
+
+    /** Creates every object of a manifest file (several documents allowed), as {@code kubectl create -f} does. */
+    public void create(Path manifest) {
+        try (var in = Files.newInputStream(manifest)) {
+            for (HasMetadata item : client.load(in).items()) {
+                client.resource(item).create();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + manifest, e);
+        }
+    }
+
     /** Starts an empty cluster for the role on a free loopback port, with the snapshot CRDs installed. */
     public static KubeCluster start(Role role) {
         Objects.requireNonNull(role, "role");
@@ -125,6 +171,7 @@ public final class KubeCluster implements AutoCloseable {
             config.setUserAgent(OWN_USER_AGENT);
             client = new KubernetesClientBuilder().withConfig(config).build();
             installSnapshotCrds(client);
+            installBootstrapRbac(client);
             return new KubeCluster(role, server, kubeconfig, client, identities);
         } catch (RuntimeException e) {
             if (client != null) {
@@ -285,6 +332,18 @@ public final class KubeCluster implements AutoCloseable {
     }
 
     // A real cluster with the CSI snapshotter has these; the mock needs them to treat status as a subresource.
+    /** What a new cluster's RBAC holds that Ferry's tests rely on: {@code cluster-admin}, bound to {@value #MASTERS_GROUP}. */
+    private static void installBootstrapRbac(KubernetesClient client) {
+        client.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("cluster-admin").endMetadata()
+                .addNewRule().withApiGroups("*").withResources("*").withVerbs("*").endRule()
+                .addNewRule().withNonResourceURLs("*").withVerbs("*").endRule().build()).create();
+        client.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("cluster-admin")
+                .endMetadata().withNewRoleRef().withApiGroup(RBAC_GROUP).withKind("ClusterRole")
+                .withName("cluster-admin").endRoleRef()
+                .addNewSubject().withApiGroup(RBAC_GROUP).withKind("Group").withName(MASTERS_GROUP).endSubject()
+                .build()).create();
+    }
+
     private static void installSnapshotCrds(KubernetesClient client) {
         for (ResourceDefinitionContext resource : List.of(VOLUME_SNAPSHOT_CLASSES, VOLUME_SNAPSHOT_CONTENTS,
                 VOLUME_SNAPSHOTS)) {

@@ -1,5 +1,8 @@
 package dev.ferry.localcloud.kube.rbac;
 
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestStatusBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatusBuilder;
 import io.fabric8.kubernetes.api.model.authentication.UserInfoBuilder;
@@ -21,11 +24,16 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Queue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The stand-in API server's answers to TokenReview (from {@link ClusterIdentities}) and SubjectAccessReview (by
+ * The stand-in API server's answers to TokenRequest ({@code kubectl create token}), TokenReview (from {@link ClusterIdentities}) and SubjectAccessReview (by
  * {@link RbacEvaluator} over the RBAC objects the server holds at that moment), as Kubernetes' authentication and
  * authorization APIs answer them (201 with the review and its status); every other request goes to fabric8's mock.
  * The RBAC objects are read from the mock's own store in the same thread, never over HTTP.
@@ -34,6 +42,7 @@ public final class AccessReviewDispatcher extends KubernetesMixedDispatcher {
 
     static final String TOKEN_REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews";
     static final String SUBJECT_ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+    private static final Pattern SERVICE_ACCOUNT_TOKEN = Pattern.compile("/api/v1/namespaces/([^/]+)/serviceaccounts/([^/]+)/token");
 
     private final ClusterIdentities identities;
     private final KubernetesSerialization json = new KubernetesSerialization();
@@ -52,7 +61,32 @@ public final class AccessReviewDispatcher extends KubernetesMixedDispatcher {
         if ("POST".equals(request.getMethod()) && path.equals(SUBJECT_ACCESS_REVIEWS)) {
             return created(subjectAccessReview(json.unmarshal(request.getUtf8Body(), SubjectAccessReview.class)));
         }
+        Matcher account = SERVICE_ACCOUNT_TOKEN.matcher(path);
+        if ("POST".equals(request.getMethod()) && account.matches()) {
+            return tokenRequest(account.group(1), account.group(2), request.getUtf8Body());
+        }
         return super.dispatch(request);
+    }
+
+    /**
+     * {@code kubectl create token <account>}: a token of an existing service account, valid for the seconds the
+     * request asks (an hour without), as the TokenRequest API answers; 404 for an account the cluster does not hold.
+     */
+    private MockResponse tokenRequest(String namespace, String name, String body) {
+        MockResponse account = super.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET,
+                "/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name, Headers.builder().build(), new Buffer()));
+        if (account.code() != 200) {
+            return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
+                    .setBody(json.asJson(new StatusBuilder().withStatus("Failure").withReason("NotFound").withCode(404)
+                            .withMessage("serviceaccounts \"" + name + "\" not found").build()));
+        }
+        TokenRequest ask = body == null || body.isBlank() ? new TokenRequest() : json.unmarshal(body, TokenRequest.class);
+        long seconds = ask.getSpec() != null && ask.getSpec().getExpirationSeconds() != null ? ask.getSpec().getExpirationSeconds() : 3600;
+        Duration ttl = Duration.ofSeconds(seconds);
+        String token = identities.issueServiceAccount(namespace, name, ttl);
+        ask.setStatus(new TokenRequestStatusBuilder().withToken(token)
+                .withExpirationTimestamp(Instant.now().plus(ttl).truncatedTo(ChronoUnit.SECONDS).toString()).build());
+        return created(ask);
     }
 
     private TokenReview tokenReview(TokenReview review) {
