@@ -25,6 +25,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Each service's ServiceAccount has exactly the Kubernetes API rights its work needs, and no more. */
 class RbacTest {
 
+    /** What a service with a REST API needs to ask its cluster who calls and what they may do. */
+    private static final String[] ACCESS_REVIEWS = {
+            "authentication.k8s.io/tokenreviews", "create",
+            "authorization.k8s.io/subjectaccessreviews", "create"};
+
     /** apiGroup/resource: verbs. "" is the core group. */
     private static final Map<String, Set<String>> EXPECTED = Map.of(
             "snapshot-service", rights(
@@ -35,15 +40,18 @@ class RbacTest {
                     "snapshot.storage.k8s.io/volumesnapshots", "create get list watch delete",
                     "snapshot.storage.k8s.io/volumesnapshotcontents", "get list watch",
                     "ferry.dev/backuppolicies", "get list watch",
-                    "ferry.dev/backuppolicies/status", "update patch"),
+                    "ferry.dev/backuppolicies/status", "update patch",
+                    ACCESS_REVIEWS[0], ACCESS_REVIEWS[1], ACCESS_REVIEWS[2], ACCESS_REVIEWS[3]),
             "export-service", rights(),
-            "import-service", rights(),
+            // The sweep API's callers are checked; import-service reads and writes no other Kubernetes object.
+            "import-service", rights(ACCESS_REVIEWS),
             "restore-service", rights(
                     "/namespaces", "create get",
                     "/persistentvolumeclaims", "create get list watch",
                     "snapshot.storage.k8s.io/volumesnapshots", "create get list watch",
                     "snapshot.storage.k8s.io/volumesnapshotcontents", "create get list watch",
-                    "storage.k8s.io/storageclasses", "get list"));
+                    "storage.k8s.io/storageclasses", "get list",
+                    ACCESS_REVIEWS[0], ACCESS_REVIEWS[1], ACCESS_REVIEWS[2], ACCESS_REVIEWS[3]));
 
     static Stream<Arguments> deployments() {
         return Stream.of(Targets.SOURCE_CLUSTER, Targets.DR_CLUSTER, Targets.SOURCE_CLUSTER_HPA)

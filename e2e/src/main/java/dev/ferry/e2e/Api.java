@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A service's REST API on loopback, JSON in and out. */
+/** A service's REST API on loopback, JSON in and out; {@code /api} calls carry the caller's bearer token. */
 final class Api {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -20,9 +20,12 @@ final class Api {
     }
 
     private final String base;
+    private final String token;
 
-    Api(String base) {
+    /** @param token the bearer token of the caller, as its cluster issued it */
+    Api(String base, String token) {
         this.base = base;
+        this.token = token;
     }
 
     String base() {
@@ -30,12 +33,12 @@ final class Api {
     }
 
     Answer get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        return send(authorized(path, HttpRequest.newBuilder(URI.create(base + path))).GET());
     }
 
     Answer post(String path, Object body) {
         try {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+            return send(authorized(path, HttpRequest.newBuilder(URI.create(base + path))).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the request body", e);
@@ -65,6 +68,11 @@ final class Api {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** {@code /api} requests carry the token; {@code /q} (health, metrics) needs none and gets none. */
+    private HttpRequest.Builder authorized(String path, HttpRequest.Builder request) {
+        return path.startsWith("/api/") && token != null ? request.header("Authorization", "Bearer " + token) : request;
     }
 
     private Answer send(HttpRequest.Builder request) {

@@ -5,6 +5,7 @@ import dev.ferry.localcloud.LocalCloud;
 import dev.ferry.localcloud.azurite.Azurite;
 import dev.ferry.localcloud.kafka.KafkaBrokerMain;
 import dev.ferry.localcloud.kafka.TopicProbe;
+import dev.ferry.localcloud.kube.KubeCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +39,7 @@ final class FerryStack implements AutoCloseable {
     static final String EXPORT_SERVICE = "export-service";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+    private static final String PEOPLE_ROLES = "deploy/base/access/01-clusterroles.yaml";
 
     /**
      * How a stack differs from the local DR run's.
@@ -147,6 +151,7 @@ final class FerryStack implements AutoCloseable {
             cloud.azure().faults().configure(faults);
         }
         kafka = remember(new TopicProbe(bootstrapServers));
+        Map<String, String> tokens = grantTheOperator();
         // As a cluster's topic manifests (deploy/kafka) do: the topics exist before any service subscribes.
         List<String> topics = new ArrayList<>(Topics.ALL);
         Topics.ALL.forEach(topic -> topics.add(Topics.dlq(topic)));
@@ -166,12 +171,40 @@ final class FerryStack implements AutoCloseable {
                     services.put(name, process);
                     configurations.put(name, config);
                 }
-                apis.put(name, new Api("http://127.0.0.1:" + port));
+                apis.put(name, new Api("http://127.0.0.1:" + port, tokens.get(service)));
             }
         }
         for (Map.Entry<String, ManagedProcess> service : services.entrySet()) {
             ServiceLauncher.awaitReady(service.getValue(), apis.get(service.getKey()), START_TIMEOUT);
         }
+    }
+
+    /** Per service, the bearer token its REST calls carry. */
+    private final Map<String, String> issuedTokens = new HashMap<>();
+
+    /** The bearer tokens the run's REST calls carry: secrets that no log may hold. */
+    Collection<String> issuedTokens() {
+        return List.copyOf(issuedTokens.values());
+    }
+
+    /** Who the run's REST calls are made as: a platform engineer, {@code ferry-admin} on both clusters. */
+    static final String OPERATOR = "platform-engineer@local";
+
+    /**
+     * Installs Ferry's ClusterRoles for people (deploy/base/access) on both clusters, binds {@link #OPERATOR} to
+     * {@code ferry-admin} everywhere, and gives per service a token of the cluster it asks about its callers.
+     */
+    private Map<String, String> grantTheOperator() {
+        Map<String, String> tokens = issuedTokens;
+        for (KubeCluster cluster : List.of(cloud.sourceCluster(), cloud.drCluster())) {
+            cluster.create(layout.root().resolve(PEOPLE_ROLES));
+            cluster.bind(OPERATOR, "ferry-admin", null);
+            String token = cluster.identities().issueUser(OPERATOR, List.of(), Duration.ofDays(1));
+            List<String> services = cluster == cloud.sourceCluster() ? List.of("snapshot-service", EXPORT_SERVICE)
+                    : List.of("import-service", "restore-service");
+            services.forEach(service -> tokens.put(service, token));
+        }
+        return tokens;
     }
 
     /** What one service is told, as a cluster's ConfigMap would tell it. */
@@ -205,6 +238,8 @@ final class FerryStack implements AutoCloseable {
                 config.put("ferry.target-resource-groups", drGroup);
                 config.put("ferry.sweeper.catalog-account", LocalCloud.DR_STAGING_ACCOUNT);
                 config.put("ferry.retry.initial-backoff", "1s");
+                // Only to ask the DR cluster who calls the sweep API.
+                config.put(ServiceLauncher.KUBECONFIG, cloud.drCluster().kubeconfig().toString());
             }
             case "restore-service" -> {
                 config.put("ferry.cluster", DR_CLUSTER);

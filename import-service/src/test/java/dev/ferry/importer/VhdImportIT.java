@@ -1,5 +1,8 @@
 package dev.ferry.importer;
 
+import org.junit.jupiter.api.BeforeEach;
+import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.RestAssured;
 import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -66,6 +69,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @QuarkusTestResource(value = LocalCloudTestResource.class, restrictToAnnotatedClass = true)
 class VhdImportIT {
+
+    /** These tests are not about who may call: they call as the cluster's administrator (AccessControlIT is about who may). */
+    @BeforeEach
+    void callAsClusterAdmin() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", "Bearer " + LocalCloudTestResource.adminToken()).build();
+    }
 
     private static final long DISK_BYTES = 1L << 30;
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -267,6 +277,21 @@ class VhdImportIT {
         assertThat(report.getList("leftovers.id", String.class)).contains(leftover.getBlobUrl(), orphan.id())
                 .doesNotContain(kept.id());
         assertThat(report.getList("leftovers.deleted", Boolean.class)).containsOnly(false);
+        assertThat(leftover.exists()).isTrue();
+
+        // Sweeps are for cluster administrators: an operator of every namespace may not, and deletes nothing.
+        var cluster = LocalCloudTestResource.serviceCluster();
+        cluster.create(java.nio.file.Path.of("../deploy/base/access/01-clusterroles.yaml"));
+        cluster.bind("olga@example.com", "ferry-operator", null);
+        String operator = cluster.identities().issueUser("olga@example.com", List.of(), Duration.ofMinutes(5));
+        var asAdmin = io.restassured.RestAssured.requestSpecification;
+        io.restassured.RestAssured.requestSpecification = null;
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + operator).contentType("application/json")
+                .body("{\"minAge\":\"PT0S\",\"delete\":true}").post("/api/v1/sweeps").then().statusCode(403)
+                .body("errors", org.hamcrest.Matchers.contains("missing permission: create sweeps.ferry.dev (cluster-wide)"));
+        io.restassured.RestAssured.given().header("Authorization", "Bearer nonsense").contentType("application/json")
+                .body("{\"minAge\":\"PT0S\",\"delete\":true}").post("/api/v1/sweeps").then().statusCode(401);
+        io.restassured.RestAssured.requestSpecification = asAdmin;
         assertThat(leftover.exists()).isTrue();
 
         io.restassured.RestAssured.given().contentType("application/json").body("{\"minAge\":\"PT0S\",\"delete\":true}")

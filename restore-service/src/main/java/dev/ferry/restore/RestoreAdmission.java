@@ -74,11 +74,12 @@ public class RestoreAdmission {
     }
 
     /**
-     * Checks a valid request against the catalog, Azure and the DR cluster, and leases its restore point.
+     * Checks a valid request against the catalog, who asked ({@code access}), Azure and the DR cluster, and leases its
+     * restore point.
      *
      * @throws RestoreRefused when the request cannot be carried out; nothing is leased then
      */
-    public RestorePlan admit(RestoreRequested request, Instant receivedAt) {
+    public RestorePlan admit(RestoreRequested request, RestoreAccess access, Instant receivedAt) {
         RestorePoint point;
         try {
             point = points.find(request);
@@ -87,6 +88,7 @@ public class RestoreAdmission {
         } catch (RuntimeException e) {
             throw unavailable(e);
         }
+        access.check(point, targetOf(request, point), request.createNamespace());
         // Leased before the checks, so that retention cannot delete its snapshots between the checks and the run.
         if (!view.lease(point.id())) {
             throw new RestoreRefused(Reason.RESTORE_POINT_NOT_FOUND, "restore point " + point.id() + " is being deleted by retention");
@@ -97,7 +99,7 @@ public class RestoreAdmission {
                         + point.volumes().size() + " of its " + point.volumeCount() + " volumes; set allowPartial to restore those",
                         point.missingVolumes().stream().map(i -> "volume " + i + " is missing").toList());
             }
-            String target = request.targetNamespace() != null ? request.targetNamespace() : point.namespace();
+            String target = targetOf(request, point);
             if (!request.createNamespace() && !cluster.namespaceExists(target)) {
                 throw new RestoreRefused(Reason.NAMESPACE_NOT_FOUND, "namespace " + target
                         + " does not exist on the DR cluster; set createNamespace to create it");
@@ -113,6 +115,11 @@ public class RestoreAdmission {
             view.release(point.id());
             throw unavailable(e);
         }
+    }
+
+    /** Where the request restores to: its target namespace, or the restore point's own. */
+    private static String targetOf(RestoreRequested request, RestorePoint point) {
+        return request.targetNamespace() != null ? request.targetNamespace() : point.namespace();
     }
 
     /** Gives up a plan that will not run: its restore point is no longer held for it. */

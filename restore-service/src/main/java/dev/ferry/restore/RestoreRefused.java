@@ -18,6 +18,8 @@ public final class RestoreRefused extends Refused {
         PVC_CONFLICT,
         SNAPSHOT_MISSING,
         RESTORE_ID_CONFLICT,
+        /** A restore requested by event into a namespace the configuration does not open to events. */
+        NOT_ALLOWED,
         /** The catalog, Azure or the DR cluster did not answer: the same request may succeed later. */
         DEPENDENCY_UNAVAILABLE;
 
@@ -25,6 +27,7 @@ public final class RestoreRefused extends Refused {
         public int status() {
             return switch (this) {
                 case INVALID_REQUEST -> 400;
+                case NOT_ALLOWED -> 403;
                 case RESTORE_POINT_NOT_FOUND, RESTORE_NOT_FOUND -> 404;
                 case RESTORE_POINT_INCOMPLETE, PVC_CONFLICT, SNAPSHOT_MISSING, RESTORE_ID_CONFLICT -> 409;
                 case AMBIGUOUS_NAMESPACE, NAMESPACE_NOT_FOUND, STORAGE_CLASS_NOT_FOUND -> 422;
@@ -45,6 +48,7 @@ public final class RestoreRefused extends Refused {
                 case PVC_CONFLICT -> "A PVC of the restore exists already";
                 case SNAPSHOT_MISSING -> "A region-B snapshot of the restore point is gone";
                 case RESTORE_ID_CONFLICT -> "A different restore with this id exists";
+                case NOT_ALLOWED -> "Restores by event are not allowed into this namespace";
                 case DEPENDENCY_UNAVAILABLE -> "The catalog, Azure or the DR cluster did not answer";
             };
         }

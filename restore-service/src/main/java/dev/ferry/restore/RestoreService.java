@@ -46,17 +46,20 @@ public class RestoreService {
      * Checks a request and reserves its restore point. A request whose restore id is known returns
      * that restore (when it asks for the same thing) without doing anything again.
      *
+     * @param access who asked may restore the point into the target namespace; checked before anything is done, also
+     *               when the restore id is known
      * @throws RestoreRefused when the request cannot be carried out; nothing was created
      */
-    public Accepted accept(RestoreRequested request) {
+    public Accepted accept(RestoreRequested request, RestoreAccess access) {
         // The restore time runs from here: the checks are part of what a user waits for.
         Instant received = clock.instant();
         RestoreAdmission.checkValid(request);
         Optional<RestoreRun> same = known.find(request.restoreId()).map(run -> RestoreAdmission.checkSameAsk(run, request));
         if (same.isPresent()) {
+            access.check(same.get().point(), same.get().targetNamespace(), same.get().request().createNamespace());
             return new Accepted(same.get(), false);
         }
-        RestoreRun run = new RestoreRun(admission.admit(request, received));
+        RestoreRun run = new RestoreRun(admission.admit(request, access, received));
         RestoreRun holder = known.record(run);
         if (holder != run) {
             // Another call with this restore id was admitted meanwhile: it runs the restore.

@@ -10,6 +10,9 @@ import java.util.Map;
 final class Requests {
 
     static final Instant REQUESTED_AT = Instant.parse("2026-11-24T12:00:00Z");
+    /** Lets anyone restore anything: for tests of what is checked beside who asked. */
+    static final RestoreAccess ANYONE = (point, target, createNamespace) -> {
+    };
 
     private final String restoreId;
     private String restorePointId;

@@ -24,7 +24,7 @@ class RestoreAdmissionTest {
     void aRestorePointThatPassesEveryCheckBecomesAPlanThatHoldsIt() {
         RestorePoint point = ports.store(Entries.point("b1", "manual", 2, 2, T));
 
-        RestorePlan plan = admission.admit(Requests.restore("r1").of("b1").build(), RECEIVED);
+        RestorePlan plan = admission.admit(Requests.restore("r1").of("b1").build(), Requests.ANYONE, RECEIVED);
 
         assertThat(plan.point()).isEqualTo(point);
         assertThat(plan.targetNamespace()).isEqualTo("shop");
@@ -47,14 +47,14 @@ class RestoreAdmissionTest {
         ports.catalog.record(Entries.entry("b1", "manual", 0, 1, T));
         ports.snapshots.add(Entries.entry("b1", "manual", 0, 1, T).snapshotId());
 
-        assertThat(admission.admit(Requests.restore("r1").of("b1").build(), RECEIVED).point().id()).isEqualTo("b1");
+        assertThat(admission.admit(Requests.restore("r1").of("b1").build(), Requests.ANYONE, RECEIVED).point().id()).isEqualTo("b1");
     }
 
     @Test
     void aRestorePointThatIsNowhereIsNotFound() {
-        assertRefused(() -> admission.admit(Requests.restore("r1").of("b9").build(), RECEIVED), Reason.RESTORE_POINT_NOT_FOUND)
+        assertRefused(() -> admission.admit(Requests.restore("r1").of("b9").build(), Requests.ANYONE, RECEIVED), Reason.RESTORE_POINT_NOT_FOUND)
                 .hasMessage("restore point b9 is not in the catalog");
-        assertRefused(() -> admission.admit(Requests.restore("r1").latestOf("other").build(), RECEIVED), Reason.RESTORE_POINT_NOT_FOUND)
+        assertRefused(() -> admission.admit(Requests.restore("r1").latestOf("other").build(), Requests.ANYONE, RECEIVED), Reason.RESTORE_POINT_NOT_FOUND)
                 .hasMessage("namespace other has no restore point in the catalog");
     }
 
@@ -63,7 +63,7 @@ class RestoreAdmissionTest {
         ports.store(Entries.point("older", "manual", 1, 1, T));
         ports.store(Entries.point("newer-partial", "manual", 1, 2, T.plusSeconds(60)));
 
-        assertThat(admission.admit(Requests.restore("r1").latestOf("shop").build(), RECEIVED).point().id()).isEqualTo("older");
+        assertThat(admission.admit(Requests.restore("r1").latestOf("shop").build(), Requests.ANYONE, RECEIVED).point().id()).isEqualTo("older");
         assertThat(ports.leased("newer-partial")).isFalse();
     }
 
@@ -72,9 +72,9 @@ class RestoreAdmissionTest {
         ports.store(RestorePoint.of(List.of(Entries.entry("aks-a", "a1", "manual", 0, 1, T))));
         ports.store(RestorePoint.of(List.of(Entries.entry("aks-b", "b1", "manual", 0, 1, T))));
 
-        assertRefused(() -> admission.admit(Requests.restore("r1").latestOf("shop").build(), RECEIVED), Reason.AMBIGUOUS_NAMESPACE)
+        assertRefused(() -> admission.admit(Requests.restore("r1").latestOf("shop").build(), Requests.ANYONE, RECEIVED), Reason.AMBIGUOUS_NAMESPACE)
                 .extracting(e -> ((RestoreRefused) e).details()).isEqualTo(List.of("aks-a", "aks-b"));
-        assertThat(admission.admit(Requests.restore("r1").latestOf("shop").fromCluster("aks-b").build(), RECEIVED).point().id())
+        assertThat(admission.admit(Requests.restore("r1").latestOf("shop").fromCluster("aks-b").build(), Requests.ANYONE, RECEIVED).point().id())
                 .isEqualTo("b1");
     }
 
@@ -82,18 +82,18 @@ class RestoreAdmissionTest {
     void anIncompleteRestorePointIsRefusedUnlessPartialRestoresAreAllowed() {
         ports.store(Entries.point("b1", "manual", 1, 2, T));
 
-        assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").build(), RECEIVED), Reason.RESTORE_POINT_INCOMPLETE)
+        assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").build(), Requests.ANYONE, RECEIVED), Reason.RESTORE_POINT_INCOMPLETE)
                 .extracting(e -> ((RestoreRefused) e).details()).isEqualTo(List.of("volume 1 is missing"));
         assertThat(ports.leased("b1")).as("a refusal holds nothing").isFalse();
-        assertThat(admission.admit(Requests.restore("r1").of("b1").allowingPartial().build(), RECEIVED).point().volumes()).hasSize(1);
+        assertThat(admission.admit(Requests.restore("r1").of("b1").allowingPartial().build(), Requests.ANYONE, RECEIVED).point().volumes()).hasSize(1);
     }
 
     @Test
     void aMissingTargetNamespaceIsRefusedUnlessTheRestoreMayCreateIt() {
         ports.store(Entries.point("b1", "manual", 1, 1, T));
 
-        assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").into("drill").build(), RECEIVED), Reason.NAMESPACE_NOT_FOUND);
-        assertThat(admission.admit(Requests.restore("r1").of("b1").into("drill").creatingTheNamespace().build(), RECEIVED)
+        assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").into("drill").build(), Requests.ANYONE, RECEIVED), Reason.NAMESPACE_NOT_FOUND);
+        assertThat(admission.admit(Requests.restore("r1").of("b1").into("drill").creatingTheNamespace().build(), Requests.ANYONE, RECEIVED)
                 .targetNamespace()).isEqualTo("drill");
     }
 
@@ -101,10 +101,10 @@ class RestoreAdmissionTest {
     void aMissingStorageClassIsRefusedAndAMappedOneTellsHowItBinds() {
         ports.store(Entries.point("b1", "manual", 2, 2, T));
 
-        assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").mapping("managed-csi", "zrs").build(), RECEIVED),
+        assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").mapping("managed-csi", "zrs").build(), Requests.ANYONE, RECEIVED),
                 Reason.STORAGE_CLASS_NOT_FOUND).hasMessage("storage class zrs (mapped from managed-csi) does not exist on the DR cluster");
         ports.cluster.withStorageClass("zrs", "WaitForFirstConsumer");
-        RestorePlan plan = admission.admit(Requests.restore("r1").of("b1").mapping("managed-csi", "zrs").build(), RECEIVED);
+        RestorePlan plan = admission.admit(Requests.restore("r1").of("b1").mapping("managed-csi", "zrs").build(), Requests.ANYONE, RECEIVED);
 
         assertThat(plan.storageClasses()).isEqualTo(Map.of(0, "zrs", 1, "zrs"));
         assertThat(plan.firstConsumerClasses()).containsExactly("zrs");
@@ -116,7 +116,7 @@ class RestoreAdmissionTest {
         ports.cluster.withClaim("shop", "vol-0", Map.of(VolumeRestorer.RESTORE_ID_LABEL, "r1"))
                 .withClaim("shop", "vol-1", Map.of("app", "shop"));
 
-        assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").build(), RECEIVED), Reason.PVC_CONFLICT)
+        assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").build(), Requests.ANYONE, RECEIVED), Reason.PVC_CONFLICT)
                 .extracting(e -> ((RestoreRefused) e).details()).isEqualTo(List.of("PVC shop/vol-1 exists already and is not from this restore"));
     }
 
@@ -125,7 +125,7 @@ class RestoreAdmissionTest {
         RestorePoint point = ports.store(Entries.point("b1", "manual", 2, 2, T));
         ports.snapshots.delete(point.volumes().get(1).snapshotId());
 
-        assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").build(), RECEIVED), Reason.SNAPSHOT_MISSING)
+        assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").build(), Requests.ANYONE, RECEIVED), Reason.SNAPSHOT_MISSING)
                 .hasMessageContaining("the region-B snapshot of PVC vol-1 no longer exists");
         assertThat(ports.cluster.namespaces).containsOnlyKeys("shop");
         assertThat(ports.cluster.claims).isEmpty();
@@ -136,7 +136,7 @@ class RestoreAdmissionTest {
         ports.store(Entries.point("b1", "manual", 1, 1, T));
         ports.cluster.stopAnswering();
 
-        assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").build(), RECEIVED), Reason.DEPENDENCY_UNAVAILABLE)
+        assertRefused(() -> admission.admit(Requests.restore("r1").of("b1").build(), Requests.ANYONE, RECEIVED), Reason.DEPENDENCY_UNAVAILABLE)
                 .extracting(e -> ((RestoreRefused) e).retryable()).isEqualTo(true);
         assertThat(ports.leased("b1")).isFalse();
     }
@@ -145,7 +145,7 @@ class RestoreAdmissionTest {
     void aWithdrawnPlanNoLongerHoldsItsRestorePoint() {
         ports.store(Entries.point("b1", "manual", 1, 1, T));
 
-        admission.withdraw(admission.admit(Requests.restore("r1").of("b1").build(), RECEIVED));
+        admission.withdraw(admission.admit(Requests.restore("r1").of("b1").build(), Requests.ANYONE, RECEIVED));
 
         assertThat(ports.leased("b1")).isFalse();
     }
@@ -153,7 +153,7 @@ class RestoreAdmissionTest {
     @Test
     void aKnownRestoreIdMustAskForTheSameThingAgain() {
         ports.store(Entries.point("b1", "manual", 1, 1, T));
-        RestoreRun known = new RestoreRun(admission.admit(Requests.restore("r1").of("b1").mapping("a", "a").build(), RECEIVED));
+        RestoreRun known = new RestoreRun(admission.admit(Requests.restore("r1").of("b1").mapping("a", "a").build(), Requests.ANYONE, RECEIVED));
 
         assertThat(RestoreAdmission.checkSameAsk(known, Requests.restore("r1").of("b1").mapping("a", "a").build())).isSameAs(known);
         assertRefused(() -> RestoreAdmission.checkSameAsk(known, Requests.restore("r1").of("b1").into("drill").build()),

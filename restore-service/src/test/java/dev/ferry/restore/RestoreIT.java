@@ -1,5 +1,8 @@
 package dev.ferry.restore;
 
+import org.junit.jupiter.api.BeforeEach;
+import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.RestAssured;
 import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +71,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = LocalCloudTestResource.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = LocalCloudTestResource.CLUSTER_ARG, value = "dr"))
 class RestoreIT {
+
+    /** These tests are not about who may call: they call as the cluster's administrator (AccessControlIT is about who may). */
+    @BeforeEach
+    void callAsClusterAdmin() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", "Bearer " + LocalCloudTestResource.adminToken()).build();
+    }
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final EventSource IMPORTER = new EventSource("import-service", "aks-dr");
@@ -324,6 +334,22 @@ class RestoreIT {
         assertThat(completed.volumes()).singleElement().satisfies(v -> assertThat(v.storageClassName()).isEqualTo("managed-csi-zrs"));
         assertThat(dr.persistentVolumeClaims().inNamespace("shop-g-drill").withName("orders").get().getSpec().getStorageClassName())
                 .isEqualTo("managed-csi-zrs");
+    }
+
+    @Test
+    void aKafkaRestoreIntoANamespaceNotOpenToEventsFailsAndCreatesNothing() {
+        String backupId = newId();
+        send(RegionB.recreated(backupId, "shop-n", "manual", "orders", 0, 1, RegionB.snapshot(52).snapshotId(), Instant.now()));
+        await().atMost(WAIT).until(() -> view.find(backupId).map(RestorePoint::complete).orElse(false));
+        String restoreId = newId();
+
+        send(new RestoreRequested(FerryEvent.SCHEMA_VERSION, restoreId, "forged", backupId, null, null, "shop-n-elsewhere", null, true,
+                false, "someone", Instant.now()));
+
+        StepFailed failed = awaitFailed(restoreId);
+        assertThat(failed.errorCode()).isEqualTo("NotAllowed");
+        assertThat(failed.reason()).contains("ferry.restore.event-target-namespaces");
+        assertThat(drClient().namespaces().withName("shop-n-elsewhere").get()).as("nothing is created").isNull();
     }
 
     @Test

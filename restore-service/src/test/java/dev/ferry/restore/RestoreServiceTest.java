@@ -24,7 +24,7 @@ class RestoreServiceTest {
     void anAcceptedRestoreIsKnownByItsIdAndRuns() {
         ports.store(Entries.point("b1", "manual", 1, 1, T));
 
-        RestoreService.Accepted accepted = restores.accept(Requests.restore("r1").of("b1").build());
+        RestoreService.Accepted accepted = restores.accept(Requests.restore("r1").of("b1").build(), Requests.ANYONE);
 
         assertThat(accepted.isNew()).isTrue();
         assertThat(accepted.run().startedAt()).isEqualTo(CLOCK.instant());
@@ -35,9 +35,9 @@ class RestoreServiceTest {
     @Test
     void theSameRequestAgainReturnsTheKnownRestoreAndHoldsNothingMore() {
         ports.store(Entries.point("b1", "manual", 1, 1, T));
-        RestoreRun first = restores.accept(Requests.restore("r1").of("b1").build()).run();
+        RestoreRun first = restores.accept(Requests.restore("r1").of("b1").build(), Requests.ANYONE).run();
 
-        RestoreService.Accepted again = restores.accept(Requests.restore("r1").of("b1").build());
+        RestoreService.Accepted again = restores.accept(Requests.restore("r1").of("b1").build(), Requests.ANYONE);
 
         assertThat(again.isNew()).isFalse();
         assertThat(again.run()).isSameAs(first);
@@ -48,9 +48,9 @@ class RestoreServiceTest {
     @Test
     void anotherRequestUnderAKnownRestoreIdIsAConflict() {
         ports.store(Entries.point("b1", "manual", 1, 1, T));
-        restores.accept(Requests.restore("r1").of("b1").build());
+        restores.accept(Requests.restore("r1").of("b1").build(), Requests.ANYONE);
 
-        assertThatThrownBy(() -> restores.accept(Requests.restore("r1").of("b1").into("drill").creatingTheNamespace().build()))
+        assertThatThrownBy(() -> restores.accept(Requests.restore("r1").of("b1").into("drill").creatingTheNamespace().build(), Requests.ANYONE))
                 .isInstanceOfSatisfying(RestoreRefused.class, e -> assertThat(e.reason()).isEqualTo(RestoreRefused.Reason.RESTORE_ID_CONFLICT));
     }
 }

@@ -126,7 +126,7 @@ public class BackupAdmission {
         }
         BackupRun run = BackupRun.plan(request.backupId(), request.correlationId(), namespace, policy,
                 policyRef != null ? policyRef : namespace + "/" + policy, strategy, request.copySpeed(), target,
-                request.requestedAt(), request.pvcNames(), request.labelSelector(), eligible, skipped);
+                request.requestedAt(), request.requestedBy(), request.pvcNames(), request.labelSelector(), eligible, skipped);
         BackupRun registered;
         synchronized (admitting) {
             keepSnapshotLimit(request.backupId(), namespace, eligible);

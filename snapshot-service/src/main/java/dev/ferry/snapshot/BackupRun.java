@@ -66,7 +66,7 @@ public final class BackupRun {
 
     /** The run as the API shows it. */
     public record View(String backupId, String correlationId, String namespace, String policy, String strategy,
-                       String copySpeed, State state, Instant requestedAt, Instant snapshotsDoneAt, List<VolumeView> volumes,
+                       String copySpeed, State state, Instant requestedAt, String requestedBy, Instant snapshotsDoneAt, List<VolumeView> volumes,
                        List<Skipped> skipped, boolean rebuiltFromCluster) {
     }
 
@@ -109,13 +109,15 @@ public final class BackupRun {
     private final List<String> pvcNames;
     private final Map<String, String> labelSelector;
     private final boolean rebuilt;
+    private final String requestedBy;
     private final Map<String, Volume> volumes = new LinkedHashMap<>();
     private final List<Skipped> skipped;
     private Instant snapshotsDoneAt;
 
     private BackupRun(String backupId, String correlationId, String namespace, String policy, String policyRef,
-                      TransferStrategy strategy, CopySpeed copySpeed, DrTarget target, Instant requestedAt, List<String> pvcNames,
-                      Map<String, String> labelSelector, List<Skipped> skipped, boolean rebuilt) {
+                      TransferStrategy strategy, CopySpeed copySpeed, DrTarget target, Instant requestedAt, String requestedBy,
+                      List<String> pvcNames, Map<String, String> labelSelector, List<Skipped> skipped, boolean rebuilt) {
+        this.requestedBy = requestedBy;
         this.backupId = backupId;
         this.correlationId = correlationId;
         this.namespace = namespace;
@@ -136,12 +138,13 @@ public final class BackupRun {
      *
      * @param policyRef {@code <namespace>/<name>} of the policy whose retention manages its snapshots
      * @param copySpeed Azure's copy speed for copy-start, or null for export-service's configured one
+     * @param requestedBy who asked: the authenticated REST caller, {@code schedule}, or what a Kafka request says
      */
     public static BackupRun plan(String backupId, String correlationId, String namespace, String policy, String policyRef,
-                                 TransferStrategy strategy, CopySpeed copySpeed, DrTarget target, Instant requestedAt,
+                                 TransferStrategy strategy, CopySpeed copySpeed, DrTarget target, Instant requestedAt, String requestedBy,
                                  List<String> pvcNames, Map<String, String> labelSelector, List<Claim> claims, List<Skipped> skipped) {
         BackupRun run = new BackupRun(backupId, correlationId, namespace, policy, policyRef, strategy, copySpeed, target, requestedAt,
-                pvcNames == null ? null : List.copyOf(pvcNames), labelSelector == null ? null : Map.copyOf(labelSelector), skipped, false);
+                requestedBy, pvcNames == null ? null : List.copyOf(pvcNames), labelSelector == null ? null : Map.copyOf(labelSelector), skipped, false);
         for (int i = 0; i < claims.size(); i++) {
             Claim claim = claims.get(i);
             run.volumes.put(claim.uid(), new Volume(claim.name(), claim.uid(), i, claim));
@@ -151,9 +154,9 @@ public final class BackupRun {
 
     /** A run known only from its VolumeSnapshots, after a restart. */
     public static BackupRun rebuilt(String backupId, String correlationId, String namespace, String policy, TransferStrategy strategy,
-                                    Instant requestedAt) {
-        return new BackupRun(backupId, correlationId, namespace, policy, null, strategy, null, null, requestedAt, null, null, List.of(),
-                true);
+                                    Instant requestedAt, String requestedBy) {
+        return new BackupRun(backupId, correlationId, namespace, policy, null, strategy, null, null, requestedAt, requestedBy, null, null,
+                List.of(), true);
     }
 
     /** Adds a volume found in the cluster to a rebuilt run. */
@@ -173,6 +176,11 @@ public final class BackupRun {
 
     public String correlationId() {
         return correlationId;
+    }
+
+    /** Who asked for the backup, when known. */
+    public String requestedBy() {
+        return requestedBy;
     }
 
     public String namespace() {
@@ -394,7 +402,7 @@ public final class BackupRun {
         views.sort(java.util.Comparator.comparingInt(VolumeView::volumeIndex));
         return new View(backupId, correlationId, namespace, policy, strategy == null ? null : strategy.wireName(),
                 copySpeed == null ? null : copySpeed.wireName(), state(),
-                requestedAt, snapshotsDoneAt, views, skipped, rebuilt);
+                requestedAt, requestedBy, snapshotsDoneAt, views, skipped, rebuilt);
     }
 
     private Volume volume(String pvcUid) {

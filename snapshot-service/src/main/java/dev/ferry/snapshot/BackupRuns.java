@@ -123,7 +123,7 @@ public class BackupRuns {
             // An unknown strategy on someone's hand-edited object leaves the field empty, nothing more.
         }
         BackupRun run = BackupRun.rebuilt(backupId, first.annotation(FerryLabels.CORRELATION_ID), first.namespace(),
-                first.annotation(FerryLabels.POLICY), strategy, requestedAt(first));
+                first.annotation(FerryLabels.POLICY), strategy, requestedAt(first), first.annotation(FerryLabels.REQUESTED_BY));
         for (SnapshotState snapshot : snapshots) {
             VolumeState state = snapshot.error() != null ? VolumeState.FAILED
                     : snapshot.readyToUse() ? VolumeState.TAKEN : VolumeState.SNAPSHOTTING;

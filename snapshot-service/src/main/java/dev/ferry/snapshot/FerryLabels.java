@@ -32,6 +32,7 @@ public final class FerryLabels {
     public static final String VOLUME_INDEX = "ferry.dev/volume-index";
     public static final String VOLUME_COUNT = "ferry.dev/volume-count";
     public static final String STRATEGY = "ferry.dev/strategy";
+    public static final String REQUESTED_BY = "ferry.dev/requested-by";
 
     /** The longest label value Kubernetes accepts. */
     public static final int MAX_LABEL_VALUE = 63;

@@ -47,6 +47,9 @@ final class SnapshotRequestFactory {
         annotations.put(FerryLabels.VOLUME_INDEX, Integer.toString(run.volumeIndex(claim.uid())));
         annotations.put(FerryLabels.VOLUME_COUNT, Integer.toString(run.volumeCount()));
         annotations.put(FerryLabels.STRATEGY, run.strategy().wireName());
+        if (run.requestedBy() != null) {
+            annotations.put(FerryLabels.REQUESTED_BY, run.requestedBy());
+        }
         return annotations;
     }
 }

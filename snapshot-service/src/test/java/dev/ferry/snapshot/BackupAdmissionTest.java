@@ -92,7 +92,7 @@ class BackupAdmissionTest {
     @Test
     void aRunOnlyRebuiltFromTheClusterGivesWayToTheRequest() {
         BackupAdmission admission = admission(Map.of());
-        BackupRun rebuilt = BackupRun.rebuilt("b1", "b1", "shop", BackupAdmission.MANUAL_POLICY, TransferStrategy.VHD_FULL, T0);
+        BackupRun rebuilt = BackupRun.rebuilt("b1", "b1", "shop", BackupAdmission.MANUAL_POLICY, TransferStrategy.VHD_FULL, T0, null);
         runs.register(rebuilt);
 
         BackupAdmission.Admitted admitted = admission.admit(request("b1", "shop", null, null));

@@ -65,11 +65,11 @@ class BackupRunsTest {
 
     @Test
     void theSnapshotsStillToCreateAreThoseOfPendingVolumesInTheNamespace() {
-        BackupRun queued = BackupRun.plan("queued", "queued", "shop", "manual", "shop/manual", TransferStrategy.VHD_FULL, null, null, T0, null,
+        BackupRun queued = BackupRun.plan("queued", "queued", "shop", "manual", "shop/manual", TransferStrategy.VHD_FULL, null, null, T0, "rest", null,
                 null, List.of(claim()), List.of());
         runs.register(queued);
         runs.register(run("started"));
-        runs.register(BackupRun.rebuilt("rebuilt", "rebuilt", "shop", "manual", TransferStrategy.VHD_FULL, T0));
+        runs.register(BackupRun.rebuilt("rebuilt", "rebuilt", "shop", "manual", TransferStrategy.VHD_FULL, T0, null));
 
         assertThat(runs.plannedSnapshots("shop")).containsExactly(
                 new BackupRun.PlannedSnapshot("shop", "orders-db", SnapshotNames.volumeSnapshot("queued", UID)));
@@ -82,7 +82,7 @@ class BackupRunsTest {
     }
 
     private static BackupRun run(String backupId) {
-        BackupRun run = BackupRun.plan(backupId, backupId, "shop", "manual", "shop/manual", TransferStrategy.VHD_FULL, null, null, T0, null,
+        BackupRun run = BackupRun.plan(backupId, backupId, "shop", "manual", "shop/manual", TransferStrategy.VHD_FULL, null, null, T0, "rest", null,
                 null, List.of(claim()), List.of());
         run.snapshotting(UID, "snap-" + backupId, T0);
         return run;

@@ -1,5 +1,8 @@
 package dev.ferry.snapshot;
 
+import org.junit.jupiter.api.BeforeEach;
+import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.RestAssured;
 import static dev.ferry.localcloud.LocalCloudTestResource.kafka;
 import static dev.ferry.snapshot.SourceCluster.boundClaim;
 import static dev.ferry.snapshot.SourceCluster.client;
@@ -51,6 +54,13 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SnapshotRateLimitIT.ShortWindow.class)
 @QuarkusTestResource(value = LocalCloudTestResource.class, restrictToAnnotatedClass = true)
 class SnapshotRateLimitIT {
+
+    /** These tests are not about who may call: they call as the cluster's administrator (AccessControlIT is about who may). */
+    @BeforeEach
+    void callAsClusterAdmin() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", "Bearer " + LocalCloudTestResource.adminToken()).build();
+    }
 
     private static final Duration WINDOW = Duration.ofSeconds(45);
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -3,6 +3,9 @@ package dev.ferry.importer.api;
 import dev.ferry.importer.Sweeper;
 import dev.ferry.importer.config.ImportConfig;
 import dev.ferry.support.api.ProblemException;
+import dev.ferry.support.auth.ClusterAccess;
+import dev.ferry.support.auth.CurrentCaller;
+import dev.ferry.support.auth.Permission;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,10 +26,17 @@ public class SweepResource {
     public record SweepRequest(String minAge, Boolean delete) {
     }
 
+    /** Ferry's RBAC resource for sweeps, granted cluster-wide only (ferry-admin): see docs/access-control.md. */
+    static final String SWEEPS = "sweeps";
+
     private final Sweeper sweeper;
     private final ImportConfig config;
+    private final ClusterAccess access;
+    private final CurrentCaller caller;
 
-    public SweepResource(Sweeper sweeper, ImportConfig config) {
+    public SweepResource(Sweeper sweeper, ImportConfig config, ClusterAccess access, CurrentCaller caller) {
+        this.access = access;
+        this.caller = caller;
         this.sweeper = sweeper;
         this.config = config;
     }
@@ -36,6 +46,7 @@ public class SweepResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Find (and optionally delete) VHDs, replicas of disks without backups and Ferry snapshots left behind in region B")
     public Sweeper.Report sweep(SweepRequest request) {
+        access.require(caller.get(), Permission.ferryClusterWide("create", SWEEPS));
         Duration minAge = config.sweeper().minAge();
         boolean delete = false;
         if (request != null) {

@@ -3,6 +3,11 @@ package dev.ferry.restore.api;
 import dev.ferry.events.validation.Violations;
 import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.catalog.CatalogView;
+import dev.ferry.restore.catalog.RestorePoint;
+import dev.ferry.support.auth.Caller;
+import dev.ferry.support.auth.ClusterAccess;
+import dev.ferry.support.auth.CurrentCaller;
+import dev.ferry.support.auth.Permission;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -10,7 +15,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@code /api/v1/restore-points}: the catalog's restore points, complete and partial, newest first. */
@@ -20,12 +27,19 @@ import java.util.Optional;
 public class RestorePointResource {
 
     private final CatalogView view;
+    private final ClusterAccess access;
+    private final CurrentCaller caller;
 
-    public RestorePointResource(CatalogView view) {
+    public RestorePointResource(CatalogView view, ClusterAccess access, CurrentCaller caller) {
         this.view = view;
+        this.access = access;
+        this.caller = caller;
     }
 
-    /** Restore points, optionally of one namespace, one source cluster, only complete ones. */
+    /**
+     * Restore points, optionally of one namespace (403 unless the caller may list restore points there), one source
+     * cluster, only complete ones; without a namespace, those of every namespace in which the caller may list them.
+     */
     @GET
     public List<Views.RestorePointView> list(@QueryParam("namespace") String namespace, @QueryParam("cluster") String cluster,
                                              @QueryParam("complete") Boolean complete) {
@@ -40,15 +54,25 @@ public class RestorePointResource {
             List<String> problems = violations.list().stream().map(Object::toString).toList();
             throw new RestoreRefused(RestoreRefused.Reason.INVALID_REQUEST, "invalid query: " + String.join("; ", problems), problems);
         }
+        Caller who = caller.get();
+        if (namespace != null) {
+            access.require(who, Permission.ferry("list", RestoreResource.RESTORE_POINTS, namespace));
+        }
+        Map<String, Boolean> readable = new HashMap<>();
         return view.list(Optional.ofNullable(namespace), Optional.ofNullable(cluster)).stream()
                 .filter(point -> complete == null || point.complete() == complete)
+                .filter(point -> namespace != null || readable.computeIfAbsent(point.namespace(),
+                        n -> access.allowed(who, Permission.ferry("list", RestoreResource.RESTORE_POINTS, n))))
                 .map(Views::of).toList();
     }
 
+    /** One restore point, for whoever may get the restore points of its namespace. */
     @GET
     @Path("{id}")
     public Views.RestorePointView get(@PathParam("id") String id) {
-        return view.find(id).map(Views::of).orElseThrow(() -> new RestoreRefused(RestoreRefused.Reason.RESTORE_POINT_NOT_FOUND,
+        RestorePoint point = view.find(id).orElseThrow(() -> new RestoreRefused(RestoreRefused.Reason.RESTORE_POINT_NOT_FOUND,
                 "restore point " + id + " is not in the catalog"));
+        access.require(caller.get(), Permission.ferry("get", RestoreResource.RESTORE_POINTS, point.namespace()));
+        return Views.of(point);
     }
 }

@@ -6,6 +6,10 @@ import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.RestoreRun;
 import dev.ferry.restore.RestoreService;
 import dev.ferry.restore.run.RestoreWorkers;
+import dev.ferry.support.auth.Caller;
+import dev.ferry.support.auth.ClusterAccess;
+import dev.ferry.support.auth.CurrentCaller;
+import dev.ferry.support.auth.Permission;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -17,6 +21,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -26,11 +32,19 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Blocking
 public class RestoreResource {
 
+    /** Ferry's RBAC resources for restores and restore points: see docs/access-control.md. */
+    static final String RESTORES = "restores";
+    static final String RESTORE_POINTS = "restorepoints";
+
     private final RestoreService restores;
     private final RestoreWorkers workers;
     private final Clock clock;
+    private final ClusterAccess access;
+    private final CurrentCaller caller;
 
-    public RestoreResource(RestoreService restores, RestoreWorkers workers, Clock clock) {
+    public RestoreResource(RestoreService restores, RestoreWorkers workers, Clock clock, ClusterAccess access, CurrentCaller caller) {
+        this.access = access;
+        this.caller = caller;
         this.restores = restores;
         this.workers = workers;
         this.clock = clock;
@@ -39,7 +53,9 @@ public class RestoreResource {
     /**
      * Checks the request (restore point, completeness, namespace, storage classes, PVC names, region-B
      * snapshots) and starts the restore: 202 with the restore and its Location. The same restoreId
-     * again returns the same restore and starts nothing.
+     * again returns the same restore and starts nothing. The caller must be allowed, on the DR cluster, to create
+     * restores in the target namespace, to get the restore points of the source namespace and, with
+     * {@code createNamespace}, to create namespaces: otherwise 403 naming what is missing, and nothing is done.
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -48,13 +64,25 @@ public class RestoreResource {
             throw new RestoreRefused(RestoreRefused.Reason.INVALID_REQUEST,
                     "the body must name a restorePointId, or a namespace for its latest restore point");
         }
+        if (body.requestedBy() != null) {
+            throw new RestoreRefused(RestoreRefused.Reason.INVALID_REQUEST, "requestedBy is the authenticated caller and cannot be set",
+                    List.of("requestedBy: must be left out; the restore is recorded as requested by the token's user"));
+        }
+        Caller who = caller.get();
         String restoreId = body.restoreId() != null ? body.restoreId() : UUID.randomUUID().toString();
         String pointId = RestoreBody.LATEST.equals(body.restorePointId()) ? null : body.restorePointId();
         RestoreRequested request = new RestoreRequested(FerryEvent.SCHEMA_VERSION, restoreId,
                 body.correlationId() != null ? body.correlationId() : restoreId, pointId, body.sourceCluster(), body.namespace(),
                 body.targetNamespace(), body.storageClassMap(), Boolean.TRUE.equals(body.createNamespace()),
-                Boolean.TRUE.equals(body.allowPartial()), body.requestedBy(), clock.instant());
-        RestoreService.Accepted accepted = restores.accept(request);
+                Boolean.TRUE.equals(body.allowPartial()), who.user(), clock.instant());
+        RestoreService.Accepted accepted = restores.accept(request, (point, target, createNamespace) -> {
+            List<Permission> needed = new ArrayList<>(List.of(Permission.ferry("create", RESTORES, target),
+                    Permission.ferry("get", RESTORE_POINTS, point.namespace())));
+            if (createNamespace) {
+                needed.add(Permission.createNamespaces());
+            }
+            access.require(who, needed.toArray(Permission[]::new));
+        });
         RestoreRun run = accepted.run();
         if (accepted.isNew()) {
             workers.start(run);
@@ -63,12 +91,13 @@ public class RestoreResource {
                 .build();
     }
 
-    /** The restore as this replica knows it: its state, and per PVC its phase. */
+    /** The restore as this replica knows it: its state, and per PVC its phase; for whoever may get restores in its target namespace. */
     @GET
     @Path("{id}")
     public RestResponse<Views.RestoreView> get(@PathParam("id") String id) {
         RestoreRun run = restores.find(id).orElseThrow(() -> new RestoreRefused(RestoreRefused.Reason.RESTORE_NOT_FOUND,
                 "restore " + id + " is not known to this service"));
+        access.require(caller.get(), Permission.ferry("get", RESTORES, run.targetNamespace()));
         return RestResponse.ok(Views.of(run));
     }
 }

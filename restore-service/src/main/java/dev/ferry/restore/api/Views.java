@@ -25,7 +25,7 @@ final class Views {
 
     /** A restore as {@code GET /api/v1/restores/{id}} shows it. */
     record RestoreView(String restoreId, String restorePointId, String sourceCluster, String sourceNamespace, String targetNamespace,
-                       String state, Instant recoveryPointAt, Instant startedAt, Instant completedAt, Long restoreDurationMillis,
+                       String requestedBy, String state, Instant recoveryPointAt, Instant startedAt, Instant completedAt, Long restoreDurationMillis,
                        List<RestoredVolumeView> volumes, String errorCode, String error) {
     }
 
@@ -47,7 +47,7 @@ final class Views {
 
     static RestoreView of(RestoreRun run) {
         return new RestoreView(run.restoreId(), run.point().id(), run.point().sourceCluster(), run.point().namespace(),
-                run.targetNamespace(), run.state().name(), run.point().recoveryPointAt(), run.startedAt(), run.completedAt(),
+                run.targetNamespace(), run.request().requestedBy(), run.state().name(), run.point().recoveryPointAt(), run.startedAt(), run.completedAt(),
                 run.duration() == null ? null : run.duration().toMillis(),
                 run.volumes().stream().map(Views::of).toList(), run.errorCode(), run.error());
     }

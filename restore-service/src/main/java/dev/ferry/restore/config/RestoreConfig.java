@@ -8,6 +8,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Every setting of the restore service, under {@code ferry.}; the README has the reference table. */
 @ConfigMapping(prefix = "ferry")
@@ -66,6 +67,12 @@ public interface RestoreConfig {
         /** How many REST-started restores run at once; more wait in line. Default 4. */
         @WithDefault("4")
         int concurrency();
+
+        /**
+         * The target namespaces into which a restore requested by event ({@code ferry.restore.requested}) may restore:
+         * an event names no caller whose rights could be checked. None by default; the REST API checks each caller's.
+         */
+        Optional<List<String>> eventTargetNamespaces();
     }
 
     /** Which restore points are kept in region B. */

@@ -6,11 +6,15 @@ import dev.ferry.events.json.EventJson;
 import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.RestoreService;
+import dev.ferry.restore.catalog.RestorePoint;
+import dev.ferry.restore.config.RestoreConfig;
 import dev.ferry.support.messaging.DeadLetters;
 import dev.ferry.support.messaging.KafkaCloudEvents;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -31,8 +35,10 @@ public class RestoreRequestedConsumer {
     private final RestoreService restores;
     private final RestoreReporter reporter;
     private final DeadLetters deadLetters;
+    private final Set<String> openToEvents;
 
-    public RestoreRequestedConsumer(RestoreService restores, RestoreReporter reporter, DeadLetters deadLetters) {
+    public RestoreRequestedConsumer(RestoreService restores, RestoreReporter reporter, DeadLetters deadLetters, RestoreConfig config) {
+        this.openToEvents = Set.copyOf(config.restore().eventTargetNamespaces().orElse(List.of()));
         this.restores = restores;
         this.reporter = reporter;
         this.deadLetters = deadLetters;
@@ -52,7 +58,7 @@ public class RestoreRequestedConsumer {
         String causeType = headers.get(CloudEventAttributes.HEADER_TYPE);
         MDC.put("restoreId", request.restoreId());
         try {
-            RestoreService.Accepted accepted = restores.accept(request);
+            RestoreService.Accepted accepted = restores.accept(request, this::checkOpenToEvents);
             if (accepted.isNew()) {
                 reporter.finished(restores.run(accepted.run()), causeId, causeType);
             } else {
@@ -67,5 +73,14 @@ public class RestoreRequestedConsumer {
             MDC.remove("restoreId");
         }
         return message.ack();
+    }
+
+    /** An event carries no caller to ask the cluster about: only the configured target namespaces take restores by event. */
+    private void checkOpenToEvents(RestorePoint point, String targetNamespace, boolean createNamespace) {
+        if (!openToEvents.contains(targetNamespace)) {
+            throw new RestoreRefused(RestoreRefused.Reason.NOT_ALLOWED, "restores requested by event may not restore into namespace "
+                    + targetNamespace + ": it is not in ferry.restore.event-target-namespaces; use the REST API, which checks the "
+                    + "caller's rights");
+        }
     }
 }

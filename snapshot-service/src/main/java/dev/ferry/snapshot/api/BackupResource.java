@@ -15,6 +15,10 @@ import dev.ferry.snapshot.config.SnapshotConfig;
 import dev.ferry.snapshot.run.BackupRunner;
 import dev.ferry.support.api.Problem;
 import dev.ferry.support.api.ProblemException;
+import dev.ferry.support.auth.Caller;
+import dev.ferry.support.auth.ClusterAccess;
+import dev.ferry.support.auth.CurrentCaller;
+import dev.ferry.support.auth.Permission;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -31,6 +35,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +47,10 @@ import org.jboss.logging.Logger;
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 public class BackupResource {
 
-    /** Who a REST request says asked for it, in BackupRequested. */
-    static final String REQUESTED_BY = "rest";
+    /** The trigger of a REST request in the metrics; the event's {@code requestedBy} is the authenticated caller. */
+    static final String TRIGGER = "rest";
+    /** Ferry's RBAC resource for backups: see docs/access-control.md. */
+    static final String BACKUPS = "backups";
 
     private static final Logger LOG = Logger.getLogger(BackupResource.class);
 
@@ -53,9 +60,13 @@ public class BackupResource {
     private final SnapshotConfig config;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final ClusterAccess access;
+    private final CurrentCaller caller;
 
     public BackupResource(BackupAdmission admission, BackupRunner runner, BackupRuns runs, SnapshotConfig config, MeterRegistry metrics,
-                          Clock clock) {
+                          Clock clock, ClusterAccess access, CurrentCaller caller) {
+        this.access = access;
+        this.caller = caller;
         this.admission = admission;
         this.runner = runner;
         this.runs = runs;
@@ -68,7 +79,7 @@ public class BackupResource {
      * Starts a backup: 202 with the run and its Location once the PVCs are resolved (the snapshots
      * are taken after the answer); 200 with the existing run when {@code backupId} names one that
      * asked for the same; 429 with {@code Retry-After} when a PVC's disk has had as many snapshots
-     * in the window as Azure allows (nothing is created).
+     * in the window as Azure allows (nothing is created); 403 unless the caller may create backups in the namespace.
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -77,11 +88,16 @@ public class BackupResource {
             throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "A JSON body is required.",
                     List.of("namespace: is required"));
         }
+        Caller who = caller.get();
+        if (body.namespace() != null && Dns1123.isLabel(body.namespace())) {
+            // A namespace that is not one is refused by the admission, with every other problem of the body.
+            access.require(who, Permission.ferry("create", BACKUPS, body.namespace()));
+        }
         String backupId = body.backupId() != null ? body.backupId() : UUID.randomUUID().toString();
         BackupRequested request = new BackupRequested(FerryEvent.SCHEMA_VERSION, backupId,
                 correlationId != null && !correlationId.isBlank() ? correlationId : backupId, config.cluster(), body.namespace(),
                 body.pvcNames(), selector(body.labelSelector()), body.policy(), strategy(body.strategy()), copySpeed(body.copySpeed()), null,
-                REQUESTED_BY,
+                who.user(),
                 clock.instant());
         BackupAdmission.Admitted admitted;
         try {
@@ -89,7 +105,7 @@ public class BackupResource {
         } catch (BackupRefused e) {
             if (e.reason() == BackupRefused.Reason.SNAPSHOT_RATE_LIMITED) {
                 LOG.infof("backup %s of namespace %s refused: %s", backupId, body.namespace(), e.getMessage());
-                metrics.counter(BackupAdmission.RATE_LIMITED_METRIC, "trigger", REQUESTED_BY).increment();
+                metrics.counter(BackupAdmission.RATE_LIMITED_METRIC, "trigger", TRIGGER).increment();
             }
             throw e;
         }
@@ -105,18 +121,31 @@ public class BackupResource {
     @GET
     @Path("{backupId}")
     public BackupRun.View get(@PathParam("backupId") String backupId) {
-        return runs.find(backupId).map(BackupRun::view).orElseThrow(() -> new ProblemException(404, "backup-not-found",
+        BackupRun run = runs.find(backupId).orElseThrow(() -> new ProblemException(404, "backup-not-found",
                 "No such backup", "No backup " + backupId + " is known on cluster " + config.cluster() + "."));
+        access.require(caller.get(), Permission.ferry("get", BACKUPS, run.namespace()));
+        return run.view();
     }
 
-    /** The backups of a namespace (of every namespace without the parameter), newest first. */
+    /**
+     * The backups of a namespace, newest first: 403 unless the caller may list backups there. Without the parameter,
+     * those of every namespace in which the caller may list backups.
+     */
     @GET
     public List<BackupRun.View> list(@QueryParam("namespace") String namespace) {
         if (namespace != null && !Dns1123.isLabel(namespace)) {
             throw new BackupRefused(BackupRefused.Reason.INVALID_REQUEST, "The namespace parameter is not a namespace name.",
                     List.of("namespace: must be a DNS-1123 label but is '" + namespace + "'"));
         }
-        return runs.list(namespace).stream().map(BackupRun::view).toList();
+        Caller who = caller.get();
+        if (namespace != null) {
+            access.require(who, Permission.ferry("list", BACKUPS, namespace));
+            return runs.list(namespace).stream().map(BackupRun::view).toList();
+        }
+        Map<String, Boolean> readable = new HashMap<>();
+        return runs.list(null).stream()
+                .filter(run -> readable.computeIfAbsent(run.namespace(), n -> access.allowed(who, Permission.ferry("list", BACKUPS, n))))
+                .map(BackupRun::view).toList();
     }
 
     private static Map<String, String> selector(JsonNode node) {

@@ -7,6 +7,10 @@ import dev.ferry.snapshot.policy.BackupPolicy;
 import dev.ferry.snapshot.policy.PolicyCondition;
 import dev.ferry.support.api.Problem;
 import dev.ferry.support.api.ProblemException;
+import dev.ferry.support.auth.Caller;
+import dev.ferry.support.auth.ClusterAccess;
+import dev.ferry.support.auth.CurrentCaller;
+import dev.ferry.support.auth.Permission;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,7 +19,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The BackupPolicies as the service understands them, read-only: policies are Kubernetes resources,
@@ -32,21 +38,34 @@ public class PolicyResource {
                              String lastBackupId, Instant nextScheduleTime, List<PolicyCondition> conditions) {
     }
 
+    /** BackupPolicy's own resource: whoever may read the policies with kubectl may read them here. */
+    static final String POLICIES = "backuppolicies";
+
     private final BackupPolicies policies;
     private final Clock clock;
+    private final ClusterAccess access;
+    private final CurrentCaller caller;
 
-    public PolicyResource(BackupPolicies policies, Clock clock) {
+    public PolicyResource(BackupPolicies policies, Clock clock, ClusterAccess access, CurrentCaller caller) {
+        this.access = access;
+        this.caller = caller;
         this.policies = policies;
         this.clock = clock;
     }
 
-    /** The policies of a namespace (of every namespace without the parameter). */
+    /** The policies of a namespace (403 unless the caller may list them there); without it, of every namespace the caller may. */
     @GET
     public List<PolicyView> list(@QueryParam("namespace") String namespace) {
+        Caller who = caller.get();
         if (namespace != null) {
             checkNamespace(namespace);
+            access.require(who, Permission.ferry("list", POLICIES, namespace));
         }
-        return policies.list().stream().filter(p -> namespace == null || namespace.equals(p.ref().namespace())).map(this::view).toList();
+        Map<String, Boolean> readable = new HashMap<>();
+        return policies.list().stream().filter(p -> namespace == null || namespace.equals(p.ref().namespace()))
+                .filter(p -> namespace != null || readable.computeIfAbsent(p.ref().namespace(),
+                        n -> access.allowed(who, Permission.ferry("list", POLICIES, n))))
+                .map(this::view).toList();
     }
 
     /** One policy. */
@@ -54,6 +73,7 @@ public class PolicyResource {
     @Path("{namespace}/{name}")
     public PolicyView get(@PathParam("namespace") String namespace, @PathParam("name") String name) {
         checkNamespace(namespace);
+        access.require(caller.get(), Permission.ferry("get", POLICIES, namespace));
         return policies.find(namespace, name).map(this::view).orElseThrow(() -> new ProblemException(404, "policy-not-found",
                 "No such backup policy", "No BackupPolicy " + namespace + "/" + name + " is known."));
     }

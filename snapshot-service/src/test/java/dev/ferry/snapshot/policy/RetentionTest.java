@@ -84,7 +84,7 @@ class RetentionTest {
     void aTakenVolumeOfARunInMemoryCountsAsExportingOnlyForTheGrace() {
         Instant old = NOW.minus(config.retention().unknownExportGrace()).minus(Duration.ofHours(1));
         BackupRun run = BackupRun.plan("backup-stale", "backup-stale", "shop", "nightly", "shop/nightly", TransferStrategy.VHD_FULL,
-                null, null, old, null, null, List.of(claim()), List.of());
+                null, null, old, "schedule", null, null, List.of(claim()), List.of());
         run.snapshotting(UID, "stale", old);
         run.taken(UID, null, null, old);
         runs.register(run);

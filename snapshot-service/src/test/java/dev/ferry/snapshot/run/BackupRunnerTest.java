@@ -59,7 +59,7 @@ class BackupRunnerTest {
     }
 
     private static BackupRun run(String backupId) {
-        return BackupRun.rebuilt(backupId, backupId, "shop", "manual", TransferStrategy.VHD_FULL, Instant.EPOCH);
+        return BackupRun.rebuilt(backupId, backupId, "shop", "manual", TransferStrategy.VHD_FULL, Instant.EPOCH, null);
     }
 
     /** An execution that takes a moment, counts how many run at once and notes its thread. */

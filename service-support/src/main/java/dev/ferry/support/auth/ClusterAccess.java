@@ -1,0 +1,90 @@
+package dev.ferry.support.auth;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who calls and what they may do, as the service's own cluster says ({@link AccessReviews}): Ferry keeps no users or
+ * roles of its own, as aggregated API servers and kube-rbac-proxy do not. An authenticated token is remembered for
+ * {@link #TOKEN_CACHE} under its SHA-256, never the token itself; rejections and access decisions are not
+ * remembered, so a removed RoleBinding counts from the next call.
+ */
+@ApplicationScoped
+public class ClusterAccess {
+
+    /** How long a TokenReview's answer is reused for the same token. */
+    static final Duration TOKEN_CACHE = Duration.ofSeconds(10);
+    private static final int CACHE_LIMIT = 1024;
+
+    private record Remembered(Caller caller, Instant until) {
+    }
+
+    private final AccessReviews reviews;
+    private final Clock clock;
+    private final Map<String, Remembered> authenticated = new ConcurrentHashMap<>();
+
+    public ClusterAccess(AccessReviews reviews, Clock clock) {
+        this.reviews = reviews;
+        this.clock = clock;
+    }
+
+    /** The caller the token belongs to, if the cluster authenticates it; empty for a rejected or expired token. */
+    public Optional<Caller> authenticate(String token) {
+        String key = sha256(token);
+        Instant now = clock.instant();
+        Remembered known = authenticated.get(key);
+        if (known != null && now.isBefore(known.until())) {
+            return Optional.of(known.caller());
+        }
+        Optional<Caller> caller = reviews.reviewToken(token);
+        if (caller.isEmpty()) {
+            authenticated.remove(key);
+            return caller;
+        }
+        if (authenticated.size() >= CACHE_LIMIT) {
+            authenticated.values().removeIf(r -> !now.isBefore(r.until()));
+            if (authenticated.size() >= CACHE_LIMIT) {
+                authenticated.clear();
+            }
+        }
+        authenticated.put(key, new Remembered(caller.get(), now.plus(TOKEN_CACHE)));
+        return caller;
+    }
+
+    /** Whether the cluster's RBAC lets the caller do that. */
+    public boolean allowed(Caller caller, Permission permission) {
+        return reviews.reviewAccess(caller, permission);
+    }
+
+    /** Goes on only if the caller has every permission; otherwise a 403 naming each one missing. */
+    public void require(Caller caller, Permission... permissions) {
+        List<Permission> missing = new ArrayList<>();
+        for (Permission permission : permissions) {
+            if (!allowed(caller, permission)) {
+                missing.add(permission);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw AccessDenied.missing(caller, missing);
+        }
+    }
+
+    private static String sha256(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
