@@ -1,5 +1,10 @@
 package dev.ferry.deploy;
 
+import java.util.TreeMap;
+import java.util.Map;
+import java.util.ArrayList;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -82,14 +87,49 @@ class WorkloadsTest {
     void probesOnQuarkusHealthAndResourceLimits(String target, String name) {
         Container container = container(target, name);
 
-        assertThat(httpProbe(container, container.getLivenessProbe())).as("%s liveness", name).isEqualTo("/q/health/live:8080");
-        assertThat(httpProbe(container, container.getReadinessProbe())).as("%s readiness", name).isEqualTo("/q/health/ready:8080");
+        // Quarkus' management interface (quarkus.management.port in each service's application.properties).
+        assertThat(httpProbe(container, container.getLivenessProbe())).as("%s liveness", name).isEqualTo("/q/health/live:9000");
+        assertThat(httpProbe(container, container.getReadinessProbe())).as("%s readiness", name).isEqualTo("/q/health/ready:9000");
         assertThat(container.getResources().getRequests()).as("%s requests", name).containsKeys("cpu", "memory");
         assertThat(container.getResources().getLimits()).as("%s limits", name).containsKeys("cpu", "memory");
         assertThat(container.getImage()).as("%s image", name).startsWith("ghcr.io/ferry-dev/" + name + ":");
         Service service = Targets.find(target, Service.class, name).orElseThrow();
         assertThat(service.getSpec().getSelector()).isEqualTo(Targets.find(target, Deployment.class, name).orElseThrow()
                 .getSpec().getSelector().getMatchLabels());
+    }
+
+    /**
+     * Ingress to a service's pods is what its NetworkPolicy names, in a namespace that denies the rest: the REST port
+     * from Ferry's namespace and namespaces labelled as API clients, the management port from scrapers only.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("deployments")
+    void onlyTheNamedClientsReachEachPort(String target, String name) {
+        assertThat(Targets.objects(target, NetworkPolicy.class)).as("a default deny in %s", target).anySatisfy(policy -> {
+            assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+            assertThat(policy.getSpec().getIngress()).isNullOrEmpty();
+        });
+        NetworkPolicy policy = Targets.find(target, NetworkPolicy.class, name).orElseThrow();
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(Targets.find(target, Deployment.class, name)
+                .orElseThrow().getSpec().getSelector().getMatchLabels());
+        Map<String, List<String>> fromByPort = new TreeMap<>();
+        for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+            List<String> from = rule.getFrom().stream().map(peer -> peer.getNamespaceSelector() != null
+                    ? "namespaces " + peer.getNamespaceSelector().getMatchLabels() : "pods " + peer.getPodSelector().getMatchLabels()).toList();
+            assertThat(from).as("%s: every rule names its clients", name).isNotEmpty();
+            rule.getPorts().forEach(port -> fromByPort.computeIfAbsent(port.getPort().getStrVal(), p -> new ArrayList<>()).addAll(from));
+        }
+        List<String> scrapers = List.of("namespaces {ferry.dev/metrics-scrapers=true}");
+        if (name.equals("export-service")) {
+            assertThat(fromByPort).as("export-service has no REST API").isEqualTo(Map.of("management", scrapers));
+        } else {
+            assertThat(fromByPort).isEqualTo(Map.of("http", List.of("pods {}", "namespaces {ferry.dev/api-clients=true}"),
+                    "management", scrapers));
+        }
+        Container container = container(target, name);
+        assertThat(container.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
+                .contains(org.assertj.core.groups.Tuple.tuple("management", 9000));
     }
 
     @ParameterizedTest(name = "{0}: {1}")

@@ -9,7 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A service's REST API on loopback, JSON in and out; {@code /api} calls carry the caller's bearer token. */
+/**
+ * A service on loopback: its REST API, JSON in and out, whose {@code /api} calls carry the caller's bearer token, and its
+ * management interface ({@code /q/health}, {@code /q/metrics}), on a port of its own.
+ */
 final class Api {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -20,11 +23,16 @@ final class Api {
     }
 
     private final String base;
+    private final String management;
     private final String token;
 
-    /** @param token the bearer token of the caller, as its cluster issued it */
-    Api(String base, String token) {
+    /**
+     * @param management the base URL of the management interface, where {@code /q/...} paths go
+     * @param token      the bearer token of the caller, as its cluster issued it
+     */
+    Api(String base, String management, String token) {
         this.base = base;
+        this.management = management;
         this.token = token;
     }
 
@@ -33,12 +41,29 @@ final class Api {
     }
 
     Answer get(String path) {
-        return send(authorized(path, HttpRequest.newBuilder(URI.create(base + path))).GET());
+        return send(authorized(path, HttpRequest.newBuilder(uri(path))).GET());
+    }
+
+    /** The status of a GET on the REST API's own port, whatever the path: to show what is not served there. */
+    int statusOnApiPort(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new IllegalStateException(base + " cannot be reached: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create((path.startsWith("/q/") ? management : base) + path);
     }
 
     Answer post(String path, Object body) {
         try {
-            return send(authorized(path, HttpRequest.newBuilder(URI.create(base + path))).header("Content-Type", "application/json")
+            return send(authorized(path, HttpRequest.newBuilder(uri(path))).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the request body", e);
@@ -56,10 +81,10 @@ final class Api {
     /** A plain-text answer, such as {@code /q/metrics} in Prometheus' format. */
     String text(String path) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("GET " + base + path + " answered " + response.statusCode());
+                throw new IllegalStateException("GET " + uri(path) + " answered " + response.statusCode());
             }
             return response.body();
         } catch (IOException e) {

@@ -163,7 +163,8 @@ final class FerryStack implements AutoCloseable {
             for (int replica = 1; replica <= replicas; replica++) {
                 String name = replicas == 1 ? service : service + "-" + replica;
                 int port = freePort();
-                Map<String, String> config = configuration(service, port);
+                int managementPort = freePort();
+                Map<String, String> config = configuration(service, port, managementPort);
                 config.putAll(options.settings().getOrDefault(service, Map.of()));
                 ManagedProcess process = remember(ServiceLauncher.start(layout, service, config,
                         runDirectory.resolve(name), logs().resolve(name + ".log"), cloud.azure().tls()));
@@ -171,7 +172,7 @@ final class FerryStack implements AutoCloseable {
                     services.put(name, process);
                     configurations.put(name, config);
                 }
-                apis.put(name, new Api("http://127.0.0.1:" + port, tokens.get(service)));
+                apis.put(name, new Api("http://127.0.0.1:" + port, "http://127.0.0.1:" + managementPort, tokens.get(service)));
             }
         }
         for (Map.Entry<String, ManagedProcess> service : services.entrySet()) {
@@ -208,10 +209,12 @@ final class FerryStack implements AutoCloseable {
     }
 
     /** What one service is told, as a cluster's ConfigMap would tell it. */
-    private Map<String, String> configuration(String service, int port) {
+    private Map<String, String> configuration(String service, int port, int managementPort) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.http.host", "127.0.0.1");
         config.put("quarkus.http.port", Integer.toString(port));
+        config.put("quarkus.management.host", "127.0.0.1");
+        config.put("quarkus.management.port", Integer.toString(managementPort));
         config.put("kafka.bootstrap.servers", bootstrapServers);
         config.putAll(cloud.serviceSettings());
         String drGroup = "/subscriptions/" + LocalCloud.SUBSCRIPTION_ID + "/resourceGroups/" + LocalCloud.DR_GROUP;

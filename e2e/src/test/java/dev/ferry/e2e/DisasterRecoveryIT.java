@@ -185,6 +185,18 @@ class DisasterRecoveryIT {
         assertThat(scenario.verify("webshop-dr", contents)).isEmpty();
     }
 
+    @Test
+    void healthAndMetricsAreServedOnTheManagementPortOnlyAndTheApiWantsAToken() {
+        for (String service : stack.serviceNames()) {
+            Api api = stack.api(service);
+            assertThat(api.get("/q/health/ready").status()).as("%s readiness on the management port", service).isEqualTo(200);
+            assertThat(api.text("/q/metrics")).as("%s metrics on the management port", service).contains("jvm_memory_used_bytes");
+            assertThat(api.statusOnApiPort("/q/metrics")).as("%s metrics on the API port", service).isEqualTo(404);
+        }
+        assertThat(stack.restoreService().statusOnApiPort("/api/v1/restore-points")).as("the API without a token").isEqualTo(401);
+        assertThat(stack.snapshotService().statusOnApiPort("/api/v1/backups")).as("the API without a token").isEqualTo(401);
+    }
+
     /** Last, once every other test has logged what it logs: no secret of the run is in any process's log. */
     @Test
     @Order(Integer.MAX_VALUE)
