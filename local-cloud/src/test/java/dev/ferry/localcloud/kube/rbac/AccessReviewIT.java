@@ -1,6 +1,7 @@
 package dev.ferry.localcloud.kube.rbac;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.localcloud.kube.KubeCluster;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
@@ -62,6 +63,26 @@ class AccessReviewIT {
         assertThat(review.getStatus().getUser().getUsername()).isEqualTo("system:serviceaccount:ops:runbook");
         assertThat(review.getStatus().getUser().getGroups())
                 .containsExactly("system:serviceaccounts", "system:serviceaccounts:ops", "system:authenticated");
+    }
+
+    @Test
+    void aTokenRequestAsKubectlCreateTokenSendsItGivesATokenOfAnExistingAccountOnly() {
+        dr.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("ops")
+                .endMetadata().build()).create();
+        dr.client().serviceAccounts().inNamespace("ops").resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                .withNewMetadata().withName("runbook").withNamespace("ops").endMetadata().build()).create();
+
+        var answer = dr.client().serviceAccounts().inNamespace("ops").withName("runbook").tokenRequest(
+                new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec().withExpirationSeconds(600L)
+                        .endSpec().build());
+
+        assertThat(answer.getStatus().getExpirationTimestamp()).isNotBlank();
+        assertThat(review(dr, answer.getStatus().getToken()).getStatus().getUser().getUsername())
+                .isEqualTo("system:serviceaccount:ops:runbook");
+        assertThatThrownBy(() -> dr.client().serviceAccounts().inNamespace("ops").withName("nobody").tokenRequest(
+                new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec().endSpec().build()))
+                .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(404));
     }
 
     @Test
