@@ -43,6 +43,6 @@ public interface DrCluster {
     /** A VolumeSnapshot bound to an existing VolumeSnapshotContent. */
     void createVolumeSnapshot(String namespace, String name, String contentName, Map<String, String> labels);
 
-    /** A PVC whose data source is a VolumeSnapshot. */
-    void createClaim(RestoredClaim claim);
+    /** A PVC whose data source is a VolumeSnapshot; false when a PVC of that name existed already (and was left as it is). */
+    boolean createClaim(RestoredClaim claim);
 }

@@ -66,8 +66,9 @@ public class RestoreService {
             admission.withdraw(run.plan());
             return new Accepted(RestoreAdmission.checkSameAsk(holder, request), false);
         }
-        LOG.infof("restore %s accepted: restore point %s (%s/%s, %d volumes) into namespace %s", request.restoreId(), run.point().id(),
-                run.point().sourceCluster(), run.point().namespace(), run.point().volumes().size(), run.targetNamespace());
+        LOG.infof("restore %s accepted in %d ms: restore point %s (%s/%s, %d volumes) into namespace %s", request.restoreId(),
+                java.time.Duration.between(received, clock.instant()).toMillis(), run.point().id(), run.point().sourceCluster(),
+                run.point().namespace(), run.point().volumes().size(), run.targetNamespace());
         return new Accepted(run, true);
     }
 

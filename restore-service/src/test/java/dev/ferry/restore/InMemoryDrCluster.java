@@ -128,13 +128,15 @@ final class InMemoryDrCluster implements DrCluster {
     }
 
     @Override
-    public synchronized void createClaim(RestoredClaim claim) {
+    public synchronized boolean createClaim(RestoredClaim claim) {
         answer();
         String key = claim.namespace() + "/" + claim.name();
         if (claimLabels.putIfAbsent(key, claim.labels()) == null) {
             claims.put(key, claim);
             claimPhases.put(key, newClaimPhase);
+            return true;
         }
+        return false;
     }
 
     private void answer() {

@@ -212,7 +212,7 @@ public class KubeDrCluster implements DrCluster {
     }
 
     @Override
-    public void createClaim(RestoredClaim claim) {
+    public boolean createClaim(RestoredClaim claim) {
         PersistentVolumeClaim pvc = new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName(claim.name()).withNamespace(claim.namespace()).withLabels(claim.labels())
                 .withAnnotations(claim.annotations()).endMetadata()
@@ -222,21 +222,23 @@ public class KubeDrCluster implements DrCluster {
                 .withNewDataSource().withApiGroup("snapshot.storage.k8s.io").withKind("VolumeSnapshot").withName(claim.snapshotName())
                 .endDataSource()
                 .endSpec().build();
-        createIfAbsent(() -> client.persistentVolumeClaims().inNamespace(claim.namespace()).resource(pvc).create());
+        return createIfAbsent(() -> client.persistentVolumeClaims().inNamespace(claim.namespace()).resource(pvc).create());
     }
 
     private Optional<PersistentVolumeClaim> claim(String namespace, String name) {
         return Optional.ofNullable(client.persistentVolumeClaims().inNamespace(namespace).withName(name).get());
     }
 
-    /** Creates an object; one that exists already (a second run of the same restore) is left as it is. */
-    private static void createIfAbsent(Supplier<? extends HasMetadata> create) {
+    /** Creates an object, true; one that exists already (a second run of the same restore) is left as it is, false. */
+    private static boolean createIfAbsent(Supplier<? extends HasMetadata> create) {
         try {
             create.get();
+            return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
+            return false;
         }
     }
 }
