@@ -13,7 +13,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Every {@code /api/...} request needs a bearer token that the service's own cluster authenticates; health, metrics
  * and the OpenAPI document under {@code /q} stay open. No token, or one the cluster rejects: 401 problem+json with
- * {@code WWW-Authenticate: Bearer}, and the resource does not run. The log says who was refused or admitted, never
+ * {@code WWW-Authenticate: Bearer}, and the resource does not run. A refusal is logged (method and path), never
  * the token.
  */
 public class ApiAuthentication {
