@@ -93,7 +93,7 @@ class AsyncApiDocumentTest {
         Set<String> services = new HashSet<>();
         document().path("operations").forEach(operation -> services.add(operation.path("x-ferry-service").asText()));
         assertThat(services).containsExactlyInAnyOrder("snapshot-service", "export-service", "import-service",
-                "restore-service");
+                "restore-service", "external-systems");
     }
 
     private static JsonNode channelOf(String topic) {
