@@ -151,7 +151,7 @@ final class DrScenario {
                 + (strategy == null ? "" : " (" + strategy + ")"));
         Map<String, String> shown = new HashMap<>();
         JsonNode run;
-        try (ProgressFollower follower = new ProgressFollower(stack.bootstrapServers(), backupId, progress)) {
+        try (ProgressFollower follower = new ProgressFollower(stack.kafkaClientSettings(), backupId, progress)) {
             run = awaitState(() -> snapshots.get("/api/v1/backups/" + backupId).body(), view -> {
                 for (JsonNode volume : view.path("volumes")) {
                     String pvc = volume.path("pvc").asText();

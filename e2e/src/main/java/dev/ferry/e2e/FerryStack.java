@@ -3,7 +3,10 @@ package dev.ferry.e2e;
 import dev.ferry.events.Topics;
 import dev.ferry.localcloud.LocalCloud;
 import dev.ferry.localcloud.azurite.Azurite;
+import dev.ferry.localcloud.kafka.KafkaBroker;
 import dev.ferry.localcloud.kafka.KafkaBrokerMain;
+import dev.ferry.localcloud.kafka.KafkaLogin;
+import dev.ferry.localcloud.kafka.KafkaUserOperator;
 import dev.ferry.localcloud.kafka.TopicProbe;
 import dev.ferry.localcloud.kube.KubeCluster;
 import java.io.IOException;
@@ -18,6 +21,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -30,7 +35,9 @@ import java.util.stream.Collectors;
  * their packaged {@code quarkus-run.jar}: snapshot- and export-service against the source cluster,
  * import- and restore-service against the DR cluster. Every process logs to one folder. A test may ask
  * for several export-service replicas in one consumer group and for settings of its own
- * ({@link Options}), and may kill a process as a crash would ({@link #kill}).
+ * ({@link Options}), and may kill a process as a crash would ({@link #kill}). Kafka runs as deploy/kafka makes it
+ * run: every client logs in (SCRAM-SHA-512), and each service as its own user with the ACLs of its KafkaUser manifest
+ * there, so the run proves those ACLs are enough and no more is needed.
  */
 final class FerryStack implements AutoCloseable {
 
@@ -40,6 +47,9 @@ final class FerryStack implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
     private static final String PEOPLE_ROLES = "deploy/base/access/01-clusterroles.yaml";
+    private static final String KAFKA_MANIFESTS = "deploy/kafka";
+    /** The Kafka user of other systems (deploy/kafka/08-kafkauser-external-systems.yaml). */
+    static final String EXTERNAL_SYSTEMS = "ferry-external-systems";
 
     /**
      * How a stack differs from the local DR run's.
@@ -87,6 +97,9 @@ final class FerryStack implements AutoCloseable {
     private LocalCloud cloud;
     private TopicProbe kafka;
     private String bootstrapServers;
+    private final KafkaLogin kafkaAdmin = KafkaLogin.generate(KafkaBroker.ADMIN_USER);
+    /** Per Kafka user of deploy/kafka (ferry-snapshot-service, ..., ferry-external-systems), its login. */
+    private final Map<String, KafkaLogin> kafkaLogins = new HashMap<>();
 
     private boolean closed;
     private final Thread stopOnExit = new Thread(this::close, "ferry-stack-stop");
@@ -135,8 +148,10 @@ final class FerryStack implements AutoCloseable {
             System.setProperty(Azurite.NODE_MODULES_PROPERTY, layout.azuriteModules().toString());
         }
         progress.accept("starting the Kafka broker (its own process) and the local cloud");
+        Path passwordFile = writeSecret(runDirectory.resolve("kafka").resolve("admin.password"), kafkaAdmin.password());
         ManagedProcess broker = remember(ManagedProcess.start("kafka", List.of(Layout.java(), "-Xmx512m", "-cp", layout.classPath(),
-                KafkaBrokerMain.class.getName()), runDirectory.resolve("kafka"), logs().resolve("kafka.log")));
+                KafkaBrokerMain.class.getName(), "--admin-password-file", passwordFile.toString()), runDirectory.resolve("kafka"),
+                logs().resolve("kafka.log")));
         // The cloud starts while the broker does; whatever happens to the broker, the cloud is stopped with the rest.
         CompletableFuture<LocalCloud> cloudStart = CompletableFuture.supplyAsync(LocalCloud::start);
         String line;
@@ -150,12 +165,13 @@ final class FerryStack implements AutoCloseable {
         if (faults != null && !faults.isBlank()) {
             cloud.azure().faults().configure(faults);
         }
-        kafka = remember(new TopicProbe(bootstrapServers));
+        kafka = remember(new TopicProbe(kafkaClientSettings()));
         Map<String, String> tokens = grantTheOperator();
         // As a cluster's topic manifests (deploy/kafka) do: the topics exist before any service subscribes.
         List<String> topics = new ArrayList<>(Topics.ALL);
         Topics.ALL.forEach(topic -> topics.add(Topics.dlq(topic)));
         kafka.createTopics(topics);
+        makeKafkaUsers();
 
         progress.accept("starting snapshot-, export-, import- and restore-service (packaged apps, one process each)");
         for (String service : List.of("snapshot-service", EXPORT_SERVICE, "import-service", "restore-service")) {
@@ -177,6 +193,66 @@ final class FerryStack implements AutoCloseable {
         }
         for (Map.Entry<String, ManagedProcess> service : services.entrySet()) {
             ServiceLauncher.awaitReady(service.getValue(), apis.get(service.getKey()), START_TIMEOUT);
+        }
+    }
+
+    /** What Strimzi's User Operator does with deploy/kafka's KafkaUsers: a login and the ACLs for each. */
+    private void makeKafkaUsers() {
+        KafkaUserOperator operator = new KafkaUserOperator(kafkaClientSettings());
+        try (var manifests = Files.list(layout.root().resolve(KAFKA_MANIFESTS))) {
+            for (Path manifest : manifests.filter(p -> p.getFileName().toString().contains("kafkauser")).sorted().toList()) {
+                KafkaUserOperator.kafkaUsers(manifest).forEach(user -> kafkaLogins.put(user.path("metadata").path("name").asText(),
+                        operator.apply(user)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String service : List.of("snapshot-service", EXPORT_SERVICE, "import-service", "restore-service")) {
+            if (!kafkaLogins.containsKey("ferry-" + service)) {
+                throw new IllegalStateException("no KafkaUser ferry-" + service + " in " + KAFKA_MANIFESTS);
+            }
+        }
+    }
+
+    /** A Kafka client's settings (bootstrap servers and login) as the broker's administrator, for a test's own clients. */
+    Properties kafkaClientSettings() {
+        return kafkaClientSettings(kafkaAdmin);
+    }
+
+    /** A Kafka client's settings that log in as one of deploy/kafka's users, e.g. {@link #EXTERNAL_SYSTEMS}. */
+    Properties kafkaClientSettings(String kafkaUser) {
+        KafkaLogin login = kafkaLogins.get(kafkaUser);
+        if (login == null) {
+            throw new IllegalArgumentException("no Kafka user " + kafkaUser + " in " + kafkaLogins.keySet());
+        }
+        return kafkaClientSettings(login);
+    }
+
+    private Properties kafkaClientSettings(KafkaLogin login) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.putAll(login.clientSettings());
+        return props;
+    }
+
+    /** The Kafka passwords of the run: secrets that no log may hold. */
+    Set<String> kafkaPasswords() {
+        Set<String> passwords = new java.util.HashSet<>();
+        passwords.add(kafkaAdmin.password());
+        kafkaLogins.values().forEach(login -> passwords.add(login.password()));
+        return passwords;
+    }
+
+    private static Path writeSecret(Path file, String secret) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, secret);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -216,6 +292,7 @@ final class FerryStack implements AutoCloseable {
         config.put("quarkus.management.host", "127.0.0.1");
         config.put("quarkus.management.port", Integer.toString(managementPort));
         config.put("kafka.bootstrap.servers", bootstrapServers);
+        config.putAll(kafkaLogins.get("ferry-" + service).quarkusSettings());
         config.putAll(cloud.serviceSettings());
         String drGroup = "/subscriptions/" + LocalCloud.SUBSCRIPTION_ID + "/resourceGroups/" + LocalCloud.DR_GROUP;
         switch (service) {

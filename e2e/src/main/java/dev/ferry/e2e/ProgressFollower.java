@@ -29,9 +29,10 @@ final class ProgressFollower implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    ProgressFollower(String bootstrapServers, String backupId, Consumer<String> progress) {
+    /** @param clientSettings the broker's address and a login, e.g. {@link FerryStack#kafkaClientSettings()} */
+    ProgressFollower(Properties clientSettings, String backupId, Consumer<String> progress) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(clientSettings);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "local-dr-run-progress-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

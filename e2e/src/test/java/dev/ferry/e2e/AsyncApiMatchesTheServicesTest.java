@@ -2,11 +2,7 @@ package dev.ferry.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.util.HashSet;
@@ -49,23 +45,7 @@ class AsyncApiMatchesTheServicesTest {
                 .containsExactlyInAnyOrderElementsOf(deadLettered);
     }
 
-    private static Set<String> addresses(String service, String action) throws IOException {
-        JsonNode document;
-        try (InputStream in = getDocument()) {
-            document = new ObjectMapper(new YAMLFactory()).readTree(in);
-        }
-        Set<String> out = new HashSet<>();
-        document.path("operations").forEach(operation -> {
-            if (service.equals(operation.path("x-ferry-service").asText()) && action.equals(operation.path("action").asText())) {
-                out.add(document.at(operation.path("channel").path("$ref").asText().substring(1)).path("address").asText());
-            }
-        });
-        return out;
-    }
-
-    private static InputStream getDocument() {
-        InputStream in = AsyncApiMatchesTheServicesTest.class.getClassLoader().getResourceAsStream("asyncapi/ferry.asyncapi.yaml");
-        assertThat(in).as("common-events' AsyncAPI document on the class path").isNotNull();
-        return in;
+    private static Set<String> addresses(String service, String action) {
+        return AsyncApiOperations.topics(service, action);
     }
 }

@@ -21,7 +21,6 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -200,8 +199,9 @@ class DisasterRecoveryIT {
     /** Last, once every other test has logged what it logs: no secret of the run is in any process's log. */
     @Test
     @Order(Integer.MAX_VALUE)
-    void noLogOfTheRunHoldsATokenAKeyOrASasSignature() throws IOException {
+    void noLogOfTheRunHoldsATokenAPasswordAKeyOrASasSignature() throws IOException {
         List<String> secrets = new ArrayList<>(stack.issuedTokens());
+        secrets.addAll(stack.kafkaPasswords());
         stack.cloud().serviceSettings().forEach((key, value) -> {
             if (key.endsWith("secret")) {
                 secrets.add(value);
@@ -211,7 +211,7 @@ class DisasterRecoveryIT {
                 secrets.add(accountKey.group(1));
             }
         });
-        assertThat(secrets).as("the run's tokens, client secret and account keys").hasSizeGreaterThanOrEqualTo(4);
+        assertThat(secrets).as("the run's tokens, Kafka passwords, client secret and account keys").hasSizeGreaterThanOrEqualTo(10);
         List<String> found = new ArrayList<>();
         List<Path> files;
         try (var listing = Files.list(stack.logs())) {
@@ -228,12 +228,13 @@ class DisasterRecoveryIT {
                 }
             }
         }
-        assertThat(found).as("log lines with a bearer token, a client secret, an account key or a SAS signature").isEmpty();
+        assertThat(found).as("log lines with a bearer token, a Kafka password, a client secret, an account key or a SAS signature")
+                .isEmpty();
     }
 
+    /** Sends a recipe's record as kcat would, logged in as other systems' Kafka user (the recipe's -X options). */
     private static void send(KafkaRecipe recipe) throws Exception {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        Properties config = stack.kafkaClientSettings(FerryStack.EXTERNAL_SYSTEMS);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(recipe.topic(),
                     recipe.key().getBytes(StandardCharsets.UTF_8), recipe.value());

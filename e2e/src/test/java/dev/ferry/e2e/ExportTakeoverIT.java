@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.common.GroupState;
 import org.junit.jupiter.api.AfterAll;
@@ -305,7 +304,7 @@ class ExportTakeoverIT {
 
     /** Waits until the export group is stable with this many members, each with partitions, so no rebalance moves the copy. */
     private static void awaitExportGroup(int members) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+        try (Admin admin = Admin.create(stack.kafkaClientSettings())) {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             ConsumerGroupDescription group = null;
             while (System.nanoTime() < deadline) {

@@ -45,7 +45,8 @@ record KafkaRecipe(String topic, String key, Map<String, String> headers, byte[]
             String option = words.get(w);
             String argument = words.get(w + 1);
             switch (option) {
-                case "-b" -> { }
+                // The broker and the login: the test's own, as ferry-external-systems.
+                case "-b", "-F" -> { }
                 case "-t" -> topic = argument;
                 case "-k" -> key = argument;
                 case "-H" -> headers.put(argument.substring(0, argument.indexOf('=')), argument.substring(argument.indexOf('=') + 1));

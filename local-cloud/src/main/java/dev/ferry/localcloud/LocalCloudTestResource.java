@@ -23,6 +23,7 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
     private static volatile String bootstrapServers;
     private static volatile TopicProbe kafka;
     private static volatile KubeCluster serviceCluster;
+    private static volatile KafkaBroker runningBroker;
     /** The init argument that chooses the cluster the service's Kubernetes client talks to: {@code source} or {@code dr}. */
     public static final String CLUSTER_ARG = "cluster";
 
@@ -36,6 +37,15 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
             throw new IllegalStateException("LocalCloudTestResource is not started");
         }
         return current;
+    }
+
+    /** The settings of a client of the running test resource's broker that logs in as its administrator. */
+    public static java.util.Properties kafkaClientSettings() {
+        KafkaBroker current = runningBroker;
+        if (current == null) {
+            throw new IllegalStateException("LocalCloudTestResource is not started");
+        }
+        return current.adminClientSettings();
     }
 
     /** The bootstrap servers of the running test resource's Kafka broker. */
@@ -85,14 +95,17 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
     @Override
     public Map<String, String> start() {
         broker = KafkaBroker.start();
+        runningBroker = broker;
         LocalCloud started = LocalCloud.start();
         // Before the service's first TLS connection: the Azure SDK then trusts the fake.
         started.azure().tls().trustInThisJvm();
         cloud = started;
         bootstrapServers = broker.bootstrapServers();
-        kafka = new TopicProbe(broker.bootstrapServers());
+        kafka = new TopicProbe(broker.adminClientSettings());
         Map<String, String> config = new HashMap<>();
         config.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        // The service logs in as the broker's administrator: a service's test is not about the ACLs (e2e's are).
+        config.putAll(broker.admin().quarkusSettings());
         config.putAll(started.serviceSettings());
         // Services without the Kubernetes client extension ignore these keys.
         serviceCluster = drCluster ? started.drCluster() : started.sourceCluster();
@@ -105,6 +118,7 @@ public final class LocalCloudTestResource implements QuarkusTestResourceLifecycl
         LocalCloud current = cloud;
         cloud = null;
         bootstrapServers = null;
+        runningBroker = null;
         serviceCluster = null;
         TopicProbe probe = kafka;
         kafka = null;

@@ -11,7 +11,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +32,15 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
-/** A real single-node Apache Kafka broker in KRaft mode, run in-process on loopback, for tests and the local run. */
+/**
+ * A real single-node Apache Kafka broker in KRaft mode, run in-process on loopback, for tests and the local run.
+ *
+ * <p>It runs as Ferry's Kafka on Strimzi does (deploy/kafka): every client logs in with SCRAM-SHA-512 and the
+ * standard authorizer allows only what an ACL grants. The broker's own administrator, {@link #admin()}, is a super
+ * user whose credential is written at format time, as {@code kafka-storage format --add-scram} does; other users and
+ * their ACLs are made through the Admin API ({@link KafkaUserOperator}). The controller listener uses SASL/PLAIN with
+ * a password that never leaves this object, so no client reaches the controller unauthenticated either.
+ */
 public final class KafkaBroker implements AutoCloseable {
 
     /** Partitions of an automatically created topic unless {@code num.partitions} is overridden. */
@@ -39,7 +48,10 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static final String HOST = "127.0.0.1";
     private static final int NODE_ID = 1;
-    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String BROKER_LISTENER = "CLIENT";
+    private static final String CONTROLLER_USER = "controller";
+    /** The user name of {@link #admin()}. */
+    public static final String ADMIN_USER = "admin";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration READY_PROBE_TIMEOUT = Duration.ofSeconds(2);
@@ -51,16 +63,21 @@ public final class KafkaBroker implements AutoCloseable {
             "process.roles", "node.id", "broker.id", "listeners", "advertised.listeners",
             "listener.security.protocol.map", "controller.listener.names", "inter.broker.listener.name",
             "controller.quorum.voters", "controller.quorum.bootstrap.servers",
-            "log.dir", "log.dirs", "metadata.log.dir");
+            "log.dir", "log.dirs", "metadata.log.dir",
+            // ... and these who may connect and what they may do.
+            "authorizer.class.name", "super.users", "allow.everyone.if.no.acl.found", "sasl.enabled.mechanisms",
+            "sasl.mechanism.inter.broker.protocol", "sasl.mechanism.controller.protocol");
 
     private final KafkaRaftServer server;
     private final Path logDir;
     private final int brokerPort;
     private final int controllerPort;
+    private final KafkaLogin admin;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KafkaBroker(KafkaRaftServer server, Path logDir, int brokerPort, int controllerPort) {
+    private KafkaBroker(KafkaRaftServer server, Path logDir, int brokerPort, int controllerPort, KafkaLogin admin) {
         this.server = server;
+        this.admin = admin;
         this.logDir = logDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
@@ -68,19 +85,22 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts a broker on free loopback ports and returns once it accepts clients. */
     public static KafkaBroker start() {
-        return start(0, new Properties());
+        return start(0, new Properties(), KafkaLogin.generate(ADMIN_USER));
     }
 
     /** Starts a broker on free loopback ports with broker settings overridden, e.g. {@code num.partitions}. */
     public static KafkaBroker start(Properties overrides) {
-        return start(0, overrides);
+        return start(0, overrides, KafkaLogin.generate(ADMIN_USER));
     }
 
     /**
      * Starts a broker whose client listener is on {@code brokerPort} (0 for a free port) and returns once it
-     * accepts clients.
+     * accepts clients; {@code admin} is the super user's login (its name must be {@link #ADMIN_USER}).
      */
-    public static KafkaBroker start(int brokerPort, Properties overrides) {
+    public static KafkaBroker start(int brokerPort, Properties overrides, KafkaLogin admin) {
+        if (!admin.username().equals(ADMIN_USER)) {
+            throw new IllegalArgumentException("The broker's administrator is " + ADMIN_USER + ", not " + admin.username());
+        }
         if (brokerPort < 0 || brokerPort > 65535) {
             throw new IllegalArgumentException("Broker port out of range: " + brokerPort);
         }
@@ -95,7 +115,7 @@ public final class KafkaBroker implements AutoCloseable {
         for (int attempt = 0; attempt < attempts; attempt++) {
             int[] ports = freePorts(brokerPort);
             try {
-                return startOn(ports[0], ports[1], overrides);
+                return startOn(ports[0], ports[1], overrides, admin);
             } catch (RuntimeException e) {
                 if (!isBindFailure(e)) {
                     throw e;
@@ -115,6 +135,19 @@ public final class KafkaBroker implements AutoCloseable {
     /** The port of the client listener. */
     public int port() {
         return brokerPort;
+    }
+
+    /** The login of the broker's super user, for a test's or a tool's own clients and for making other users. */
+    public KafkaLogin admin() {
+        return admin;
+    }
+
+    /** Settings of a Kafka client that logs in as {@link #admin()}: the bootstrap servers and the SASL settings. */
+    public Properties adminClientSettings() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers());
+        props.putAll(admin.clientSettings());
+        return props;
     }
 
     int controllerPort() {
@@ -138,15 +171,16 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static KafkaBroker startOn(int brokerPort, int controllerPort, Properties overrides) {
+    private static KafkaBroker startOn(int brokerPort, int controllerPort, Properties overrides, KafkaLogin admin) {
         Path logDir = createLogDir();
         KafkaRaftServer server = null;
+        KafkaLogin controller = KafkaLogin.generate(CONTROLLER_USER);
         try {
-            KafkaConfig config = KafkaConfig.fromProps(settings(brokerPort, controllerPort, logDir, overrides), false);
-            format(logDir);
+            KafkaConfig config = KafkaConfig.fromProps(settings(brokerPort, controllerPort, logDir, overrides, admin, controller), false);
+            format(logDir, admin);
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            KafkaBroker broker = new KafkaBroker(server, logDir, brokerPort, controllerPort);
+            KafkaBroker broker = new KafkaBroker(server, logDir, brokerPort, controllerPort, admin);
             broker.awaitUnfenced();
             return broker;
         } catch (RuntimeException e) {
@@ -158,7 +192,8 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties settings(int brokerPort, int controllerPort, Path logDir, Properties overrides) {
+    private static Properties settings(int brokerPort, int controllerPort, Path logDir, Properties overrides,
+                                       KafkaLogin admin, KafkaLogin controller) {
         Properties props = new Properties();
         // A test broker: one node, nothing replicated, groups formed without waiting for more members.
         props.put("num.partitions", String.valueOf(DEFAULT_PARTITIONS));
@@ -182,15 +217,31 @@ public final class KafkaBroker implements AutoCloseable {
         props.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
                 + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
         props.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
-        props.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("listener.security.protocol.map", BROKER_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("inter.broker.listener.name", BROKER_LISTENER);
+        // Clients: SCRAM-SHA-512, whose credentials live in the cluster's metadata. The controller: PLAIN, because a
+        // KRaft controller cannot read SCRAM credentials from the metadata it is itself serving.
+        String client = "listener.name." + BROKER_LISTENER.toLowerCase(Locale.ROOT) + ".";
+        String control = "listener.name." + CONTROLLER_LISTENER.toLowerCase(Locale.ROOT) + ".";
+        props.put("sasl.enabled.mechanisms", KafkaLogin.MECHANISM);
+        props.put(client + "sasl.enabled.mechanisms", KafkaLogin.MECHANISM);
+        props.put(client + KafkaLogin.MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config", admin.jaasConfig());
+        props.put("sasl.mechanism.inter.broker.protocol", KafkaLogin.MECHANISM);
+        props.put(control + "sasl.enabled.mechanisms", "PLAIN");
+        props.put(control + "plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + controller.username() + "\" password=\"" + controller.password() + "\" user_" + controller.username() + "=\""
+                + controller.password() + "\";");
+        props.put("sasl.mechanism.controller.protocol", "PLAIN");
+        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("super.users", "User:" + admin.username() + ";User:" + controller.username());
+        props.put("allow.everyone.if.no.acl.found", "false");
         props.put("log.dirs", logDir.toString());
         return props;
     }
 
     // KafkaRaftServer refuses to start on a log directory that carries no meta.properties and bootstrap checkpoint.
-    private static void format(Path logDir) {
+    private static void format(Path logDir, KafkaLogin admin) {
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
@@ -200,6 +251,7 @@ public final class KafkaBroker implements AutoCloseable {
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setReleaseVersion(MetadataVersion.latestProduction())
+                    .setScramArguments(List.of(KafkaLogin.MECHANISM + "=[name=" + admin.username() + ",password=" + admin.password() + "]"))
                     .run();
         } catch (RuntimeException e) {
             throw e;
@@ -210,10 +262,9 @@ public final class KafkaBroker implements AutoCloseable {
 
     // startup() can return while the broker is still fenced; topic creation would then see no brokers.
     private void awaitUnfenced() {
-        Map<String, Object> adminConfig = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_PROBE_TIMEOUT.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) READY_PROBE_TIMEOUT.toMillis());
+        Properties adminConfig = adminClientSettings();
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_PROBE_TIMEOUT.toMillis());
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) READY_PROBE_TIMEOUT.toMillis());
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(adminConfig)) {
             DescribeClusterOptions options = new DescribeClusterOptions().timeoutMs((int) READY_PROBE_TIMEOUT.toMillis());

@@ -4,7 +4,10 @@ import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** Gives a Quarkus test its own in-process Kafka broker and points {@code kafka.bootstrap.servers} at it. */
+/**
+ * Gives a Quarkus test its own in-process Kafka broker and points {@code kafka.bootstrap.servers} at it; the service
+ * logs in as the broker's administrator ({@code kafka.security.protocol}, {@code kafka.sasl.*}).
+ */
 public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** The configuration key this resource sets, the one SmallRye Reactive Messaging's Kafka connector reads. */
@@ -15,7 +18,9 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         broker = KafkaBroker.start();
-        return Map.of(BOOTSTRAP_SERVERS_KEY, broker.bootstrapServers());
+        Map<String, String> config = new java.util.HashMap<>(broker.admin().quarkusSettings());
+        config.put(BOOTSTRAP_SERVERS_KEY, broker.bootstrapServers());
+        return config;
     }
 
     @Override

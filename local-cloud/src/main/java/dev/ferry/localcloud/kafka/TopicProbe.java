@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,13 +40,14 @@ public final class TopicProbe implements AutoCloseable {
         }
     }
 
-    private final String bootstrapServers;
+    private final Properties clientSettings;
     private final KafkaProducer<String, byte[]> producer;
 
-    public TopicProbe(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    /** @param clientSettings the bootstrap servers and a login, e.g. {@link KafkaBroker#adminClientSettings()} */
+    public TopicProbe(Properties clientSettings) {
+        this.clientSettings = new Properties();
+        this.clientSettings.putAll(clientSettings);
+        Properties props = settings();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
@@ -57,9 +57,7 @@ public final class TopicProbe implements AutoCloseable {
      * topic manifests would before its services start (so no consumer meets a missing topic).
      */
     public void createTopics(List<String> names) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(settings())) {
             var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = names.stream().distinct().filter(n -> !existing.contains(n))
                     .map(n -> new NewTopic(n, Optional.empty(), Optional.empty())).toList();
@@ -93,8 +91,7 @@ public final class TopicProbe implements AutoCloseable {
      * passes; returns the matching records found.
      */
     public List<Received> read(String topic, Predicate<Received> matches, int count, Duration deadline) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = settings();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -121,5 +118,11 @@ public final class TopicProbe implements AutoCloseable {
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
+    }
+
+    private Properties settings() {
+        Properties props = new Properties();
+        props.putAll(clientSettings);
+        return props;
     }
 }

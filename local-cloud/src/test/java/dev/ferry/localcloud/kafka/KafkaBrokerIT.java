@@ -65,7 +65,7 @@ class KafkaBrokerIT {
     @Test
     void recordsRoundTripWithKeysHeadersAndPerKeyOrder() throws Exception {
         String topic = "ferry.it.round-trip";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(broker.adminClientSettings())) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         }
 
@@ -117,7 +117,7 @@ class KafkaBrokerIT {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
             producer.send(new ProducerRecord<>(topic, "k", "v")).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(broker.adminClientSettings())) {
             int partitions = admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(DEADLINE.toSeconds(), TimeUnit.SECONDS).get(topic).partitions().size();
             assertThat(partitions).isEqualTo(KafkaBroker.DEFAULT_PARTITIONS);
@@ -127,7 +127,7 @@ class KafkaBrokerIT {
     @Test
     void listensOnLoopbackOnly() throws Exception {
         assertThat(broker.bootstrapServers()).isEqualTo("127.0.0.1:" + broker.port());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(broker.adminClientSettings())) {
             Collection<Node> nodes = admin.describeCluster().nodes().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             assertThat(nodes).extracting(Node::host).containsOnly("127.0.0.1");
         }
@@ -140,12 +140,20 @@ class KafkaBrokerIT {
     }
 
     @Test
-    void testResourceHandsOutOnlyTheBootstrapServersAndStopsTheBroker() throws Exception {
+    void testResourceHandsOutTheBootstrapServersAndALoginAndStopsTheBroker() throws Exception {
         KafkaTestResource resource = new KafkaTestResource();
         Map<String, String> config = resource.start();
         try {
-            assertThat(config).containsOnlyKeys("kafka.bootstrap.servers");
+            assertThat(config).containsOnlyKeys("kafka.bootstrap.servers", "kafka.security.protocol", "kafka.sasl.mechanism",
+                    "kafka.sasl.jaas.config");
             assertThat(config.get("kafka.bootstrap.servers")).matches("127\\.0\\.0\\.1:\\d+");
+            assertThat(config.get("kafka.sasl.mechanism")).isEqualTo("SCRAM-SHA-512");
+            Properties client = new Properties();
+            client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get("kafka.bootstrap.servers"));
+            config.forEach((key, value) -> client.put(key.substring("kafka.".length()), value));
+            try (Admin admin = Admin.create(client)) {
+                assertThat(admin.describeCluster().nodes().get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).hasSize(1);
+            }
         } finally {
             resource.stop();
         }
@@ -166,7 +174,11 @@ class KafkaBrokerIT {
     void mainPrintsItsAddressAndStopsOnSigterm() throws Exception {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-cp", classPath, KafkaBrokerMain.class.getName())
+        KafkaLogin admin = KafkaLogin.generate(KafkaBroker.ADMIN_USER);
+        Path passwordFile = Files.createTempFile("kafka-admin-", ".password");
+        Files.writeString(passwordFile, admin.password());
+        Process process = new ProcessBuilder(java.toString(), "-cp", classPath, KafkaBrokerMain.class.getName(),
+                "--admin-password-file", passwordFile.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
@@ -180,8 +192,11 @@ class KafkaBrokerIT {
             String line = firstLine.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             assertThat(line).matches("KAFKA_BOOTSTRAP_SERVERS=127\\.0\\.0\\.1:\\d+");
             String bootstrap = line.substring(KafkaBrokerMain.BOOTSTRAP_LINE_PREFIX.length());
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                assertThat(admin.describeCluster().nodes().get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).hasSize(1);
+            Properties client = new Properties();
+            client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            client.putAll(admin.clientSettings());
+            try (Admin asAdmin = Admin.create(client)) {
+                assertThat(asAdmin.describeCluster().nodes().get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).hasSize(1);
             }
 
             process.destroy();
@@ -190,12 +205,12 @@ class KafkaBrokerIT {
             assertThat(LoopbackPorts.accepts(port)).isFalse();
         } finally {
             process.destroyForcibly();
+            Files.deleteIfExists(passwordFile);
         }
     }
 
     private static Properties producerConfig() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Properties props = broker.adminClientSettings();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -204,8 +219,7 @@ class KafkaBrokerIT {
     }
 
     private static Properties consumerConfig(String groupId) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Properties props = broker.adminClientSettings();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
