@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Security;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.security.plain.internals.PlainSaslServerProvider;
+import org.apache.kafka.common.security.scram.internals.ScramSaslServerProvider;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -178,6 +181,7 @@ public final class KafkaBroker implements AutoCloseable {
         try {
             KafkaConfig config = KafkaConfig.fromProps(settings(brokerPort, controllerPort, logDir, overrides, admin, controller), false);
             format(logDir, admin);
+            useThisClassLoadersSaslServers();
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             KafkaBroker broker = new KafkaBroker(server, logDir, brokerPort, controllerPort, admin);
@@ -238,6 +242,19 @@ public final class KafkaBroker implements AutoCloseable {
         props.put("allow.everyone.if.no.acl.found", "false");
         props.put("log.dirs", logDir.toString());
         return props;
+    }
+
+    /**
+     * Kafka's SASL servers are JVM-wide security providers, registered once by whichever class loader gets there first.
+     * A Quarkus test restarts its application in a new class loader, and a broker started there would get the old
+     * loader's SaslServer, whose callbacks its own callback handler does not recognise ({@code instanceof} fails across
+     * loaders) and every login would be refused. So each broker installs the providers of its own classes.
+     */
+    private static synchronized void useThisClassLoadersSaslServers() {
+        Security.removeProvider("SASL/SCRAM Server Provider");
+        Security.removeProvider("Simple SASL/PLAIN Server Provider");
+        ScramSaslServerProvider.initialize();
+        PlainSaslServerProvider.initialize();
     }
 
     // KafkaRaftServer refuses to start on a log directory that carries no meta.properties and bootstrap checkpoint.
