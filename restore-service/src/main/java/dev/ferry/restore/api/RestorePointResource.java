@@ -15,9 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** {@code /api/v1/restore-points}: the catalog's restore points, complete and partial, newest first. */
@@ -58,12 +56,12 @@ public class RestorePointResource {
         if (namespace != null) {
             access.require(who, Permission.ferry("list", RestoreResource.RESTORE_POINTS, namespace));
         }
-        Map<String, Boolean> readable = new HashMap<>();
-        return view.list(Optional.ofNullable(namespace), Optional.ofNullable(cluster)).stream()
-                .filter(point -> complete == null || point.complete() == complete)
-                .filter(point -> namespace != null || readable.computeIfAbsent(point.namespace(),
-                        n -> access.allowed(who, Permission.ferry("list", RestoreResource.RESTORE_POINTS, n))))
-                .map(Views::of).toList();
+        List<RestorePoint> points = view.list(Optional.ofNullable(namespace), Optional.ofNullable(cluster)).stream()
+                .filter(point -> complete == null || point.complete() == complete).toList();
+        if (namespace == null) {
+            points = access.listable(who, RestoreResource.RESTORE_POINTS, points, RestorePoint::namespace);
+        }
+        return points.stream().map(Views::of).toList();
     }
 
     /** One restore point, for whoever may get the restore points of its namespace. */

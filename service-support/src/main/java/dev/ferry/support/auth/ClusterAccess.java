@@ -76,6 +76,16 @@ public class ClusterAccess {
     }
 
     /**
+     * The items in whose namespace the caller may {@code list} Ferry's {@code resource}, in their order: what a list
+     * shows a caller who named no namespace. Each namespace is asked about once.
+     */
+    public <T> List<T> listable(Caller caller, String resource, List<T> items, java.util.function.Function<T, String> namespaceOf) {
+        java.util.Map<String, Boolean> readable = new java.util.HashMap<>();
+        return items.stream().filter(item -> readable.computeIfAbsent(namespaceOf.apply(item),
+                namespace -> allowed(caller, Permission.ferry("list", resource, namespace)))).toList();
+    }
+
+    /**
      * Goes on only if the caller has every permission; otherwise a 403 naming each one missing. Several permissions
      * are asked at once: a restore's three reviews cost one round trip, not three.
      */

@@ -35,7 +35,6 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,10 +141,7 @@ public class BackupResource {
             access.require(who, Permission.ferry("list", BACKUPS, namespace));
             return runs.list(namespace).stream().map(BackupRun::view).toList();
         }
-        Map<String, Boolean> readable = new HashMap<>();
-        return runs.list(null).stream()
-                .filter(run -> readable.computeIfAbsent(run.namespace(), n -> access.allowed(who, Permission.ferry("list", BACKUPS, n))))
-                .map(BackupRun::view).toList();
+        return access.listable(who, BACKUPS, runs.list(null), BackupRun::namespace).stream().map(BackupRun::view).toList();
     }
 
     private static Map<String, String> selector(JsonNode node) {

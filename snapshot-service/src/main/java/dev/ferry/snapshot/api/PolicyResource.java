@@ -19,9 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The BackupPolicies as the service understands them, read-only: policies are Kubernetes resources,
@@ -61,11 +59,10 @@ public class PolicyResource {
             checkNamespace(namespace);
             access.require(who, Permission.ferry("list", POLICIES, namespace));
         }
-        Map<String, Boolean> readable = new HashMap<>();
-        return policies.list().stream().filter(p -> namespace == null || namespace.equals(p.ref().namespace()))
-                .filter(p -> namespace != null || readable.computeIfAbsent(p.ref().namespace(),
-                        n -> access.allowed(who, Permission.ferry("list", POLICIES, n))))
-                .map(this::view).toList();
+        if (namespace != null) {
+            return policies.list().stream().filter(p -> namespace.equals(p.ref().namespace())).map(this::view).toList();
+        }
+        return access.listable(who, POLICIES, policies.list(), p -> p.ref().namespace()).stream().map(this::view).toList();
     }
 
     /** One policy. */
