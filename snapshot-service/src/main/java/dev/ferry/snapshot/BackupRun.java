@@ -1,5 +1,6 @@
 package dev.ferry.snapshot;
 
+import dev.ferry.support.progress.TransferPace;
 import dev.ferry.events.CopySpeed;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.TransferStrategy;
@@ -60,8 +61,9 @@ public final class BackupRun {
     /** A volume as the API shows it. */
     public record VolumeView(String pvc, String pvcUid, int volumeIndex, String volumeSnapshot, VolumeState state,
                              String snapshotId, String previousSnapshotId, Long sizeBytes, Boolean incremental,
-                             Instant takenAt, String waitingFor, Long bytesDone, Long bytesTotal, String vhdUrl,
-                             String targetSnapshotId, String failedStep, String errorCode, String error, Instant updatedAt) {
+                             Instant takenAt, String waitingFor, Long bytesDone, Long bytesTotal, Integer percent, Long bytesPerSecond,
+                             Long etaSeconds, String vhdUrl, String targetSnapshotId, String failedStep, String errorCode, String error,
+                             Instant updatedAt) {
     }
 
     /** The run as the API shows it. */
@@ -82,6 +84,7 @@ public final class BackupRun {
         String waitingFor;
         Long bytesDone;
         Long bytesTotal;
+        final TransferPace pace = new TransferPace();
         String vhdUrl;
         String targetSnapshotId;
         String failedStep;
@@ -280,8 +283,9 @@ public final class BackupRun {
      *
      * @param pvc        the PVC's name (the event names it, not its uid; a run's PVCs share one namespace)
      * @param waitingFor why the transfer waits, or null once data moves
+     * @param reportedAt when export-service measured it: the rate is reckoned on its clock, not on the arrivals'
      */
-    public synchronized void progressed(String pvc, long bytesDone, long bytesTotal, String waitingFor, Instant at) {
+    public synchronized void progressed(String pvc, long bytesDone, long bytesTotal, String waitingFor, Instant reportedAt, Instant at) {
         Volume volume = volumes.values().stream().filter(v -> v.pvc.equals(pvc)).findFirst().orElse(null);
         if (volume == null) {
             return;
@@ -291,6 +295,9 @@ public final class BackupRun {
             volume.waitingFor = waitingFor;
             volume.bytesDone = bytesDone;
             volume.bytesTotal = bytesTotal;
+            if (next == VolumeState.TRANSFERRING) {
+                volume.pace.report(bytesDone, reportedAt);
+            }
             if (volume.state != next) {
                 advance(volume, next, at);
             }
@@ -396,7 +403,9 @@ public final class BackupRun {
                     source == null || source.previousSnapshotId() == null ? null : source.previousSnapshotId().toString(),
                     source == null ? null : source.sizeBytes(), source == null ? null : source.incremental(),
                     v.taken == null ? null : v.taken.takenAt(), v.state == VolumeState.WAITING ? v.waitingFor : null, v.bytesDone,
-                    v.bytesTotal, v.vhdUrl, v.targetSnapshotId, v.failedStep, v.errorCode, v.error,
+                    v.bytesTotal, v.bytesDone == null ? null : TransferPace.percent(v.bytesDone, v.bytesTotal),
+                    v.state == VolumeState.TRANSFERRING ? v.pace.bytesPerSecond() : null,
+                    v.state == VolumeState.TRANSFERRING && v.bytesDone != null ? v.pace.etaSeconds(v.bytesDone, v.bytesTotal) : null, v.vhdUrl, v.targetSnapshotId, v.failedStep, v.errorCode, v.error,
                     v.updatedAt));
         }
         views.sort(java.util.Comparator.comparingInt(VolumeView::volumeIndex));

@@ -194,13 +194,20 @@ class BackupIT {
         awaitVolumeStates(backupId, List.of("WAITING"));
         given().get("/api/v1/backups/" + backupId).then().body("state", equalTo("TRANSFERRING"))
                 .body("volumes[0].waitingFor", equalTo("earlier-copy-of-disk"));
-        long half = taken.volume().source().sizeBytes() / 2;
-        send(progressed(taken, half, null), OTHER_SYSTEM);
-        awaitVolumeStates(backupId, List.of("TRANSFERRING"));
+        long total = taken.volume().source().sizeBytes();
+        long half = total / 2;
+        Instant began = Instant.now();
+        send(progressed(taken, total / 4, null, began), OTHER_SYSTEM);
+        send(progressed(taken, half, null, began.plusSeconds(2)), OTHER_SYSTEM);
+        Awaitility.await().atMost(WAIT).until(() -> given().get("/api/v1/backups/" + backupId).path("volumes[0].percent") != null
+                && ((Number) given().get("/api/v1/backups/" + backupId).path("volumes[0].percent")).intValue() == 50);
         Response moving = given().get("/api/v1/backups/" + backupId);
+        assertThat((Object) moving.path("volumes[0].state")).isEqualTo("TRANSFERRING");
         assertThat((Object) moving.path("volumes[0].waitingFor")).isNull();
         assertThat(((Number) moving.path("volumes[0].bytesDone")).longValue()).isEqualTo(half);
-        assertThat(((Number) moving.path("volumes[0].bytesTotal")).longValue()).isEqualTo(taken.volume().source().sizeBytes());
+        assertThat(((Number) moving.path("volumes[0].bytesTotal")).longValue()).isEqualTo(total);
+        assertThat(((Number) moving.path("volumes[0].bytesPerSecond")).longValue()).as("a quarter of the disk in 2 s").isEqualTo(total / 8);
+        assertThat(((Number) moving.path("volumes[0].etaSeconds")).longValue()).as("half the disk left at that rate").isEqualTo(4);
         send(recreated(taken), OTHER_SYSTEM);
         awaitState(backupId, "COMPLETED");
         // A late report of the copy (the topics are not ordered with each other) does not move it back.
@@ -441,10 +448,14 @@ class BackupIT {
     }
 
     private static TransferProgressed progressed(SnapshotTaken taken, long bytesDone, String waitingFor) {
+        return progressed(taken, bytesDone, waitingFor, Instant.now());
+    }
+
+    private static TransferProgressed progressed(SnapshotTaken taken, long bytesDone, String waitingFor, Instant reportedAt) {
         VolumeBackup volume = taken.volume();
         return new TransferProgressed(FerryEvent.SCHEMA_VERSION, taken.backupId(), taken.correlationId(), volume.namespace(),
                 volume.pvc().name(), volume.source().diskId(), volume.source().snapshotId(), TransferStats.ENGINE_COPY_START, bytesDone,
-                volume.source().sizeBytes(), waitingFor, Instant.now());
+                volume.source().sizeBytes(), waitingFor, reportedAt);
     }
 
     private static StepFailed stepFailedDownstream(SnapshotTaken taken) {

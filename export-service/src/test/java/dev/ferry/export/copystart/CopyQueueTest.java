@@ -1,5 +1,6 @@
 package dev.ferry.export.copystart;
 
+import dev.ferry.support.time.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.events.RegionSnapshotTags;
@@ -9,10 +10,8 @@ import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.export.copystart.RegionCopies.StartCopy;
 import dev.ferry.support.azure.AzureCallFailed;
 import dev.ferry.support.step.StepRefused;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -29,7 +28,7 @@ class CopyQueueTest {
     private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
 
     private final Region region = new Region();
-    private final MovingClock clock = new MovingClock();
+    private final SettableClock clock = new SettableClock(T0);
 
     @Test
     void startsNoMoreThanTheRegionLimitAndTheNextWhenOneFinishes() {
@@ -176,7 +175,7 @@ class CopyQueueTest {
         CopyQueue queue = new CopyQueue(region, 100, Duration.ofMinutes(30), Duration.ofSeconds(5), clock);
         CopyQueue.Job job = queue.enqueue(job("a", "disk-3", 1));
         queue.tick();
-        clock.now = clock.now.plus(Duration.ofMinutes(31));
+        clock.advance(Duration.ofMinutes(31));
 
         queue.tick();
 
@@ -245,25 +244,6 @@ class CopyQueueTest {
             throw new AssertionError("the job did not fail");
         } catch (CompletionException e) {
             return e.getCause();
-        }
-    }
-
-    private static final class MovingClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 

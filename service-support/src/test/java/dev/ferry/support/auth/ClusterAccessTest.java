@@ -1,12 +1,11 @@
 package dev.ferry.support.auth;
 
+import dev.ferry.support.time.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.support.api.ProblemException;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,36 +39,21 @@ class ClusterAccessTest {
     }
 
     private final Cluster cluster = new Cluster();
-    private Instant now = Instant.parse("2026-12-02T10:00:00Z");
-    private final ClusterAccess access = new ClusterAccess(cluster, new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    });
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-02T10:00:00Z"));
+    private final ClusterAccess access = new ClusterAccess(cluster, clock);
 
     @Test
     void anAuthenticatedTokenIsReviewedAgainOnlyAfterTheCacheTime() {
         cluster.tokens.put("t1", OLGA);
 
         assertThat(access.authenticate("t1")).contains(OLGA);
-        now = now.plus(ClusterAccess.TOKEN_CACHE).minusMillis(1);
+        clock.advance(ClusterAccess.TOKEN_CACHE.minusMillis(1));
         assertThat(access.authenticate("t1")).contains(OLGA);
         assertThat(cluster.tokenReviews).hasSize(1);
 
         // Revoked meanwhile: once the cache time is over, the cluster's answer counts.
         cluster.tokens.remove("t1");
-        now = now.plusMillis(1);
+        clock.advance(java.time.Duration.ofMillis(1));
         assertThat(access.authenticate("t1")).isEmpty();
         assertThat(cluster.tokenReviews).hasSize(2);
     }

@@ -1,13 +1,11 @@
 package dev.ferry.snapshot.messaging;
 
-import dev.ferry.events.json.EventJson;
-import dev.ferry.support.messaging.KafkaCloudEvents;
+import dev.ferry.support.messaging.FollowedRecords;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.StepFailed;
 import dev.ferry.events.TransferProgressed;
 import dev.ferry.events.VhdExported;
-import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.snapshot.BackupRun;
 import dev.ferry.snapshot.BackupRuns;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 /**
  * Follows each volume downstream ({@code transfer.progressed}, {@code vhd.exported},
@@ -28,8 +25,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class ProgressConsumer {
-
-    private static final Logger LOG = Logger.getLogger(ProgressConsumer.class);
 
     private final BackupRuns runs;
     private final MeterRegistry metrics;
@@ -45,7 +40,7 @@ public class ProgressConsumer {
     @Blocking
     public CompletionStage<Void> transferProgressed(Message<byte[]> message) {
         read(message, TransferProgressed.class).ifPresent(e -> run(e.backupId()).ifPresent(run -> run.progressed(e.pvcName(),
-                e.bytesDone(), e.bytesTotal(), e.waitingFor(), clock.instant())));
+                e.bytesDone(), e.bytesTotal(), e.waitingFor(), e.reportedAt(), clock.instant())));
         return message.ack();
     }
 
@@ -78,12 +73,6 @@ public class ProgressConsumer {
     }
 
     private <T extends FerryEvent> Optional<T> read(Message<byte[]> message, Class<T> type) {
-        try {
-            return Optional.of(EventJson.readRecord(KafkaCloudEvents.headers(message), message.getPayload(), type));
-        } catch (InvalidEventException e) {
-            LOG.debugf("skipping an unreadable %s record: %s", type.getSimpleName(), e.getMessage());
-            metrics.counter("ferry.snapshot.progress.events", "outcome", "unreadable").increment();
-            return Optional.empty();
-        }
+        return FollowedRecords.read(message, type, metrics.counter("ferry.snapshot.progress.events", "outcome", "unreadable"));
     }
 }
