@@ -26,6 +26,13 @@ public class KnownRestores {
         return Optional.ofNullable(runs.get(restoreId));
     }
 
+    /** Every restore this replica knows, the newest accepted first. */
+    public synchronized java.util.List<RestoreRun> all() {
+        java.util.List<RestoreRun> all = new java.util.ArrayList<>(runs.values());
+        java.util.Collections.reverse(all);
+        return all;
+    }
+
     /** Records a restore unless one of its id is known already; returns the one that holds the id. */
     public synchronized RestoreRun record(RestoreRun run) {
         RestoreRun known = runs.putIfAbsent(run.restoreId(), run);

@@ -72,6 +72,25 @@ public class RestoreService {
         return new Accepted(run, true);
     }
 
+    /**
+     * A dry run: the same checks as {@link #accept} (who asked, the restore point, the namespace, storage classes,
+     * conflicting PVCs, the region-B snapshots) and the plan they give, without recording or creating anything.
+     *
+     * @throws RestoreRefused exactly as {@link #accept} would for the same request
+     */
+    public RestorePlan preview(RestoreRequested request, RestoreAccess access) {
+        Instant received = clock.instant();
+        RestoreAdmission.checkValid(request);
+        RestorePlan plan = admission.admit(request, access, received);
+        admission.withdraw(plan);
+        return plan;
+    }
+
+    /** Every restore this replica knows, the newest first. */
+    public java.util.List<RestoreRun> list() {
+        return known.all();
+    }
+
     /** Carries out an accepted restore and waits for its PVCs; returns it completed or failed. Runs it once only. */
     public RestoreRun run(RestoreRun run) {
         return restorer.restore(run);

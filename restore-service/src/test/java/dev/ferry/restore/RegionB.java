@@ -51,6 +51,15 @@ final class RegionB {
     /** The event import-service sends when volume {@code index} of {@code count} of a backup reached region B. */
     static SnapshotRecreated recreated(String backupId, String namespace, String policy, String pvcName, int index, int count,
                                        ArmResourceId snapshotId, Instant takenAt) {
+        Instant transferred = takenAt.plusSeconds(30);
+        return new SnapshotRecreated(FerryEvent.SCHEMA_VERSION, backupId, "corr-" + backupId,
+                volume(namespace, policy, pvcName, index, count, takenAt), snapshotId, DISK_BYTES, "import",
+                TransferStats.full("streaming", 256 * 1024, 256 * 1024, DISK_BYTES, 1000, takenAt.plusSeconds(1), transferred), 900L,
+                transferred.plusSeconds(1));
+    }
+
+    /** Volume {@code index} of {@code count} of a backup of {@code namespace}, a 1 GiB disk in region A to be copied in full. */
+    static VolumeBackup volume(String namespace, String policy, String pvcName, int index, int count, Instant takenAt) {
         String pvcUid = UUID.randomUUID().toString();
         ArmResourceId disk = ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP, "Microsoft.Compute", "disks",
                 "pvc-" + pvcUid);
@@ -60,12 +69,8 @@ final class RegionB {
                 DISK_BYTES, Map.of("app", namespace, "tier", "data"));
         DrTarget target = new DrTarget(LocalCloud.DR_REGION, LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP,
                 ArmResourceId.parse(LocalCloudTestResource.cloud().drStagingAccount().id()));
-        VolumeBackup volume = new VolumeBackup(policy, "aks-source", namespace, pvc, index, count,
+        return new VolumeBackup(policy, "aks-source", namespace, pvc, index, count,
                 new SourceSnapshot(source, disk, LocalCloud.SOURCE_REGION, DISK_BYTES, true, null), target, TransferStrategy.VHD_FULL,
                 null, takenAt);
-        Instant transferred = takenAt.plusSeconds(30);
-        return new SnapshotRecreated(FerryEvent.SCHEMA_VERSION, backupId, "corr-" + backupId, volume, snapshotId, DISK_BYTES, "import",
-                TransferStats.full("streaming", 256 * 1024, 256 * 1024, DISK_BYTES, 1000, takenAt.plusSeconds(1), transferred), 900L,
-                transferred.plusSeconds(1));
     }
 }

@@ -311,6 +311,41 @@ class RestoreIT {
         assertThat(dr.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOT_CONTENTS).list().getItems()).hasSize(contents);
     }
 
+    @Test
+    void aDryRunShowsWhatARestoreWouldCreateAndCreatesNothing() {
+        String backupId = newId();
+        RegionB.Copy db = RegionB.snapshot(47);
+        send(RegionB.recreated(backupId, "shop-p", "manual", "orders-db", 0, 1, db.snapshotId(), Instant.now().minusSeconds(60)));
+        await().atMost(WAIT).until(() -> view.find(backupId).map(RestorePoint::complete).orElse(false));
+        String restoreId = newId();
+        Map<String, Object> body = Map.of("restoreId", restoreId, "restorePointId", backupId, "targetNamespace", "shop-p-preview",
+                "createNamespace", true);
+
+        given().contentType(ContentType.JSON).body(body).queryParam("dryRun", "true").post("/api/v1/restores").then().statusCode(200)
+                .body("restorePointId", equalTo(backupId)).body("sourceNamespace", equalTo("shop-p"))
+                .body("targetNamespace", equalTo("shop-p-preview")).body("createNamespace", equalTo(true))
+                .body("volumes", hasSize(1)).body("volumes[0].pvcName", equalTo("orders-db"))
+                .body("volumes[0].storageClassName", equalTo(LocalCloud.STORAGE_CLASS))
+                .body("volumes[0].snapshotId", equalTo(db.snapshotId().toString()));
+        assertThat(drClient().namespaces().withName("shop-p-preview").get()).as("the namespace after a dry run").isNull();
+        given().get("/api/v1/restores/" + restoreId).then().statusCode(404);
+        given().get("/api/v1/restores").then().statusCode(200).body("restoreId", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(restoreId)));
+
+        // Refused as the restore itself would be; a dryRun that is not a boolean is a bad request.
+        given().contentType(ContentType.JSON).body(Map.of("restorePointId", backupId, "targetNamespace", "shop-p-missing"))
+                .queryParam("dryRun", "true").post("/api/v1/restores").then().statusCode(422)
+                .body("type", equalTo("https://ferry.dev/problems/namespace-not-found"));
+        given().contentType(ContentType.JSON).body(body).queryParam("dryRun", "yes").post("/api/v1/restores").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("dryRun"));
+
+        // The preview held nothing back: the restore itself runs, and heads the list.
+        given().contentType(ContentType.JSON).body(body).post("/api/v1/restores").then().statusCode(202);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/restores/" + restoreId).then().statusCode(200)
+                .body("state", equalTo("COMPLETED")));
+        given().get("/api/v1/restores").then().statusCode(200).body("[0].restoreId", equalTo(restoreId))
+                .body("[0].requestedBy", org.hamcrest.Matchers.notNullValue());
+    }
+
     /** Written as a producer writes from the schema alone: the optional flags with a default are left out. */
     @Test
     void aKafkaRestoreIntoAnotherNamespaceWithAStorageClassMapCompletes() {

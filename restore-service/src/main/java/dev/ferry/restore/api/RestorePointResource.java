@@ -1,5 +1,7 @@
 package dev.ferry.restore.api;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.ferry.events.validation.Violations;
 import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.catalog.CatalogView;
@@ -65,6 +67,8 @@ public class RestorePointResource {
     }
 
     /** One restore point, for whoever may get the restore points of its namespace. */
+    @APIResponseSchema(value = Views.RestorePointView.class, responseCode = "200", responseDescription = "The restore point")
+    @APIResponse(responseCode = "404", description = "The restore point is not in the catalog")
     @GET
     @Path("{id}")
     public Views.RestorePointView get(@PathParam("id") String id) {

@@ -1,6 +1,7 @@
 package dev.ferry.restore.api;
 
 import dev.ferry.events.RestoredVolume;
+import dev.ferry.restore.RestorePlan;
 import dev.ferry.restore.RestoreRun;
 import dev.ferry.restore.catalog.CatalogEntry;
 import dev.ferry.restore.catalog.RestorePoint;
@@ -15,12 +16,17 @@ final class Views {
 
     /** A restore point as {@code GET /api/v1/restore-points} lists it. */
     record RestorePointView(String id, String sourceCluster, String namespace, String policy, boolean complete, int volumeCount,
-                            List<Integer> missingVolumes, Instant recoveryPointAt, Instant recordedAt, List<VolumeView> volumes) {
+                            List<Integer> missingVolumes, Instant recoveryPointAt, Instant recordedAt, Long bytesMoved,
+                            List<VolumeView> volumes) {
     }
 
-    /** One volume of a restore point: the PVC it restores and the region-B snapshot it restores from. */
+    /**
+     * One volume of a restore point: the PVC it restores and the region-B snapshot it restores from; what its transfer moved
+     * ({@code full} or {@code diff}), absent for entries cataloged before transfers were kept.
+     */
     record VolumeView(int volumeIndex, String pvcName, String storageClassName, List<String> accessModes, String volumeMode,
-                      long requestedBytes, long sizeBytes, String snapshotId, Instant takenAt) {
+                      long requestedBytes, long sizeBytes, String snapshotId, Instant takenAt, Long bytesMoved, String transferMode,
+                      Instant arrivedAt) {
     }
 
     /** A restore as {@code GET /api/v1/restores/{id}} shows it. */
@@ -33,16 +39,38 @@ final class Views {
     record RestoredVolumeView(String pvcName, String storageClassName, long sizeBytes, String snapshotId, String phase) {
     }
 
+    /** What a restore would create, as a dry run ({@code POST /api/v1/restores?dryRun=true}) shows it. */
+    record RestorePreview(String restorePointId, String sourceCluster, String sourceNamespace, String targetNamespace,
+                          boolean createNamespace, Instant recoveryPointAt, boolean complete, List<PlannedVolumeView> volumes) {
+    }
+
+    /** One PVC a restore would create. */
+    record PlannedVolumeView(String pvcName, String storageClassName, long sizeBytes, String snapshotId) {
+    }
+
+    static RestorePreview of(RestorePlan plan) {
+        RestorePoint point = plan.point();
+        return new RestorePreview(point.id(), point.sourceCluster(), point.namespace(), plan.targetNamespace(),
+                plan.request().createNamespace(), point.recoveryPointAt(), point.complete(),
+                point.volumes().stream().map(entry -> new PlannedVolumeView(entry.volume().pvc().name(),
+                        plan.storageClasses().get(entry.volume().volumeIndex()), entry.sizeBytes(), entry.snapshotId().toString()))
+                        .toList());
+    }
+
     static RestorePointView of(RestorePoint point) {
         return new RestorePointView(point.id(), point.sourceCluster(), point.namespace(), point.policy(), point.complete(),
                 point.volumeCount(), point.missingVolumes(), point.recoveryPointAt(), point.recordedAt(),
+                point.volumes().stream().allMatch(entry -> entry.transfer() != null)
+                        ? point.volumes().stream().mapToLong(entry -> entry.transfer().bytesMoved()).sum() : null,
                 point.volumes().stream().map(Views::of).toList());
     }
 
     private static VolumeView of(CatalogEntry entry) {
         var pvc = entry.volume().pvc();
         return new VolumeView(entry.volume().volumeIndex(), pvc.name(), pvc.storageClassName(), pvc.accessModes(), pvc.volumeMode(),
-                pvc.requestedBytes(), entry.sizeBytes(), entry.snapshotId().toString(), entry.volume().takenAt());
+                pvc.requestedBytes(), entry.sizeBytes(), entry.snapshotId().toString(), entry.volume().takenAt(),
+                entry.transfer() == null ? null : entry.transfer().bytesMoved(), entry.transfer() == null ? null : entry.transfer().mode(),
+                entry.recreatedAt());
     }
 
     static RestoreView of(RestoreRun run) {

@@ -1,6 +1,7 @@
 package dev.ferry.restore.catalog;
 
 import dev.ferry.events.SnapshotRecreated;
+import dev.ferry.events.TransferStats;
 import dev.ferry.events.VolumeBackup;
 import dev.ferry.events.arm.ArmResourceId;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.time.Instant;
  * @param sizeBytes     the region-B snapshot's size
  * @param method        how the region-B snapshot was made ({@code import} or {@code copy-start})
  * @param recreatedAt   when the region-B snapshot was ready
+ * @param transfer      what the transfer to region B moved and how long it took; absent in entries written before it was kept
  */
 public record CatalogEntry(
         int formatVersion,
@@ -24,7 +26,8 @@ public record CatalogEntry(
         ArmResourceId snapshotId,
         long sizeBytes,
         String method,
-        Instant recreatedAt) {
+        Instant recreatedAt,
+        TransferStats transfer) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -34,7 +37,7 @@ public record CatalogEntry(
     /** The entry that a {@code SnapshotRecreated} event makes. */
     public static CatalogEntry of(SnapshotRecreated event) {
         return new CatalogEntry(FORMAT_VERSION, event.backupId(), event.correlationId(), event.volume(), event.targetSnapshotId(),
-                event.targetSizeBytes(), event.method(), event.recreatedAt());
+                event.targetSizeBytes(), event.method(), event.recreatedAt(), event.transfer());
     }
 
     /** {@code restorepoints/<sourceCluster>/<namespace>/<backupId>/}: the folder of the entry's restore point. */

@@ -33,7 +33,29 @@ public interface RestoreConfig {
 
     Retention retention();
 
+    Progress progress();
+
     RetrySettings retry();
+
+    /** What the service keeps of backups on their way to region B and of failed steps, for the dashboard and the API. */
+    interface Progress {
+
+        /** How long a backup stays in {@code GET /api/v1/transfers} after its last volume arrived or failed. Default 30m. */
+        @WithDefault("30m")
+        Duration keepFinished();
+
+        /** How long a backup that heard nothing for this long counts as gone (its events were lost or predate the retention). Default 24h. */
+        @WithDefault("24h")
+        Duration forgetSilentAfter();
+
+        /** The most backups kept; the oldest finished ones go first. Default 500. */
+        @WithDefault("500")
+        int maxBackups();
+
+        /** The most failed steps kept for {@code GET /api/v1/failures}, newest first. Default 200. */
+        @WithDefault("200")
+        int maxFailures();
+    }
 
     /** Where the restore-point catalog lives. */
     interface Catalog {

@@ -7,6 +7,7 @@ import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.restore.catalog.Catalog;
 import dev.ferry.restore.catalog.Cataloger;
 import dev.ferry.restore.config.RestoreConfig;
+import dev.ferry.restore.progress.TransfersInFlight;
 import dev.ferry.restore.run.RetentionRunner;
 import dev.ferry.support.messaging.DeadLetters;
 import dev.ferry.support.messaging.EventPublisher;
@@ -41,16 +42,18 @@ public class SnapshotRecreatedConsumer {
     private final RestoreConfig config;
     private final MeterRegistry metrics;
     private final DeadLetters deadLetters;
+    private final TransfersInFlight inFlight;
     private final Clock clock;
 
     public SnapshotRecreatedConsumer(Cataloger cataloger, RetentionRunner retention, EventPublisher publisher, RestoreConfig config,
-                                     MeterRegistry metrics, DeadLetters deadLetters, Clock clock) {
+                                     MeterRegistry metrics, DeadLetters deadLetters, TransfersInFlight inFlight, Clock clock) {
         this.cataloger = cataloger;
         this.retention = retention;
         this.publisher = publisher;
         this.config = config;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
+        this.inFlight = inFlight;
         this.clock = clock;
     }
 
@@ -62,6 +65,7 @@ public class SnapshotRecreatedConsumer {
     }
 
     private void handle(SnapshotRecreated event, Map<String, String> headers) {
+        inFlight.recreated(event);
         if (!allowedGroup(event)) {
             fail(event, headers, "SnapshotNotAllowed", "the region-B snapshot " + event.targetSnapshotId()
                     + " is not in one of the resource groups of ferry.target-resource-groups; nothing was recorded", false, 1);

@@ -36,7 +36,7 @@ public final class Entries {
                 TransferStrategy.VHD_FULL, null, takenAt);
         return new CatalogEntry(CatalogEntry.FORMAT_VERSION, backupId, "c", volume,
                 ArmResourceId.of(SUB, "ferry-dr", "Microsoft.Compute", "snapshots", "ferry-" + backupId + "-" + index), 1L << 30, "import",
-                takenAt.plusSeconds(60));
+                takenAt.plusSeconds(60), null);
     }
 
     /** A restore point with {@code present} of its {@code count} volumes. */
