@@ -40,6 +40,16 @@ final class Api {
         return base;
     }
 
+    /** The base URL of the management interface ({@code /q/health}, {@code /q/metrics}, {@code /q/openapi}). */
+    String management() {
+        return management;
+    }
+
+    /** The caller's bearer token, for a client of its own (a browser signing in to the dashboard). */
+    String token() {
+        return token;
+    }
+
     Answer get(String path) {
         return send(authorized(path, HttpRequest.newBuilder(uri(path))).GET());
     }

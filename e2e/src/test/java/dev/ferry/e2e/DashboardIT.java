@@ -1,0 +1,274 @@
+package dev.ferry.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.time.Clock;
+import java.time.Instant;
+import dev.ferry.events.FerryEvent;
+import dev.ferry.events.RestoreRequested;
+import dev.ferry.events.cloudevents.EventEnvelope;
+import dev.ferry.events.cloudevents.EventSource;
+import dev.ferry.events.json.EventJson;
+import dev.ferry.localcloud.kafka.TopicProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser (Debian's headless Chromium): a platform engineer signs in with a token of the DR
+ * cluster, sees the application and its restore points with the right age, previews a restore (and a refused one),
+ * starts it and sees it complete, and finds it in the history. Screenshots go to {@code e2e/target/e2e-dashboard}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardIT {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final long MIB = 1024 * 1024;
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private static FerryStack stack;
+    private static Path run;
+    private static ChromeDriver browser;
+    private static WebDriverWait wait;
+    private static DemoApp app;
+    private static DrScenario.Backup first;
+    private static DrScenario.Backup newest;
+
+    @BeforeAll
+    static void startStackAndBrowser() throws IOException {
+        assertThat(CHROMIUM).as("Debian's chromium (e2e/install-chromium.sh; or: sudo apt-get install chromium chromium-driver)").isExecutable();
+        assertThat(CHROMEDRIVER).as("Debian's chromium-driver (e2e/install-chromium.sh)").isExecutable();
+        Layout layout = Layout.find();
+        run = Files.createDirectories(layout.root().resolve("e2e/target/e2e-dashboard"));
+        stack = FerryStack.start(layout, run, null, DashboardIT::say);
+        DrScenario scenario = new DrScenario(stack, DashboardIT::say, TIMEOUT);
+        app = DemoApp.create(stack.cloud(), "storefront", List.of(new DemoApp.Volume("catalog", 1, 1)));
+        app.write(stack.cloud().azure().compute(), 6 * MIB);
+        first = scenario.backup(app);
+        app.write(stack.cloud().azure().compute(), 2 * MIB);
+        newest = scenario.backup(app);
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // Root on a CI machine: Chromium's sandbox needs user namespaces it may not get.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1360,1000",
+                "--no-first-run", "--disable-background-networking", "--lang=en-GB");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .withLogFile(run.resolve("chromedriver.log").toFile()).build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aRejectedTokenIsSaidSoAndAGoodOneSignsIn() {
+        browser.get(dashboard());
+        signIn("not-a-token-of-this-cluster");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "not accepted"));
+        assertThat(browser.findElement(By.id("sign-in")).isDisplayed()).isTrue();
+
+        signIn(stack.restoreService().token());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("applications")));
+        assertThat(browser.findElement(By.id("who")).getText()).contains("Signed in");
+    }
+
+    @Test
+    @Order(2)
+    void theApplicationShowsItsNewestRestorePointWithItsAge() {
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("tr[data-app='" + FerryStack.SOURCE_CLUSTER + "/storefront']")));
+        List<WebElement> cells = row.findElements(By.tagName("td"));
+        assertThat(cells.get(0).getText()).contains("storefront").contains(FerryStack.SOURCE_CLUSTER);
+        long ageSeconds = Duration.between(newest.takenAt(), java.time.Instant.now()).toSeconds();
+        assertThat(cells.get(2).getText()).as("age of the newest restore point, %d s by the clock", ageSeconds)
+                .matches(ageSeconds < 85 ? "\\d+ s" : "\\d+ (s|min)");
+        int shown = Integer.parseInt(cells.get(2).getText().replaceAll("\\D", ""));
+        if (cells.get(2).getText().endsWith(" s")) {
+            assertThat((long) shown).isBetween(Math.max(0, ageSeconds - 5), ageSeconds + 30);
+        }
+        assertThat(cells.get(3).getText()).as("volumes").isEqualTo("1");
+        assertThat(cells.get(4).getText()).as("size of the volume").isEqualTo("1.0 GiB");
+        assertThat(cells.get(5).getText()).as("moved by the last backup, a diff of 2 MiB written").matches("\\d+\\.\\d MiB");
+        assertThat(cells.get(6).getText()).as("restore points").isEqualTo("2");
+        assertThat(arrivedVolume(newest.backupId())).contains("in region B").contains("100%");
+        screenshot("applications");
+        assertThat(resourcesFromElsewhere()).as("resources the page loaded from another origin").isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void aBackupOnItsWayShowsItsVolumeMoveToRegionB() throws Exception {
+        Set<String> before = Set.of(first.backupId(), newest.backupId());
+        app.write(stack.cloud().azure().compute(), 48 * MIB);
+        CompletableFuture<DrScenario.Backup> third = CompletableFuture.supplyAsync(
+                () -> new DrScenario(stack, DashboardIT::say, TIMEOUT).backup(app));
+        List<String> seen = new ArrayList<>();
+        boolean shot = false;
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!seen.contains("IN_REGION_B") && System.nanoTime() < deadline) {
+            // Read in one go: the page redraws the panel on every poll, so elements found earlier go stale.
+            @SuppressWarnings("unchecked")
+            List<List<String>> flights = (List<List<String>>) ((JavascriptExecutor) browser).executeScript(
+                    "return [...document.querySelectorAll('#in-flight .flight')].map(f => { const v = f.querySelector(\"tr[data-volume='catalog']\");"
+                            + " return [f.dataset.backup, v ? v.dataset.state : null]; });");
+            for (List<String> flight : flights) {
+                String state = flight.get(1);
+                if (before.contains(flight.get(0)) || state == null) {
+                    continue;
+                }
+                if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state)) {
+                    seen.add(state);
+                    if (!shot && !state.equals("IN_REGION_B")) {
+                        screenshot("in-flight");
+                        shot = true;
+                    }
+                }
+            }
+            Thread.sleep(150);
+        }
+        newest = third.get();
+        assertThat(seen).as("the volume's states as the page showed them").last().isEqualTo("IN_REGION_B");
+        assertThat(seen).as("seen on its way, before it arrived").hasSizeGreaterThan(1);
+        assertThat(arrivedVolume(newest.backupId())).contains("100%").contains("48.0 MiB");
+    }
+
+    @Test
+    @Order(4)
+    void aPreviewShowsWhatARestoreWouldCreateOrWhyItCannot() {
+        browser.navigate().refresh();
+        browser.findElement(By.linkText("storefront")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("application")));
+        assertThat(browser.findElements(By.cssSelector("#points-table tbody tr"))).hasSize(3);
+        assertThat(browser.findElements(By.cssSelector("#backups-chart .uplot"))).as("the chart of the backups' lag and bytes").hasSize(1);
+        assertThat(browser.findElement(By.id("restore-point-label")).getText()).contains(newest.backupId());
+
+        type("target-namespace", "storefront-missing");
+        browser.findElement(By.id("preview-button")).click();
+        WebElement problem = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#preview .problem")));
+        assertThat(problem.getText()).contains("does not exist");
+        assertThat(browser.findElement(By.id("start-button")).isEnabled()).isFalse();
+
+        type("target-namespace", "storefront-drill");
+        browser.findElement(By.id("create-namespace")).click();
+        browser.findElement(By.id("preview-button")).click();
+        WebElement plan = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("plan")));
+        assertThat(plan.getText()).contains("storefront-drill").contains("catalog").contains("1.0 GiB");
+        assertThat(browser.findElement(By.id("start-button")).isEnabled()).isTrue();
+        assertThat(stack.cloud().drCluster().client().namespaces().withName("storefront-drill").get()).as("after the preview").isNull();
+        screenshot("preview");
+    }
+
+    @Test
+    @Order(5)
+    void aStartedRestoreCompletesAndHoldsTheBackedUpBytes() {
+        browser.findElement(By.id("start-button")).click();
+        WebElement state = wait.withTimeout(Duration.ofSeconds(60)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#restore-state[data-state='COMPLETED']")));
+        assertThat(state.getText()).matches("(?s)Restore completed in \\d+ ms.*catalog: Bound.*");
+        screenshot("restored");
+        assertThat(new DrScenario(stack, DashboardIT::say, TIMEOUT).verify("storefront-drill", newest.contents())).isEmpty();
+
+        browser.findElement(By.id("nav-restores")).click();
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#restores-table tbody tr")));
+        assertThat(row.getText()).contains("storefront-drill").contains("COMPLETED").contains(FerryStack.OPERATOR);
+        screenshot("restores");
+    }
+
+    @Test
+    @Order(6)
+    void aRefusedRestoreByEventIsListedWithItsReason() {
+        String restoreId = UUID.randomUUID().toString();
+        RestoreRequested request = new RestoreRequested(FerryEvent.SCHEMA_VERSION, restoreId, restoreId, newest.backupId(), null, null,
+                "storefront-elsewhere", null, true, false, null, Instant.now());
+        EventEnvelope envelope = EventEnvelope.of(request, new EventSource("dr-runbook", "ops"), Clock.systemUTC());
+        try (TopicProbe external = new TopicProbe(stack.kafkaClientSettings(FerryStack.EXTERNAL_SYSTEMS))) {
+            external.send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.write(request));
+        }
+        browser.findElement(By.id("nav-failures")).click();
+        WebElement row = wait.withTimeout(Duration.ofSeconds(60)).until(driver -> {
+            driver.navigate().refresh();
+            List<WebElement> rows = driver.findElements(By.xpath("//table[@id='failures-table']/tbody/tr[contains(., '" + restoreId + "')]"));
+            return rows.isEmpty() ? null : rows.get(0);
+        });
+        assertThat(row.getText()).contains("restore").contains("NotAllowed").contains("storefront-elsewhere");
+        screenshot("failures");
+    }
+
+    /** The text of the backup's volume row in the panel of backups on their way, once it says the volume is in region B. */
+    private static String arrivedVolume(String backupId) {
+        // Read in one go: the page redraws the panel on every poll, so an element found earlier may go stale.
+        return wait.until(driver -> (String) ((JavascriptExecutor) driver).executeScript(
+                "const r = document.querySelector(arguments[0]); return r && r.dataset.state === 'IN_REGION_B' ? r.innerText : null;",
+                "#in-flight .flight[data-backup='" + backupId + "'] tr[data-volume='catalog']"));
+    }
+
+    private static void signIn(String token) {
+        WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        field.clear();
+        field.sendKeys(token);
+        browser.findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
+    }
+
+    private static void type(String id, String text) {
+        WebElement field = browser.findElement(By.id(id));
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    private static String dashboard() {
+        return stack.restoreService().base() + "/dashboard/";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> resourcesFromElsewhere() {
+        List<String> names = (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "return performance.getEntriesByType('resource').map(e => e.name);");
+        return names.stream().filter(name -> !name.startsWith(stack.restoreService().base())).toList();
+    }
+
+    private static void screenshot(String name) {
+        try {
+            File shot = browser.getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), run.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println("[dashboard] " + line);
+    }
+}

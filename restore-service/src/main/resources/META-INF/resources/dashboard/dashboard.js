@@ -1,0 +1,339 @@
+// Ferry's dashboard: a small static app over restore-service's public REST API, with the caller's own token.
+(() => {
+  'use strict';
+  const TOKEN_KEY = 'ferry.token';
+  const $ = (id) => document.getElementById(id);
+  const views = ['sign-in', 'applications', 'application', 'restores', 'failures'];
+  const POLL_MILLIS = 2000;
+  let poller = null;
+  let points = [];
+  let charts = [];
+  let planned = null;
+
+  // ---- the API ----------------------------------------------------------------------------------------------------
+  class Problem extends Error {
+    constructor(status, body) {
+      super(body && body.detail ? body.detail : 'HTTP ' + status);
+      this.status = status;
+      this.body = body || {};
+    }
+  }
+
+  async function api(method, path, body) {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    const headers = { 'Accept': 'application/json' };
+    if (token) headers['Authorization'] = 'Bearer ' + token;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : null;
+    if (response.status === 401) {
+      signOut('Your token was not accepted by the DR cluster (expired, or of another cluster). Sign in again.');
+      throw new Problem(401, json);
+    }
+    if (!response.ok) throw new Problem(response.status, json);
+    return json;
+  }
+
+  // ---- formatting -------------------------------------------------------------------------------------------------
+  const el = (tag, attrs = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === 'class') node.className = v; else if (k.startsWith('data-')) node.setAttribute(k, v); else node[k] = v;
+    }
+    for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    return node;
+  };
+  const bytes = (n) => {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return (i === 0 ? n : n.toFixed(1)) + ' ' + units[i];
+  };
+  const age = (iso) => {
+    const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    if (s < 90) return s + ' s';
+    if (s < 5400) return Math.round(s / 60) + ' min';
+    if (s < 129600) return (s / 3600).toFixed(1) + ' h';
+    return (s / 86400).toFixed(1) + ' d';
+  };
+  const rate = (n) => bytes(n) + '/s';
+  const duration = (s) => s < 90 ? s + ' s' : s < 5400 ? Math.round(s / 60) + ' min' : (s / 3600).toFixed(1) + ' h';
+  const when = (iso) => iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }) : '–';
+  const appKey = (p) => p.sourceCluster + '/' + p.namespace;
+
+  function problemBox(error) {
+    const box = el('div', { class: 'problem', role: 'alert' },
+      el('strong', {}, (error.body && error.body.title) || 'The request failed'), el('p', {}, error.message));
+    const details = (error.body && error.body.errors) || [];
+    if (details.length) box.append(el('ul', {}, ...details.map((d) => el('li', {}, d))));
+    return box;
+  }
+
+  // ---- views ------------------------------------------------------------------------------------------------------
+  function show(view) {
+    views.forEach((v) => { $(v).hidden = v !== view; });
+    $('nav-applications').toggleAttribute('aria-current', view === 'applications' || view === 'application');
+    $('nav-restores').toggleAttribute('aria-current', view === 'restores');
+    $('nav-failures').toggleAttribute('aria-current', view === 'failures');
+    charts.forEach((c) => c.destroy());
+    charts = [];
+    clearInterval(poller);
+    poller = null;
+  }
+
+  function signOut(message) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    $('sign-in-error').textContent = message || '';
+    $('who').replaceChildren();
+    show('sign-in');
+  }
+
+  function signedIn() {
+    $('who').replaceChildren('Signed in with a token of the DR cluster',
+      el('button', { class: 'secondary', type: 'button', id: 'sign-out', onclick: () => signOut() }, 'Sign out'));
+  }
+
+  async function route() {
+    if (!sessionStorage.getItem(TOKEN_KEY)) { show('sign-in'); return; }
+    signedIn();
+    const hash = location.hash || '#/';
+    try {
+      if (hash.startsWith('#/app/')) await showApplication(decodeURIComponent(hash.substring(6)));
+      else if (hash === '#/restores') await showRestores();
+      else if (hash === '#/failures') await showFailures();
+      else await showApplications();
+    } catch (e) {
+      if (e.status !== 401) $('main').prepend(problemBox(e));
+    }
+  }
+
+  async function loadPoints() {
+    points = await api('GET', '/api/v1/restore-points');
+    points.sort((a, b) => Date.parse(b.recoveryPointAt) - Date.parse(a.recoveryPointAt));
+  }
+
+  async function showApplications() {
+    await loadPoints();
+    show('applications');
+    const apps = new Map();
+    for (const p of points) {
+      if (!apps.has(appKey(p))) apps.set(appKey(p), []);
+      apps.get(appKey(p)).push(p);
+    }
+    const rows = [...apps.entries()].map(([key, list]) => {
+      const newest = list.find((p) => p.complete);
+      const size = newest ? newest.volumes.reduce((sum, v) => sum + v.sizeBytes, 0) : 0;
+      const moved = newest && newest.bytesMoved != null ? bytes(newest.bytesMoved) : '–';
+      const ageCell = newest
+        ? el('td', {}, el('span', { class: 'badge', title: 'No RPO target is known for this application' }, age(newest.recoveryPointAt)))
+        : el('td', {}, el('span', { class: 'badge bad' }, 'none complete'));
+      return el('tr', { 'data-app': key },
+        el('td', {}, el('a', { href: '#/app/' + encodeURIComponent(key) }, list[0].namespace), el('div', { class: 'hint' }, list[0].sourceCluster)),
+        el('td', {}, newest ? when(newest.recoveryPointAt) : '–'), ageCell,
+        el('td', {}, newest ? newest.volumes.length : list[0].volumes.length), el('td', {}, newest ? bytes(size) : '–'),
+        el('td', {}, moved), el('td', {}, list.length));
+    });
+    $('applications-table').tBodies[0].replaceChildren(...rows);
+    $('applications-empty').hidden = rows.length > 0;
+    await showInFlight();
+    poller = setInterval(() => showInFlight().catch(() => {}), POLL_MILLIS);
+  }
+
+  // Backups on their way to region B, volume by volume; polled while the applications are shown.
+  async function showInFlight() {
+    // Every backup still moving, and the five that arrived last: a long history belongs to the restore points.
+    const all = await api('GET', '/api/v1/transfers');
+    const backups = all.filter((b) => !b.finished).concat(all.filter((b) => b.finished).slice(0, 5));
+    $('in-flight-empty').hidden = backups.length > 0;
+    $('in-flight-list').replaceChildren(...backups.map((b) => {
+      const state = b.finished ? (b.volumes.some((v) => v.state === 'FAILED') ? 'bad' : 'ok') : 'warn';
+      const head = el('div', { class: 'flight-head' },
+        el('strong', {}, b.namespace), el('span', { class: 'hint' }, ' · ' + (b.sourceCluster || '?') + ' · backup ' + b.backupId),
+        el('span', { class: 'badge ' + state }, b.finished ? (state === 'ok' ? 'in region B' : 'failed') : 'moving'),
+        el('span', { class: 'hint' }, b.percent != null ? ' ' + b.percent + '%' : '',
+          b.etaSeconds != null ? ' · about ' + duration(b.etaSeconds) + ' left' : ''));
+      const rows = b.volumes.map((v) => el('tr', { 'data-volume': v.pvcName, 'data-state': v.state },
+        el('td', {}, v.pvcName),
+        el('td', {}, el('span', { class: 'badge ' + volumeClass(v.state) }, volumeState(v))),
+        el('td', {}, meter(v)),
+        el('td', {}, v.bytesTotal != null ? bytes(v.bytesDone) + ' of ' + bytes(v.bytesTotal) : bytes(v.bytesDone)),
+        el('td', {}, v.bytesPerSecond != null ? rate(v.bytesPerSecond) : '–'),
+        el('td', {}, v.etaSeconds != null ? duration(v.etaSeconds) : '–')));
+      return el('div', { class: 'flight', 'data-backup': b.backupId }, head,
+        el('table', {}, el('thead', {}, el('tr', {}, ...['Volume', 'State', 'Progress', 'Bytes', 'Rate', 'Time left']
+          .map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, ...rows)));
+    }));
+  }
+
+  const volumeClass = (state) => state === 'IN_REGION_B' ? 'ok' : state === 'FAILED' ? 'bad' : 'warn';
+  function volumeState(v) {
+    switch (v.state) {
+      case 'TAKEN': return 'snapshot taken';
+      case 'WAITING': return 'waiting: ' + v.waitingFor;
+      case 'MOVING': return 'moving';
+      case 'IMPORTING': return 'importing';
+      case 'IN_REGION_B': return 'in region B';
+      default: return 'failed';
+    }
+  }
+  function meter(v) {
+    const pct = v.percent != null ? v.percent : 0;
+    const bar = el('progress', { max: 100, value: pct, className: 'bar ' + volumeClass(v.state) }, pct + '%');
+    bar.setAttribute('aria-label', v.pvcName + ' ' + pct + '%');
+    return el('span', { class: 'meter' }, bar, el('span', {}, v.percent != null ? ' ' + v.percent + '%' : ''));
+  }
+
+  async function showApplication(key) {
+    await loadPoints();
+    show('application');
+    const list = points.filter((p) => appKey(p) === key);
+    const [cluster, namespace] = key.split('/');
+    $('application-title').textContent = namespace + ' · ' + cluster;
+    $('points-table').tBodies[0].replaceChildren(...list.map((p) => el('tr', { 'data-point': p.id },
+      el('td', {}, when(p.recoveryPointAt), el('div', { class: 'hint' }, age(p.recoveryPointAt) + ' ago')),
+      el('td', {}, el('span', { class: 'badge ' + (p.complete ? 'ok' : 'warn') }, p.complete ? 'complete' : 'incomplete')),
+      el('td', {}, p.volumes.map((v) => v.pvcName + ' (' + bytes(v.sizeBytes) + ')').join(', ')),
+      el('td', {}, p.bytesMoved != null ? bytes(p.bytesMoved) : '–'),
+      el('td', {}, p.complete ? el('button', { type: 'button', class: 'secondary', onclick: () => choose(p) }, 'Restore this') : ''))));
+    const complete = list.filter((p) => p.complete);
+    drawBackups(complete);
+    choose(complete[0] || null, namespace);
+  }
+
+  // Per complete restore point: how long its data took to reach region B (the recovery-point lag) and what it moved.
+  function drawBackups(complete) {
+    const chart = $('backups-chart');
+    chart.replaceChildren();
+    const ordered = [...complete].reverse();
+    if (ordered.length < 1 || typeof uPlot === 'undefined') {
+      chart.append(el('p', { class: 'hint' }, 'The chart needs a complete restore point.'));
+      return;
+    }
+    const xs = ordered.map((p) => Date.parse(p.recoveryPointAt) / 1000);
+    const lag = ordered.map((p) => (Date.parse(p.recordedAt) - Date.parse(p.recoveryPointAt)) / 1000);
+    const moved = ordered.map((p) => p.bytesMoved != null ? p.bytesMoved / 1048576 : null);
+    // Around the points themselves: uPlot would otherwise spread a single point over years.
+    const pad = Math.max(60, (xs[xs.length - 1] - xs[0]) * 0.08);
+    charts.push(new uPlot({ width: Math.max(320, chart.clientWidth || 600), height: 200,
+      scales: { x: { time: true, range: () => [xs[0] - pad, xs[xs.length - 1] + pad] },
+                s: { range: (u, min, max) => [0, Math.max(1, max * 1.2)] },
+                mib: { range: (u, min, max) => [0, Math.max(1, max * 1.2)] } },
+      series: [{},
+        { label: 'recovery-point lag (s)', scale: 's', stroke: '#1f5fbf', width: 2, points: { show: true, size: 7 } },
+        { label: 'moved (MiB)', scale: 'mib', stroke: '#1e7d45', fill: 'rgba(30,125,69,.12)', width: 2,
+          paths: uPlot.paths.bars({ size: [0.4, 40] }), points: { show: false } }],
+      axes: [{}, { scale: 's', label: 'seconds' }, { scale: 'mib', side: 1, label: 'MiB', grid: { show: false } }] },
+      [xs, lag, moved], chart));
+  }
+
+  let chosen = null;
+  function choose(point, namespace) {
+    chosen = point;
+    planned = null;
+    $('start-button').disabled = true;
+    $('preview').replaceChildren();
+    $('restore-progress').replaceChildren();
+    $('restore-point-label').textContent = point ? when(point.recoveryPointAt) + ' (' + point.id + ')' : 'none complete';
+    $('preview-button').disabled = !point;
+    if (namespace) $('target-namespace').value = namespace;
+  }
+
+  function restoreBody() {
+    const map = {};
+    for (const pair of $('storage-class-map').value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [from, to] = pair.split('=').map((s) => s.trim());
+      map[from] = to;
+    }
+    const body = { restorePointId: chosen.id, targetNamespace: $('target-namespace').value.trim(),
+      createNamespace: $('create-namespace').checked };
+    if (Object.keys(map).length) body.storageClassMap = map;
+    return body;
+  }
+
+  async function preview(event) {
+    event.preventDefault();
+    $('start-button').disabled = true;
+    $('restore-progress').replaceChildren();
+    const body = restoreBody();
+    try {
+      const plan = await api('POST', '/api/v1/restores?dryRun=true', body);
+      planned = body;
+      $('preview').replaceChildren(el('div', { class: 'plan', id: 'plan' },
+        el('strong', {}, 'Would create in ' + plan.targetNamespace + (plan.createNamespace ? ' (created if missing)' : '') + ':'),
+        el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'PVC'), el('th', {}, 'Storage class'), el('th', {}, 'Size'))),
+          el('tbody', {}, ...plan.volumes.map((v) => el('tr', {}, el('td', {}, v.pvcName), el('td', {}, v.storageClassName || 'default'),
+            el('td', {}, bytes(v.sizeBytes))))))));
+      $('start-button').disabled = false;
+    } catch (e) {
+      if (e.status !== 401) $('preview').replaceChildren(problemBox(e));
+    }
+  }
+
+  async function start() {
+    if (!planned) return;
+    $('start-button').disabled = true;
+    const body = { ...planned, restoreId: crypto.randomUUID() };
+    try {
+      let restore = await api('POST', '/api/v1/restores', body);
+      const began = performance.now();
+      while (restore.state !== 'COMPLETED' && restore.state !== 'FAILED') {
+        renderProgress(restore, performance.now() - began);
+        await new Promise((r) => setTimeout(r, 500));
+        restore = await api('GET', '/api/v1/restores/' + body.restoreId);
+      }
+      renderProgress(restore, performance.now() - began);
+    } catch (e) {
+      if (e.status !== 401) $('restore-progress').replaceChildren(problemBox(e));
+    }
+  }
+
+  function renderProgress(restore, elapsed) {
+    const done = restore.state === 'COMPLETED';
+    const head = done ? 'Restore completed in ' + restore.restoreDurationMillis + ' ms'
+      : restore.state === 'FAILED' ? 'Restore failed: ' + (restore.error || restore.errorCode)
+      : 'Restoring… ' + (elapsed / 1000).toFixed(1) + ' s';
+    $('restore-progress').replaceChildren(el('div', { class: restore.state === 'FAILED' ? 'problem' : 'progress', id: 'restore-state',
+      'data-state': restore.state }, el('strong', {}, head),
+      el('ul', {}, ...(restore.volumes || []).map((v) => el('li', {}, v.pvcName + ': ' + v.phase)))));
+  }
+
+  async function showFailures() {
+    const failures = await api('GET', '/api/v1/failures');
+    show('failures');
+    $('failures-table').tBodies[0].replaceChildren(...failures.map((f) => el('tr', {},
+      el('td', {}, when(f.failedAt)), el('td', {}, f.step + (f.attempts > 1 ? ' (' + f.attempts + ' attempts)' : '')),
+      el('td', {}, f.pvcName ? f.namespace + '/' + f.pvcName : '–'),
+      el('td', {}, el('span', { class: 'badge bad' }, f.errorCode)), el('td', { class: 'reason' }, f.reason),
+      el('td', { class: 'hint' }, f.backupId ? 'backup ' + f.backupId : 'restore ' + f.restoreId))));
+    $('failures-empty').hidden = failures.length > 0;
+  }
+
+  async function showRestores() {
+    const restores = await api('GET', '/api/v1/restores');
+    show('restores');
+    $('restores-table').tBodies[0].replaceChildren(...restores.map((r) => el('tr', { 'data-restore': r.restoreId },
+      el('td', {}, when(r.startedAt)), el('td', {}, r.sourceNamespace + ' · ' + when(r.recoveryPointAt)),
+      el('td', {}, r.targetNamespace), el('td', {}, r.requestedBy || '–'),
+      el('td', {}, el('span', { class: 'badge ' + (r.state === 'COMPLETED' ? 'ok' : r.state === 'FAILED' ? 'bad' : 'warn') }, r.state)),
+      el('td', {}, r.restoreDurationMillis != null ? r.restoreDurationMillis + ' ms' : '–'))));
+    $('restores-empty').hidden = restores.length > 0;
+  }
+
+  // ---- wiring -----------------------------------------------------------------------------------------------------
+  $('sign-in-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, $('token').value.trim());
+    $('token').value = '';
+    $('sign-in-error').textContent = '';
+    route();
+  });
+  $('restore-form').addEventListener('submit', preview);
+  $('start-button').addEventListener('click', start);
+  ['target-namespace', 'create-namespace', 'storage-class-map'].forEach((id) => $(id).addEventListener('input', () => {
+    planned = null;
+    $('start-button').disabled = true;
+  }));
+  window.addEventListener('hashchange', route);
+  route();
+})();
