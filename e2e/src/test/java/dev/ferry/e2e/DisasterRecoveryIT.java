@@ -196,6 +196,60 @@ class DisasterRecoveryIT {
         assertThat(stack.snapshotService().statusOnApiPort("/api/v1/backups")).as("the API without a token").isEqualTo(401);
     }
 
+    @Test
+    void everyEndpointIsDescribedWithItsProblemsInTheOpenApiDocument() {
+        Map<String, List<String>> expected = Map.of(
+                "snapshot-service", List.of("GET /api/v1/backups", "POST /api/v1/backups", "GET /api/v1/backups/{backupId}",
+                        "GET /api/v1/policies", "GET /api/v1/policies/{namespace}/{name}"),
+                "import-service", List.of("POST /api/v1/sweeps"),
+                "restore-service", List.of("GET /api/v1/restore-points", "GET /api/v1/restore-points/{id}", "GET /api/v1/restores",
+                        "POST /api/v1/restores", "GET /api/v1/restores/{id}", "GET /api/v1/transfers", "GET /api/v1/failures"),
+                "export-service", List.of());
+        Map<String, List<String>> specific = Map.of(
+                "POST /api/v1/backups", List.of("202", "409", "422", "429"),
+                "GET /api/v1/backups/{backupId}", List.of("200", "404"),
+                "GET /api/v1/policies/{namespace}/{name}", List.of("200", "404"),
+                "POST /api/v1/restores", List.of("200", "202", "404", "409", "422"),
+                "GET /api/v1/restores/{id}", List.of("200", "404"),
+                "GET /api/v1/restore-points/{id}", List.of("200", "404"));
+        for (String service : stack.serviceNames()) {
+            String name = service.startsWith("export-service") ? "export-service" : service;
+            JsonNode document = stack.api(service).get("/q/openapi?format=json").body();
+            assertThat(document.path("components").path("schemas").has("Problem")).as("%s: the Problem schema", service).isTrue();
+            List<String> operations = new ArrayList<>();
+            document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+                String operation = op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey();
+                operations.add(operation);
+                JsonNode responses = op.getValue().path("responses");
+                List<String> codes = new ArrayList<>();
+                responses.fieldNames().forEachRemaining(codes::add);
+                assertThat(codes).as("%s %s: its answers", service, operation).anyMatch(code -> code.startsWith("2"))
+                        .contains("400", "401", "403", "500", "503").containsAll(specific.getOrDefault(operation, List.of()));
+                codes.stream().filter(code -> !code.startsWith("2")).forEach(code -> assertThat(
+                        responses.path(code).path("content").path("application/problem+json").path("schema").path("$ref").asText())
+                        .as("%s %s %s: a problem+json body", service, operation, code).isEqualTo("#/components/schemas/Problem"));
+            }));
+            assertThat(operations).as("%s: every endpoint described", service).containsExactlyInAnyOrderElementsOf(expected.get(name));
+        }
+    }
+
+    @Test
+    void aBodyOfTheWrongShapeIsABadRequestWithAProblem() {
+        Map<Api, String> posts = Map.of(stack.snapshotService(), "/api/v1/backups", stack.restoreService(), "/api/v1/restores",
+                stack.api("import-service"), "/api/v1/sweeps");
+        posts.forEach((api, path) -> {
+            for (Object body : List.of(List.of("an", "array"), "a string", 42)) {
+                Api.Answer answer = api.post(path, body);
+                assertThat(answer.status()).as("POST %s with %s", path, body).isEqualTo(400);
+                assertThat(answer.body().path("status").asInt()).as("POST %s with %s: a problem", path, body).isEqualTo(400);
+                assertThat(answer.body().path("detail").asText()).as("POST %s with %s: says why", path, body).isNotBlank();
+            }
+        });
+        Api.Answer unknown = stack.restoreService().get("/api/v1/no-such-thing");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().path("status").asInt()).as("an unknown path: a problem").isEqualTo(404);
+    }
+
     /** Last, once every other test has logged what it logs: no secret of the run is in any process's log. */
     @Test
     @Order(Integer.MAX_VALUE)

@@ -1,6 +1,7 @@
 package dev.ferry.support.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -46,6 +47,15 @@ public class ProblemMappers {
         String message = e.getOriginalMessage() == null ? "cannot be read" : e.getOriginalMessage().lines().findFirst().orElse("");
         return Problem.of("malformed-body", "The request body is not valid JSON for this resource", 400,
                 "The body could not be read: " + message, uri.getPath(), List.of()).response();
+    }
+
+    /**
+     * A body of the wrong shape (an array or a string where an object belongs): Quarkus' own mapper for this type answers
+     * 400 with no body, so it is mapped here by its own type, to the same problem as any unreadable body.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return unreadableJson(e, uri);
     }
 
     @ServerExceptionMapper

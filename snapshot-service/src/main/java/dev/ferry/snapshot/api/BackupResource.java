@@ -1,5 +1,7 @@
 package dev.ferry.snapshot.api;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.events.BackupRequested;
 import dev.ferry.events.FerryEvent;
@@ -80,6 +82,11 @@ public class BackupResource {
      * asked for the same; 429 with {@code Retry-After} when a PVC's disk has had as many snapshots
      * in the window as Azure allows (nothing is created); 403 unless the caller may create backups in the namespace.
      */
+    @APIResponseSchema(value = BackupRun.View.class, responseCode = "202", responseDescription = "The backup is accepted")
+    @APIResponse(responseCode = "200", description = "The backup was accepted before (a known backupId): as it is now")
+    @APIResponse(responseCode = "409", description = "The backupId is another backup's")
+    @APIResponse(responseCode = "422", description = "The namespace, a named PVC or an eligible PVC does not exist, or the target is not allowed")
+    @APIResponse(responseCode = "429", description = "Another snapshot of a disk would break Azure's limit of snapshots per disk in 5 minutes; Retry-After says when")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(BackupBody body, @HeaderParam("X-Correlation-Id") String correlationId, @Context UriInfo uri) {
@@ -117,6 +124,8 @@ public class BackupResource {
     }
 
     /** One backup with each volume's state; rebuilt from the cluster's VolumeSnapshots when not in memory. */
+    @APIResponseSchema(value = BackupRun.View.class, responseCode = "200", responseDescription = "The backup")
+    @APIResponse(responseCode = "404", description = "The backup is not known")
     @GET
     @Path("{backupId}")
     public BackupRun.View get(@PathParam("backupId") String backupId) {

@@ -1,5 +1,7 @@
 package dev.ferry.snapshot.api;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.ferry.events.validation.Dns1123;
 import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.snapshot.policy.BackupPolicies;
@@ -66,6 +68,8 @@ public class PolicyResource {
     }
 
     /** One policy. */
+    @APIResponseSchema(value = PolicyView.class, responseCode = "200", responseDescription = "The policy")
+    @APIResponse(responseCode = "404", description = "The policy does not exist")
     @GET
     @Path("{namespace}/{name}")
     public PolicyView get(@PathParam("namespace") String namespace, @PathParam("name") String name) {
