@@ -235,6 +235,22 @@ final class FerryStack implements AutoCloseable {
         return props;
     }
 
+    /**
+     * Writes what a person needs to call the running stack by hand into {@code <run>/access/}, readable by its owner only
+     * (never into a log): the operator's bearer token for each cluster ({@code source-token}, {@code dr-token}) and a
+     * librdkafka file that logs in as {@link #EXTERNAL_SYSTEMS} ({@code ferry-kafka.conf}, for kcat's {@code -F}).
+     */
+    Path writeAccessFiles() {
+        Path access = runDirectory.resolve("access");
+        writeSecret(access.resolve("source-token"), snapshotService().token());
+        writeSecret(access.resolve("dr-token"), restoreService().token());
+        KafkaLogin external = kafkaLogins.get(EXTERNAL_SYSTEMS);
+        writeSecret(access.resolve("ferry-kafka.conf"), "bootstrap.servers=" + bootstrapServers + "\nsecurity.protocol=SASL_PLAINTEXT\n"
+                + "sasl.mechanisms=" + KafkaLogin.MECHANISM + "\nsasl.username=" + EXTERNAL_SYSTEMS + "\nsasl.password="
+                + external.password() + "\n");
+        return access;
+    }
+
     /** The Kafka passwords of the run: secrets that no log may hold. */
     Set<String> kafkaPasswords() {
         Set<String> passwords = new java.util.HashSet<>();

@@ -39,7 +39,7 @@ public final class LocalDrRun {
             System.err.println(e.getMessage());
             System.err.println("usage: local-dr-run [--data-mib N] [--disk-gib A,B,...] [--backups N] [--change-percent P]"
                     + " [--strategy vhd-incremental|vhd-full|copy-start] [--report-json FILE] [--faults SPEC] [--timeout-minutes N]"
-                    + " [--set service:key=value,...]");
+                    + " [--set service:key=value,...] [--keep]");
             System.exit(2);
             return;
         }
@@ -109,8 +109,61 @@ public final class LocalDrRun {
             report.writeJson(options.reportJson());
             System.out.println("report as JSON: " + options.reportJson());
         }
+        if (options.keep()) {
+            explore(stack, runDirectory, restore);
+        }
         return problems.isEmpty() ? 0 : 1;
     }
+
+    /** Leaves everything running for a person to explore, says where each part is, and waits for Ctrl-C. */
+    private static void explore(FerryStack stack, Path runDirectory, DrScenario.Restore restore) {
+        Path access = stack.writeAccessFiles();
+        String restoreId = java.util.UUID.randomUUID().toString();
+        java.io.PrintStream out = System.out;
+        out.println();
+        out.println("Everything keeps running (--keep); Ctrl-C stops it all. Your files (tokens, Kafka login): " + access);
+        out.println();
+        out.println("  dashboard (region B)  " + stack.restoreService().base() + "/dashboard/");
+        out.println("                        sign in with the token in " + access.resolve("dr-token"));
+        for (String service : stack.serviceNames()) {
+            Api api = stack.api(service);
+            if (service.startsWith("export-service")) {
+                out.printf("  %-21s no REST API (it works from Kafka alone)   metrics %s/q/metrics%n", service, api.management());
+            } else {
+                out.printf("  %-21s %s/api/v1   Swagger UI %s/q/swagger-ui   OpenAPI and metrics %s/q/openapi, /q/metrics%n", service,
+                        api.base(), api.management(), api.management());
+            }
+        }
+        out.println("  Kafka                 " + stack.bootstrapServers() + " (SASL_PLAINTEXT, SCRAM-SHA-512; as ferry-external-systems: "
+                + access.resolve("ferry-kafka.conf") + ")");
+        out.println();
+        out.println("Try:");
+        out.println("  curl -s -H \"Authorization: Bearer $(cat " + access.resolve("source-token") + ")\" "
+                + stack.snapshotService().base() + "/api/v1/backups");
+        out.println("  curl -s -H \"Authorization: Bearer $(cat " + access.resolve("dr-token") + ")\" "
+                + stack.restoreService().base() + "/api/v1/restore-points?namespace=demo");
+        out.println("  # restore demo's newest restore point into " + EVENT_TARGET + " by event (restored already into "
+                + restore.namespace() + " by REST);");
+        out.println("  # kcat must be built on librdkafka 2.6.1 or later: older ones fail SCRAM against Kafka 4 (Debian 12's kcat does)");
+        out.println("  kcat -P -F " + access.resolve("ferry-kafka.conf") + " -t ferry.restore.requested -k " + restoreId + " \\");
+        out.println("    -H ce_specversion=1.0 -H ce_id=" + restoreId + " -H ce_source=/runbook/local \\");
+        out.println("    -H ce_type=ferry.restore.requested.v1 -H content-type=application/json <<'EOF'");
+        out.println("{\"schemaVersion\":1,\"restoreId\":\"" + restoreId + "\",\"correlationId\":\"explore\",\"namespace\":\"demo\","
+                + "\"targetNamespace\":\"" + EVENT_TARGET + "\",\"createNamespace\":true,\"requestedBy\":\"runbook\",\"requestedAt\":\""
+                + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}");
+        out.println("EOF");
+        out.println("  kcat -C -F " + access.resolve("ferry-kafka.conf") + " -t ferry.restore.completed -o beginning -e -f '%k %s\\n'");
+        out.println();
+        out.flush();
+        try {
+            new java.util.concurrent.CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The namespace into which a kept stack takes restores by event (the kcat example's). */
+    private static final String EVENT_TARGET = "demo-dr";
 
     private static void say(String line) {
         System.out.println(LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "  " + line);
@@ -125,7 +178,7 @@ public final class LocalDrRun {
      * @param reportJson    where to write the report as JSON; null for nowhere
      */
     record Options(int dataMib, List<Integer> diskGib, int backups, double changePercent, String strategy, Path reportJson,
-                   String faults, Duration timeout, FerryStack.Options stack) {
+                   String faults, Duration timeout, FerryStack.Options stack, boolean keep) {
 
         static final List<String> STRATEGIES = List.of("vhd-incremental", "vhd-full", "copy-start");
 
@@ -139,8 +192,13 @@ public final class LocalDrRun {
             String faults = System.getenv("LOCALCLOUD_FAULTS");
             int timeoutMinutes = 15;
             String settings = "";
+            boolean keep = false;
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
+                if (args[i].equals("--keep")) {
+                    keep = true;
+                    continue;
+                }
                 switch (args[i]) {
                     case "--data-mib" -> dataMib = positive(args[i], value);
                     case "--disk-gib" -> disks = java.util.Arrays.stream(require(args[i], value).split(","))
@@ -160,8 +218,12 @@ public final class LocalDrRun {
             if (dataMib > capacityMib / 2) {
                 throw new IllegalArgumentException("--data-mib " + dataMib + " does not fit half of the disks' " + capacityMib + " MiB");
             }
+            if (keep) {
+                // The kcat example restores by event: open its namespace to restores by event (none are by default).
+                settings = "restore-service:ferry.restore.event-target-namespaces=" + EVENT_TARGET + (settings.isBlank() ? "" : "," + settings);
+            }
             return new Options(dataMib, disks, backups, changePercent, strategy, reportJson, faults, Duration.ofMinutes(timeoutMinutes),
-                    FerryStack.Options.withSettings(settings));
+                    FerryStack.Options.withSettings(settings), keep);
         }
 
         private static String strategy(String value) {
