@@ -7,6 +7,7 @@ import dev.ferry.events.StepFailed;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.VhdExported;
 import dev.ferry.export.SnapshotExport;
+import dev.ferry.export.TransfersInFlight;
 import dev.ferry.export.StorageCallFailed;
 import dev.ferry.export.config.ExportConfig;
 import dev.ferry.export.copystart.CopyStartTransfer;
@@ -58,11 +59,12 @@ public class SnapshotTakenConsumer {
     private final ExportConfig config;
     private final MeterRegistry metrics;
     private final DeadLetters deadLetters;
+    private final TransfersInFlight inFlight;
     private final Clock clock;
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
 
     public SnapshotTakenConsumer(SnapshotExport export, CopyStartTransfer copyStart, EventPublisher publisher, ExportConfig config,
-                                 MeterRegistry metrics, DeadLetters deadLetters, Clock clock) {
+                                 MeterRegistry metrics, DeadLetters deadLetters, TransfersInFlight inFlight, Clock clock) {
         this.export = export;
         this.copyStart = copyStart;
         this.vhdWorkers = Executors.newFixedThreadPool(config.transfer().concurrentVolumes(), DaemonThreads.named("vhd-export-"));
@@ -70,6 +72,7 @@ public class SnapshotTakenConsumer {
         this.config = config;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
+        this.inFlight = inFlight;
         this.clock = clock;
     }
 
@@ -96,6 +99,8 @@ public class SnapshotTakenConsumer {
      */
     private CompletionStage<Void> copyStart(SnapshotTaken taken, Map<String, String> headers) {
         CompletableFuture<Void> outcome = new CompletableFuture<>();
+        inFlight.started(taken);
+        outcome.whenComplete((done, failure) -> inFlight.finished(taken));
         StepRetry.run("copy-start", config.retry().maxAttempts(), config.retry().initialBackoff(), attempt ->
                 copyStart.transfer(taken, this::progressed).whenComplete((recreated, failure) -> {
                     try {
@@ -136,6 +141,7 @@ public class SnapshotTakenConsumer {
     private void handle(SnapshotTaken taken, Map<String, String> headers) {
         Cancellation cancellation = new Cancellation();
         running.add(cancellation);
+        inFlight.started(taken);
         try {
             StepRetry.run("export", config.retry().maxAttempts(), config.retry().initialBackoff(),
                     cancellation::awaitCancellation, attempt -> {
@@ -149,6 +155,7 @@ public class SnapshotTakenConsumer {
                     }, (code, reason, retryable, attempts) -> fail(taken, headers, code, reason, retryable, attempts));
         } finally {
             running.remove(cancellation);
+            inFlight.finished(taken);
         }
     }
 
@@ -169,6 +176,7 @@ public class SnapshotTakenConsumer {
     }
 
     private void progressed(dev.ferry.events.TransferProgressed event) {
+        inFlight.progressed(event);
         try {
             publisher.publish(event);
         } catch (RuntimeException e) {
