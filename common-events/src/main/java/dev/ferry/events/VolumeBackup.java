@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param copySpeed   Azure's copy speed for the {@code copy-start} strategy; absent means export-service's
  *                    configured speed, and with any other strategy it must be absent
  * @param takenAt     when the source snapshot was taken: the recovery point
+ * @param objectives  the recovery objectives of the BackupPolicy that caused the backup; absent for one-off backups and
+ *                    for policies that state none
  */
 public record VolumeBackup(
         String policy,
@@ -28,7 +30,14 @@ public record VolumeBackup(
         DrTarget target,
         TransferStrategy strategy,
         CopySpeed copySpeed,
-        Instant takenAt) implements Validatable {
+        Instant takenAt,
+        RecoveryObjectives objectives) implements Validatable {
+
+    /** A volume of a backup without recovery objectives (a one-off backup, or a policy that states none). */
+    public VolumeBackup(String policy, String sourceCluster, String namespace, PvcSpec pvc, int volumeIndex, int volumeCount,
+                        SourceSnapshot source, DrTarget target, TransferStrategy strategy, CopySpeed copySpeed, Instant takenAt) {
+        this(policy, sourceCluster, namespace, pvc, volumeIndex, volumeCount, source, target, strategy, copySpeed, takenAt, null);
+    }
 
     @Override
     public void validate(Violations v) {
@@ -49,6 +58,7 @@ public record VolumeBackup(
             v.add("copySpeed", "applies only to the copy-start strategy, not to " + strategy.wireName());
         }
         v.required("takenAt", takenAt);
+        v.optionalPart("objectives", objectives);
         if (source != null && target != null && source.region() != null
                 && source.region().equals(target.region())) {
             v.add("target.region", "must differ from source.region (" + source.region() + "): Ferry copies across regions");

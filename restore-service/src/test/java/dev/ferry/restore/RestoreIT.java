@@ -312,6 +312,28 @@ class RestoreIT {
     }
 
     @Test
+    void aPolicysRecoveryObjectivesComeWithItsRestorePointsAndTheRpoTargetIsAMetric() {
+        String backupId = newId();
+        SnapshotRecreated plain = RegionB.recreated(backupId, "shop-o", "hourly", "orders-db", 0, 1, RegionB.snapshot(48).snapshotId(),
+                Instant.now().minusSeconds(300));
+        var v = plain.volume();
+        send(new SnapshotRecreated(plain.schemaVersion(), plain.backupId(), plain.correlationId(), new dev.ferry.events.VolumeBackup(
+                v.policy(), v.sourceCluster(), v.namespace(), v.pvc(), v.volumeIndex(), v.volumeCount(), v.source(), v.target(), v.strategy(),
+                v.copySpeed(), v.takenAt(), new dev.ferry.events.RecoveryObjectives(3600L, 600L)), plain.targetSnapshotId(),
+                plain.targetSizeBytes(), plain.method(), plain.transfer(), plain.importDurationMillis(), plain.recreatedAt()));
+
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/restore-points/" + backupId).then().statusCode(200)
+                .body("rpoTargetSeconds", equalTo(3600)).body("rtoTargetSeconds", equalTo(600))
+                .body("bytesMoved", equalTo(256 * 1024)));
+        await().atMost(WAIT).untilAsserted(() -> {
+            var target = metrics.find("ferry.restore.point.rpo.target.seconds").tag("namespace", "shop-o").gauge();
+            assertThat(target).as("the RPO target gauge").isNotNull();
+            assertThat(target.value()).isEqualTo(3600.0);
+            assertThat(metrics.find("ferry.restore.point.age.seconds").tag("namespace", "shop-o").gauge().value()).isBetween(299.0, 400.0);
+        });
+    }
+
+    @Test
     void aDryRunShowsWhatARestoreWouldCreateAndCreatesNothing() {
         String backupId = newId();
         RegionB.Copy db = RegionB.snapshot(47);

@@ -2,6 +2,7 @@ package dev.ferry.snapshot;
 
 import dev.ferry.events.BackupRequested;
 import dev.ferry.events.DrTarget;
+import dev.ferry.events.RecoveryObjectives;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.validation.InvalidEventException;
@@ -87,6 +88,15 @@ public class BackupAdmission {
      *                  {@code policy} (so a policy elsewhere with the same name never owns them)
      */
     public Admitted admit(BackupRequested request, String policyRef) {
+        return admit(request, policyRef, null);
+    }
+
+    /**
+     * As {@link #admit(BackupRequested, String)}, for a run of a BackupPolicy that states recovery objectives.
+     *
+     * @param objectives the policy's {@code rpoTarget} and {@code rtoTarget}, carried with each volume to region B
+     */
+    public Admitted admit(BackupRequested request, String policyRef, RecoveryObjectives objectives) {
         check(request);
         String policy = request.policy() == null ? MANUAL_POLICY : request.policy();
         Optional<BackupRun> known = runs.inMemory(request.backupId()).filter(run -> !run.isRebuilt());
@@ -126,7 +136,7 @@ public class BackupAdmission {
         }
         BackupRun run = BackupRun.plan(request.backupId(), request.correlationId(), namespace, policy,
                 policyRef != null ? policyRef : namespace + "/" + policy, strategy, request.copySpeed(), target,
-                request.requestedAt(), request.requestedBy(), request.pvcNames(), request.labelSelector(), eligible, skipped);
+                request.requestedAt(), request.requestedBy(), request.pvcNames(), request.labelSelector(), eligible, skipped, objectives);
         BackupRun registered;
         synchronized (admitting) {
             keepSnapshotLimit(request.backupId(), namespace, eligible);

@@ -3,6 +3,7 @@ package dev.ferry.snapshot;
 import dev.ferry.support.progress.TransferPace;
 import dev.ferry.events.CopySpeed;
 import dev.ferry.events.DrTarget;
+import dev.ferry.events.RecoveryObjectives;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.VolumeBackup;
 import java.time.Instant;
@@ -115,6 +116,7 @@ public final class BackupRun {
     private final String requestedBy;
     private final Map<String, Volume> volumes = new LinkedHashMap<>();
     private final List<Skipped> skipped;
+    private RecoveryObjectives objectives;
     private Instant snapshotsDoneAt;
 
     private BackupRun(String backupId, String correlationId, String namespace, String policy, String policyRef,
@@ -146,8 +148,22 @@ public final class BackupRun {
     public static BackupRun plan(String backupId, String correlationId, String namespace, String policy, String policyRef,
                                  TransferStrategy strategy, CopySpeed copySpeed, DrTarget target, Instant requestedAt, String requestedBy,
                                  List<String> pvcNames, Map<String, String> labelSelector, List<Claim> claims, List<Skipped> skipped) {
+        return plan(backupId, correlationId, namespace, policy, policyRef, strategy, copySpeed, target, requestedAt, requestedBy, pvcNames,
+                labelSelector, claims, skipped, null);
+    }
+
+    /**
+     * As the other {@code plan}, for a run of a policy that states recovery objectives.
+     *
+     * @param objectives the policy's objectives, carried with each volume to region B; null for none
+     */
+    public static BackupRun plan(String backupId, String correlationId, String namespace, String policy, String policyRef,
+                                 TransferStrategy strategy, CopySpeed copySpeed, DrTarget target, Instant requestedAt, String requestedBy,
+                                 List<String> pvcNames, Map<String, String> labelSelector, List<Claim> claims, List<Skipped> skipped,
+                                 RecoveryObjectives objectives) {
         BackupRun run = new BackupRun(backupId, correlationId, namespace, policy, policyRef, strategy, copySpeed, target, requestedAt,
                 requestedBy, pvcNames == null ? null : List.copyOf(pvcNames), labelSelector == null ? null : Map.copyOf(labelSelector), skipped, false);
+        run.objectives = objectives;
         for (int i = 0; i < claims.size(); i++) {
             Claim claim = claims.get(i);
             run.volumes.put(claim.uid(), new Volume(claim.name(), claim.uid(), i, claim));
@@ -210,6 +226,11 @@ public final class BackupRun {
 
     public DrTarget target() {
         return target;
+    }
+
+    /** The recovery objectives of the policy whose run this is; null for one-off backups, rebuilt runs, or none stated. */
+    public RecoveryObjectives objectives() {
+        return objectives;
     }
 
     public Instant requestedAt() {

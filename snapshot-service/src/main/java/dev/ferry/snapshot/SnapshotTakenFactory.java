@@ -34,7 +34,7 @@ final class SnapshotTakenFactory {
                 run.volumeIndex(claim.uid()), run.volumeCount(),
                 new SourceSnapshot(ArmResourceId.parse(snapshotId), ArmResourceId.parse(diskId), info.region(), size,
                         info.incremental(), previous),
-                run.target(), run.strategy(), run.copySpeed(), takenAt);
+                run.target(), run.strategy(), run.copySpeed(), takenAt, run.objectives());
         return new SnapshotTaken(FerryEvent.SCHEMA_VERSION, run.backupId(), run.correlationId(), volume);
     }
 }

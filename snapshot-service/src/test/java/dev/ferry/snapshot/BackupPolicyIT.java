@@ -11,6 +11,7 @@ import static dev.ferry.snapshot.SourceCluster.send;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.events.RecoveryObjectives;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.SnapshotTaken;
@@ -95,7 +96,8 @@ class BackupPolicyIT {
         Map<String, Object> selector = Map.of("matchLabels", Map.of("app", "shop"),
                 "matchExpressions", List.of(Map.of("key", "tier", "operator", "In", "values", List.of("db", "cache"))));
 
-        Instant slot = createDuePolicy(namespace, "nightly", Map.of("selector", selector, "keep", 3, "strategy", "vhd-full"));
+        Instant slot = createDuePolicy(namespace, "nightly", Map.of("selector", selector, "keep", 3, "strategy", "vhd-full",
+                "rpoTarget", "26h", "rtoTarget", "5m"));
 
         GenericKubernetesResource policy = awaitPolicy(namespace, "nightly", p -> p.get("status", "lastBackupId") != null);
         String backupId = policy.get("status", "lastBackupId");
@@ -112,6 +114,8 @@ class BackupPolicyIT {
             // Not the default (vhd-incremental): the policy's own strategy.
             assertThat(t.volume().strategy().wireName()).isEqualTo("vhd-full");
             assertThat(t.volume().target().region()).isEqualTo(LocalCloud.DR_REGION);
+            // The policy's recovery objectives travel with each volume to region B.
+            assertThat(t.volume().objectives()).isEqualTo(new RecoveryObjectives(26 * 3600L, 300L));
             assertThat(t.correlationId()).isEqualTo(backupId);
         });
         given().get("/api/v1/backups/" + backupId).then().statusCode(200)

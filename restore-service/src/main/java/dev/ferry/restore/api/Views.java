@@ -17,7 +17,7 @@ final class Views {
     /** A restore point as {@code GET /api/v1/restore-points} lists it. */
     record RestorePointView(String id, String sourceCluster, String namespace, String policy, boolean complete, int volumeCount,
                             List<Integer> missingVolumes, Instant recoveryPointAt, Instant recordedAt, Long bytesMoved,
-                            List<VolumeView> volumes) {
+                            Long rpoTargetSeconds, Long rtoTargetSeconds, List<VolumeView> volumes) {
     }
 
     /**
@@ -62,6 +62,8 @@ final class Views {
                 point.volumeCount(), point.missingVolumes(), point.recoveryPointAt(), point.recordedAt(),
                 point.volumes().stream().allMatch(entry -> entry.transfer() != null)
                         ? point.volumes().stream().mapToLong(entry -> entry.transfer().bytesMoved()).sum() : null,
+                point.objectives() == null ? null : point.objectives().rpoTargetSeconds(),
+                point.objectives() == null ? null : point.objectives().rtoTargetSeconds(),
                 point.volumes().stream().map(Views::of).toList());
     }
 

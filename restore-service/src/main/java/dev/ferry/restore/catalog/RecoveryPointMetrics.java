@@ -11,8 +11,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The recovery point objective as a metric: per source cluster and namespace, the age of the newest
- * complete restore point in region B ({@code ferry_restore_point_age_seconds}).
+ * The recovery point objective as metrics: per source cluster and namespace, the age of the newest complete restore
+ * point in region B ({@code ferry_restore_point_age_seconds}) and the RPO target its policy states
+ * ({@code ferry_restore_point_rpo_target_seconds}, NaN when none), so that an alert compares the two.
  */
 @ApplicationScoped
 public class RecoveryPointMetrics {
@@ -36,12 +37,24 @@ public class RecoveryPointMetrics {
                 Gauge.builder("ferry.restore.point.age.seconds", () -> age(point.sourceCluster(), point.namespace()))
                         .description("Age of the newest complete restore point in region B")
                         .tag("cluster", point.sourceCluster()).tag("namespace", point.namespace()).register(metrics);
+                Gauge.builder("ferry.restore.point.rpo.target.seconds", () -> rpoTarget(point.sourceCluster(), point.namespace()))
+                        .description("The RPO target the newest complete restore point's policy states; NaN when none")
+                        .tag("cluster", point.sourceCluster()).tag("namespace", point.namespace()).register(metrics);
             }
         }
     }
 
     private double age(String cluster, String namespace) {
-        return view.list(Optional.of(namespace), Optional.of(cluster)).stream().filter(RestorePoint::complete).findFirst()
-                .map(p -> Duration.between(p.recoveryPointAt(), clock.instant()).toMillis() / 1000.0).orElse(Double.NaN);
+        return newest(cluster, namespace).map(p -> Duration.between(p.recoveryPointAt(), clock.instant()).toMillis() / 1000.0)
+                .orElse(Double.NaN);
+    }
+
+    private double rpoTarget(String cluster, String namespace) {
+        return newest(cluster, namespace).map(RestorePoint::objectives).filter(o -> o.rpoTargetSeconds() != null)
+                .map(o -> (double) o.rpoTargetSeconds()).orElse(Double.NaN);
+    }
+
+    private Optional<RestorePoint> newest(String cluster, String namespace) {
+        return view.list(Optional.of(namespace), Optional.of(cluster)).stream().filter(RestorePoint::complete).findFirst();
     }
 }

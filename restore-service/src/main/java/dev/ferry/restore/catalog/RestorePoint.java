@@ -57,6 +57,11 @@ public record RestorePoint(String id, String sourceCluster, String namespace, St
         return volumes.stream().map(e -> e.volume().takenAt()).min(Comparator.naturalOrder()).orElseThrow();
     }
 
+    /** The recovery objectives its policy stated when it was taken (the first volume that carries them); null for none. */
+    public dev.ferry.events.RecoveryObjectives objectives() {
+        return volumes.stream().map(e -> e.volume().objectives()).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
     /** When the last of its volumes reached region B. */
     public Instant recordedAt() {
         return volumes.stream().map(CatalogEntry::recreatedAt).max(Comparator.naturalOrder()).orElseThrow();

@@ -34,7 +34,7 @@ public class PolicyResource {
 
     /** A policy as the API shows it. */
     public record PolicyView(String namespace, String name, String backupNamespace, String selector, String schedule, int keep,
-                             String strategy, String copySpeed, boolean suspend, boolean valid, List<String> problems, Instant lastScheduleTime,
+                             String strategy, String copySpeed, Long rpoTargetSeconds, Long rtoTargetSeconds, boolean suspend, boolean valid, List<String> problems, Instant lastScheduleTime,
                              String lastBackupId, Instant nextScheduleTime, List<PolicyCondition> conditions) {
     }
 
@@ -89,7 +89,9 @@ public class PolicyResource {
     private PolicyView view(BackupPolicy p) {
         Instant next = p.schedule() == null || p.suspend() ? null : p.schedule().nextFireAfter(clock.instant()).orElse(null);
         return new PolicyView(p.ref().namespace(), p.ref().name(), p.namespace(), p.selector().toString(), p.scheduleText(), p.keep(),
-                p.strategy().wireName(), p.copySpeed() == null ? null : p.copySpeed().wireName(), p.suspend(), p.isValid(), p.problems(), p.status().lastScheduleTime(), p.status().lastBackupId(),
+                p.strategy().wireName(), p.copySpeed() == null ? null : p.copySpeed().wireName(),
+                p.objectives() == null ? null : p.objectives().rpoTargetSeconds(), p.objectives() == null ? null : p.objectives().rtoTargetSeconds(),
+                p.suspend(), p.isValid(), p.problems(), p.status().lastScheduleTime(), p.status().lastBackupId(),
                 next, p.status().conditions());
     }
 }

@@ -1,10 +1,12 @@
 package dev.ferry.snapshot.policy;
 
 import dev.ferry.events.CopySpeed;
+import dev.ferry.events.RecoveryObjectives;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.validation.Dns1123;
 import dev.ferry.snapshot.BackupAdmission;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,11 +24,12 @@ import java.util.Map;
  * @param schedule  the parsed schedule; null when {@code problems} is not empty
  * @param strategy  the transfer strategy; {@code vhd-incremental} when the spec names none (as the CRD's default)
  * @param copySpeed Azure's copy speed for copy-start; null (export-service's configured one) when the spec names none
+ * @param objectives the recovery objectives the spec states ({@code rpoTarget}, {@code rtoTarget}); null when none
  * @param target    the DR target as written (fields may be null), or null
  */
 public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, String namespace, PolicySelector selector,
                            String scheduleText, CronSchedule schedule, int keep, TransferStrategy strategy, CopySpeed copySpeed,
-                           PolicyTarget target,
+                           PolicyTarget target, RecoveryObjectives objectives,
                            boolean suspend, PolicyStatus status, List<String> problems) {
 
 
@@ -106,6 +109,7 @@ public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, St
         }
 
         PolicyTarget target = target(s.get("target"), problems);
+        RecoveryObjectives objectives = RecoveryObjectives.of(objective(s, "rpoTarget", problems), objective(s, "rtoTarget", problems));
 
         boolean suspend = false;
         Object suspendValue = s.get("suspend");
@@ -115,7 +119,29 @@ public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, St
             problems.add("suspend must be true or false but is '" + suspendValue + "'");
         }
         return new BackupPolicy(ref, generation, createdAt, namespace, selector, scheduleText, problems.isEmpty() ? schedule : null,
-                keep, strategy, copySpeed, target, suspend, status, problems);
+                keep, strategy, copySpeed, target, objectives, suspend, status, problems);
+    }
+
+    /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 1h30m}: a recovery objective as Kubernetes writes durations. */
+    private static final java.util.regex.Pattern OBJECTIVE = java.util.regex.Pattern.compile("(?:(\\d{1,6})h)?(?:(\\d{1,6})m)?(?:(\\d{1,6})s)?");
+
+    private static Duration objective(Map<String, ?> spec, String field, List<String> problems) {
+        String text = text(spec, field, problems);
+        if (text == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = OBJECTIVE.matcher(text);
+        Duration duration = Duration.ZERO;
+        if (m.matches()) {
+            duration = Duration.ofHours(m.group(1) == null ? 0 : Long.parseLong(m.group(1)))
+                    .plusMinutes(m.group(2) == null ? 0 : Long.parseLong(m.group(2)))
+                    .plusSeconds(m.group(3) == null ? 0 : Long.parseLong(m.group(3)));
+        }
+        if (duration.isZero() || duration.toSeconds() > RecoveryObjectives.MAX_SECONDS) {
+            problems.add(field + " must be a duration such as 15m, 1h or 1h30m, above 0 and at most a year, but is '" + text + "'");
+            return null;
+        }
+        return duration;
     }
 
     private static PolicySelector selector(Object value, List<String> problems) {

@@ -156,7 +156,7 @@ public class PolicyScheduler {
         try {
             BackupAdmission.Admitted admitted;
             try {
-                admitted = admission.admit(request(policy, backupId, now), policy.ref().key());
+                admitted = admission.admit(request(policy, backupId, now), policy.ref().key(), policy.objectives());
             } catch (BackupRefused e) {
                 if (e.reason() == Reason.SNAPSHOT_RATE_LIMITED) {
                     delay(policy, slot, status, e, now);

@@ -3,6 +3,7 @@ package dev.ferry.snapshot.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.events.CopySpeed;
+import dev.ferry.events.RecoveryObjectives;
 import dev.ferry.events.TransferStrategy;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,20 @@ class BackupPolicyTest {
                 .containsExactly("copySpeed applies only to the copy-start strategy, not to vhd-incremental");
         assertThat(read(Map.of("schedule", "0 * * * *", "keep", 3, "strategy", "copy-start", "copySpeed", "warp")).problems())
                 .containsExactly("copySpeed 'warp' is unknown: standard or enhanced");
+    }
+
+    @Test
+    void recoveryObjectivesAreDurationsAsKubernetesWritesThem() {
+        BackupPolicy both = read(Map.of("schedule", "0 * * * *", "keep", 3, "rpoTarget", "1h30m", "rtoTarget", "90s"));
+        assertThat(both.problems()).isEmpty();
+        assertThat(both.objectives()).isEqualTo(new RecoveryObjectives(5400L, 90L));
+        assertThat(read(Map.of("schedule", "0 * * * *", "keep", 3, "rpoTarget", "15m")).objectives())
+                .isEqualTo(new RecoveryObjectives(900L, null));
+        assertThat(read(Map.of("schedule", "0 * * * *", "keep", 3)).objectives()).as("none stated").isNull();
+        for (String bad : List.of("0s", "1d", "h", "90", "9000000h")) {
+            assertThat(read(Map.of("schedule", "0 * * * *", "keep", 3, "rpoTarget", bad)).problems()).as(bad)
+                    .containsExactly("rpoTarget must be a duration such as 15m, 1h or 1h30m, above 0 and at most a year, but is '" + bad + "'");
+        }
     }
 
     @Test
