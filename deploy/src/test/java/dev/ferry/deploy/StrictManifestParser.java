@@ -53,7 +53,7 @@ final class StrictManifestParser {
             Map.entry("apiextensions.k8s.io/v1/CustomResourceDefinition", CustomResourceDefinition.class));
 
     /** Custom resources of operators whose Java model is not available here; their fields are checked by hand. */
-    private static final Set<String> GENERIC_GROUPS = Set.of("kafka.strimzi.io", "keda.sh", "ferry.dev");
+    private static final Set<String> GENERIC_GROUPS = Set.of("kafka.strimzi.io", "keda.sh", "ferry.dev", "monitoring.coreos.com");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

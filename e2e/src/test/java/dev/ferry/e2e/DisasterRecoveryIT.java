@@ -250,6 +250,95 @@ class DisasterRecoveryIT {
         assertThat(unknown.body().path("status").asInt()).as("an unknown path: a problem").isEqualTo(404);
     }
 
+    /**
+     * deploy/monitoring's alerts and Grafana dashboard ask only for what the services serve: every metric they name, with
+     * every label they group by, select on or print, is in some service's {@code /q/metrics} after the run's backups
+     * and restores (and one dead letter, made here). Runs after the other tests, which made those.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void everyMetricTheAlertsAndTheDashboardUseIsServedWithItsLabels() throws Exception {
+        stack.kafka().send(Topics.SNAPSHOT_TAKEN, "not-an-event", Map.of(), "{".getBytes(StandardCharsets.UTF_8));
+        ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        Path monitoring = Layout.find().root().resolve("deploy/monitoring");
+        Map<String, java.util.Set<String>> used = new java.util.TreeMap<>();
+        for (JsonNode group : yaml.readTree(monitoring.resolve("02-prometheusrule.yaml").toFile()).path("spec").path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                Matcher printed = Pattern.compile("\\$labels\\.([a-z_]+)").matcher(rule.path("annotations").toString());
+                List<String> labels = new ArrayList<>();
+                while (printed.find()) {
+                    labels.add(printed.group(1));
+                }
+                use(used, rule.path("expr").asText(), labels);
+            }
+        }
+        JsonNode dashboard = new ObjectMapper().readTree(yaml.readTree(monitoring.resolve("03-grafana-dashboard.yaml").toFile())
+                .path("data").path("ferry.json").asText());
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                Matcher printed = Pattern.compile("\\{\\{\\s*([a-z_]+)\\s*}}").matcher(target.path("legendFormat").asText());
+                List<String> labels = new ArrayList<>();
+                while (printed.find()) {
+                    labels.add(printed.group(1));
+                }
+                use(used, target.path("expr").asText(), labels);
+            }
+        }
+        assertThat(used).as("metrics named by deploy/monitoring").containsKeys("ferry_restore_point_age_seconds",
+                "ferry_restore_point_rpo_target_seconds", "ferry_step_failures_total");
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<String> missing;
+        do {
+            StringBuilder served = new StringBuilder();
+            stack.serviceNames().forEach(service -> served.append(stack.api(service).text("/q/metrics")).append('\n'));
+            List<String> lines = served.toString().lines().filter(line -> !line.startsWith("#")).toList();
+            missing = new ArrayList<>();
+            for (Map.Entry<String, java.util.Set<String>> metric : used.entrySet()) {
+                // Served only while a transfer runs; DashboardIT reads it from /q/metrics during one.
+                if (metric.getKey().equals("ferry_export_bytes_remaining")) {
+                    continue;
+                }
+                List<String> samples = lines.stream().filter(line -> line.startsWith(metric.getKey() + "{")
+                        || line.startsWith(metric.getKey() + " ")).toList();
+                if (samples.isEmpty()) {
+                    missing.add(metric.getKey());
+                }
+                for (String label : metric.getValue()) {
+                    if (!samples.isEmpty() && samples.stream().noneMatch(line -> line.contains(label + "=\""))) {
+                        missing.add(metric.getKey() + " with label " + label);
+                    }
+                }
+            }
+            if (!missing.isEmpty()) {
+                Thread.sleep(2000);
+            }
+        } while (!missing.isEmpty() && System.nanoTime() < deadline);
+        assertThat(missing).as("metrics or labels that deploy/monitoring uses and no service serves").isEmpty();
+    }
+
+    /** Records the metrics an expression names, each with the labels it groups by or selects on and those printed. */
+    private static void use(Map<String, java.util.Set<String>> used, String expr, List<String> printed) {
+        // Prometheus adds these to every scraped series itself.
+        java.util.Set<String> targetLabels = java.util.Set.of("pod", "instance", "job", "service", "endpoint", "container");
+        List<String> labels = new ArrayList<>(printed);
+        Matcher by = Pattern.compile("by \\(([^)]*)\\)").matcher(expr);
+        while (by.find()) {
+            for (String label : by.group(1).split(",")) {
+                labels.add(label.strip());
+            }
+        }
+        Matcher selector = Pattern.compile("\\{([a-z_]+)=").matcher(expr);
+        while (selector.find()) {
+            labels.add(selector.group(1));
+        }
+        Matcher metric = Pattern.compile("\\bferry_[a-z_]+").matcher(expr);
+        while (metric.find()) {
+            used.computeIfAbsent(metric.group(), m -> new java.util.TreeSet<>())
+                    .addAll(labels.stream().filter(label -> !targetLabels.contains(label)).toList());
+        }
+    }
+
     /** Last, once every other test has logged what it logs: no secret of the run is in any process's log. */
     @Test
     @Order(Integer.MAX_VALUE)

@@ -2,6 +2,7 @@ package dev.ferry.restore.messaging;
 
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotTaken;
+import dev.ferry.events.Step;
 import dev.ferry.events.StepFailed;
 import dev.ferry.events.TransferProgressed;
 import dev.ferry.events.VhdExported;
@@ -25,6 +26,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class ProgressConsumer {
 
+    /** Every service's failed steps as region B hears them ({@code ferry_step_failures_total{step}}), for alerts. */
+    static final String FAILURES = "ferry.step.failures";
+
     private final TransfersInFlight inFlight;
     private final RecentFailures failures;
     private final MeterRegistry metrics;
@@ -33,6 +37,10 @@ public class ProgressConsumer {
         this.inFlight = inFlight;
         this.failures = failures;
         this.metrics = metrics;
+        // Every step's count from the start, at 0, so that an alert on its increase sees the first failure.
+        for (Step step : Step.values()) {
+            metrics.counter(FAILURES, "step", step.wireName());
+        }
     }
 
     @Incoming(Channels.SNAPSHOT_TAKEN)
@@ -60,6 +68,7 @@ public class ProgressConsumer {
     @Blocking
     public CompletionStage<Void> stepFailed(Message<byte[]> message) {
         read(message, StepFailed.class).ifPresent(event -> {
+            metrics.counter(FAILURES, "step", event.step().wireName()).increment();
             inFlight.failed(event);
             failures.failed(event);
         });
