@@ -1,5 +1,6 @@
 package dev.ferry.snapshot;
 
+import dev.ferry.support.time.SettableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.events.TransferStrategy;
@@ -16,7 +17,7 @@ class BackupRunsTest {
     private static final Instant T0 = Instant.parse("2026-03-01T02:00:00Z");
     private static final String UID = "0b4c1a9e-6f3d-4e2a-8c7b-5d9e0f1a2b3c";
 
-    private final MovableClock clock = new MovableClock(T0);
+    private final SettableClock clock = new SettableClock(T0);
     private final BackupRuns runs = new BackupRuns(new InMemoryVolumeSnapshotter(),
             SnapshotConfigs.of(Map.of("ferry.runs.keep-finished", "1h", "ferry.retention.unknown-export-grace", "6h")), clock);
 
@@ -28,11 +29,11 @@ class BackupRunsTest {
         done.recreated(UID, "target", T0.plusSeconds(60));
         runs.register(done);
 
-        clock.now = T0.plus(Duration.ofMinutes(59));
+        clock.set(T0.plus(Duration.ofMinutes(59)));
         runs.register(run("other-1"));
         assertThat(runs.inMemory("done")).containsSame(done);
 
-        clock.now = T0.plus(Duration.ofMinutes(62));
+        clock.set(T0.plus(Duration.ofMinutes(62)));
         runs.register(run("other-2"));
         assertThat(runs.inMemory("done")).isEmpty();
     }
@@ -46,10 +47,10 @@ class BackupRunsTest {
         runs.register(transferring);
         runs.register(snapshotting);
 
-        clock.now = T0.plus(Duration.ofHours(6).plusMinutes(59));
+        clock.set(T0.plus(Duration.ofHours(6).plusMinutes(59)));
         assertThat(runs.list(null)).extracting(BackupRun::backupId).contains("transferring", "snapshotting");
 
-        clock.now = T0.plus(Duration.ofHours(7).plusMinutes(1));
+        clock.set(T0.plus(Duration.ofHours(7).plusMinutes(1)));
         assertThat(runs.list(null)).extracting(BackupRun::backupId).containsExactly("snapshotting");
     }
 

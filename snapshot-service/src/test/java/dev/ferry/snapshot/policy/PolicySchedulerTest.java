@@ -10,7 +10,7 @@ import dev.ferry.snapshot.BackupRuns;
 import dev.ferry.snapshot.ClusterVolumes;
 import dev.ferry.snapshot.InMemoryClusterVolumes;
 import dev.ferry.snapshot.InMemoryVolumeSnapshotter;
-import dev.ferry.snapshot.MovableClock;
+import dev.ferry.support.time.SettableClock;
 import dev.ferry.snapshot.SnapshotConfigs;
 import dev.ferry.snapshot.config.SnapshotConfig;
 import dev.ferry.snapshot.run.BackupRunner;
@@ -94,17 +94,17 @@ class PolicySchedulerTest {
 
     @Test
     void aRunThatWouldTakeOneSnapshotTooManyWaitsWithItsFireTimeDueAndStartsOnceTheWindowAllows() {
-        MovableClock clock = new MovableClock(SLOT.plusSeconds(30));
+        SettableClock clock = new SettableClock(SLOT.plusSeconds(30));
         Fixture f = new Fixture(SnapshotConfigs.of(Map.of()), false, clock);
         policies.all.add(due(Map.of("schedule", "0 2 * * *", "keep", 1)));
         // Seven snapshots of the policy's PVC in the last five minutes, the oldest 200 s before the first tick.
         for (int i = 0; i < 7; i++) {
-            snapshotter.add(InMemoryVolumeSnapshotter.takenOf("shop", "earlier-" + i, "orders-db", clock.now.minusSeconds(200 - 10 * i)));
+            snapshotter.add(InMemoryVolumeSnapshotter.takenOf("shop", "earlier-" + i, "orders-db", clock.instant().minusSeconds(200 - 10 * i)));
         }
-        Instant allowedAt = clock.now.plusSeconds(100);
+        Instant allowedAt = clock.instant().plusSeconds(100);
 
         f.scheduler.tick();
-        clock.now = clock.now.plusSeconds(30);
+        clock.set(clock.instant().plusSeconds(30));
         f.scheduler.tick();
 
         assertThat(f.runs.inMemory(BACKUP_ID)).isEmpty();
@@ -120,7 +120,7 @@ class PolicySchedulerTest {
         assertThat(f.metrics.counter(BackupAdmission.RATE_LIMITED_METRIC, "trigger", "schedule").count())
                 .as("counted once per delayed fire time, not per tick").isEqualTo(1);
 
-        clock.now = allowedAt;
+        clock.set(allowedAt);
         f.scheduler.tick();
 
         assertThat(policies.written.get(policies.written.size() - 1)).satisfies(status -> {
