@@ -14,7 +14,18 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.time.Clock;
 import java.time.Instant;
+import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;
+import dev.ferry.events.PvcSpec;
+import dev.ferry.events.RecoveryObjectives;
+import dev.ferry.events.SnapshotRecreated;
+import dev.ferry.events.SourceSnapshot;
+import dev.ferry.events.TransferStats;
+import dev.ferry.events.TransferStrategy;
+import dev.ferry.events.VolumeBackup;
+import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.localcloud.LocalCloud;
+import java.util.Map;
 import dev.ferry.events.RestoreRequested;
 import dev.ferry.events.cloudevents.EventEnvelope;
 import dev.ferry.events.cloudevents.EventSource;
@@ -123,6 +134,8 @@ class DashboardIT {
         assertThat(cells.get(4).getText()).as("size of the volume").isEqualTo("1.0 GiB");
         assertThat(cells.get(5).getText()).as("moved by the last backup, a diff of 2 MiB written").matches("\\d+\\.\\d MiB");
         assertThat(cells.get(6).getText()).as("restore points").isEqualTo("2");
+        assertThat(row.findElements(By.cssSelector("svg.spark rect.moved"))).as("a bar per backup in the row's picture").hasSize(2);
+        assertThat(row.findElements(By.cssSelector("svg.spark polyline.lag"))).as("the line of their recovery-point lag").hasSize(1);
         assertThat(arrivedVolume(newest.backupId())).contains("in region B").contains("100%");
         screenshot("applications");
         assertThat(resourcesFromElsewhere()).as("resources the page loaded from another origin").isEmpty();
@@ -130,12 +143,37 @@ class DashboardIT {
 
     @Test
     @Order(3)
+    void anApplicationsAgeIsColouredAgainstItsPolicysRpoTarget() {
+        // Two applications whose policies state RPO targets, announced in region B as import-service would: the newest
+        // restore point of "ledger" is 10 minutes old against a 5-minute target, that of "billing" against 1 hour.
+        Instant tenMinutesAgo = Instant.now().minusSeconds(600);
+        announce("ledger", new RecoveryObjectives(300L, null), tenMinutesAgo);
+        announce("billing", new RecoveryObjectives(3600L, 120L), tenMinutesAgo);
+        String ledger = "tr[data-app='" + FerryStack.SOURCE_CLUSTER + "/ledger'] [data-rpo]";
+        String billing = "tr[data-app='" + FerryStack.SOURCE_CLUSTER + "/billing'] [data-rpo]";
+        wait.until(driver -> {
+            driver.navigate().refresh();
+            return !driver.findElements(By.cssSelector(ledger)).isEmpty() && !driver.findElements(By.cssSelector(billing)).isEmpty();
+        });
+        WebElement late = browser.findElement(By.cssSelector(ledger));
+        assertThat(late.getAttribute("data-rpo")).as("10 min old against 5 min").isEqualTo("bad");
+        assertThat(late.getText()).isEqualTo("10 min of 5 min");
+        assertThat(browser.findElement(By.cssSelector(billing)).getAttribute("data-rpo")).as("10 min old against 1 h").isEqualTo("ok");
+        assertThat(browser.findElement(By.cssSelector("tr[data-app='" + FerryStack.SOURCE_CLUSTER + "/storefront'] td:nth-child(3) .badge"))
+                .getAttribute("data-rpo")).as("storefront's backups were one-off: no target, no colour").isNull();
+        screenshot("rpo");
+    }
+
+    @Test
+    @Order(4)
     void aBackupOnItsWayShowsItsVolumeMoveToRegionB() throws Exception {
         Set<String> before = Set.of(first.backupId(), newest.backupId());
         app.write(stack.cloud().azure().compute(), 48 * MIB);
         CompletableFuture<DrScenario.Backup> third = CompletableFuture.supplyAsync(
                 () -> new DrScenario(stack, DashboardIT::say, TIMEOUT).backup(app));
         List<String> seen = new ArrayList<>();
+        List<Double> remaining = new ArrayList<>();
+        Api exporter = stack.api(stack.exportReplicas().get(0));
         boolean shot = false;
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!seen.contains("IN_REGION_B") && System.nanoTime() < deadline) {
@@ -157,19 +195,29 @@ class DashboardIT {
                     }
                 }
             }
+            // export-service's own gauges of its transfer, while it runs.
+            String metrics = exporter.text("/q/metrics");
+            if (MetricsText.sum(metrics, "ferry_export_transfers_in_flight ", "") == 1) {
+                remaining.add(MetricsText.sum(metrics, "ferry_export_bytes_remaining{", "pvc=\"catalog\""));
+            }
             Thread.sleep(150);
         }
         newest = third.get();
+        assertThat(remaining).as("ferry_export_bytes_remaining of the volume while ferry_export_transfers_in_flight was 1")
+                .isNotEmpty().allMatch(bytes -> bytes >= 0 && bytes <= 64 * MIB);
+        assertThat(MetricsText.sum(exporter.text("/q/metrics"), "ferry_export_transfers_in_flight ", ""))
+                .as("transfers in flight once the backup is in region B").isZero();
+        assertThat(exporter.text("/q/metrics")).as("the ended transfer's series").doesNotContain("ferry_export_bytes_remaining{");
         assertThat(seen).as("the volume's states as the page showed them").last().isEqualTo("IN_REGION_B");
         assertThat(seen).as("seen on its way, before it arrived").hasSizeGreaterThan(1);
         assertThat(arrivedVolume(newest.backupId())).contains("100%").contains("48.0 MiB");
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aPreviewShowsWhatARestoreWouldCreateOrWhyItCannot() {
         browser.navigate().refresh();
-        browser.findElement(By.linkText("storefront")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("storefront"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("application")));
         assertThat(browser.findElements(By.cssSelector("#points-table tbody tr"))).hasSize(3);
         assertThat(browser.findElements(By.cssSelector("#backups-chart .uplot"))).as("the chart of the backups' lag and bytes").hasSize(1);
@@ -192,7 +240,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aStartedRestoreCompletesAndHoldsTheBackedUpBytes() {
         browser.findElement(By.id("start-button")).click();
         WebElement state = wait.withTimeout(Duration.ofSeconds(60)).until(ExpectedConditions.presenceOfElementLocated(
@@ -208,7 +256,7 @@ class DashboardIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRefusedRestoreByEventIsListedWithItsReason() {
         String restoreId = UUID.randomUUID().toString();
         RestoreRequested request = new RestoreRequested(FerryEvent.SCHEMA_VERSION, restoreId, restoreId, newest.backupId(), null, null,
@@ -227,11 +275,31 @@ class DashboardIT {
         screenshot("failures");
     }
 
-    /** The text of the backup's volume row in the panel of backups on their way, once it says the volume is in region B. */
+    /** Sends the SnapshotRecreated that import-service would send for a one-volume backup of {@code namespace}. */
+    private static void announce(String namespace, RecoveryObjectives objectives, Instant takenAt) {
+        String backupId = UUID.randomUUID().toString();
+        String uid = UUID.randomUUID().toString();
+        ArmResourceId disk = ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP, "Microsoft.Compute", "disks", "pvc-" + uid);
+        ArmResourceId source = ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP, "Microsoft.Compute", "snapshots",
+                "snapshot-" + uid);
+        ArmResourceId copy = ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP, "Microsoft.Compute", "snapshots", "ferry-" + uid);
+        VolumeBackup volume = new VolumeBackup("hourly", FerryStack.SOURCE_CLUSTER, namespace, new PvcSpec("data", uid, LocalCloud.STORAGE_CLASS,
+                List.of("ReadWriteOnce"), "Filesystem", 1L << 30, 1L << 30, Map.of()), 0, 1,
+                new SourceSnapshot(source, disk, LocalCloud.SOURCE_REGION, 1L << 30, true, null),
+                new DrTarget(LocalCloud.DR_REGION, LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP,
+                        ArmResourceId.parse(stack.cloud().drStagingAccount().id())), TransferStrategy.VHD_INCREMENTAL, null, takenAt, objectives);
+        SnapshotRecreated recreated = new SnapshotRecreated(FerryEvent.SCHEMA_VERSION, backupId, backupId, volume, copy, 1L << 30, "import",
+                TransferStats.full("streaming", MIB, MIB, 1L << 30, 1000, takenAt.plusSeconds(5), takenAt.plusSeconds(6)), 1000L,
+                takenAt.plusSeconds(8));
+        EventEnvelope envelope = EventEnvelope.of(recreated, new EventSource("import-service", "aks-dr"), Clock.systemUTC());
+        stack.kafka().send(envelope.topic(), envelope.key(), envelope.attributes().kafkaHeaders(), EventJson.write(recreated));
+    }
+
+    /** The text of the backup's volume row in the panel of backups on their way (folded away once the backup arrived), once it says the volume is in region B. */
     private static String arrivedVolume(String backupId) {
         // Read in one go: the page redraws the panel on every poll, so an element found earlier may go stale.
         return wait.until(driver -> (String) ((JavascriptExecutor) driver).executeScript(
-                "const r = document.querySelector(arguments[0]); return r && r.dataset.state === 'IN_REGION_B' ? r.innerText : null;",
+                "const r = document.querySelector(arguments[0]); return r && r.dataset.state === 'IN_REGION_B' ? r.textContent : null;",
                 "#in-flight .flight[data-backup='" + backupId + "'] tr[data-volume='catalog']"));
     }
 

@@ -125,19 +125,69 @@
       const newest = list.find((p) => p.complete);
       const size = newest ? newest.volumes.reduce((sum, v) => sum + v.sizeBytes, 0) : 0;
       const moved = newest && newest.bytesMoved != null ? bytes(newest.bytesMoved) : '–';
-      const ageCell = newest
-        ? el('td', {}, el('span', { class: 'badge', title: 'No RPO target is known for this application' }, age(newest.recoveryPointAt)))
-        : el('td', {}, el('span', { class: 'badge bad' }, 'none complete'));
+      const ageCell = newest ? el('td', {}, rpoBadge(newest)) : el('td', {}, el('span', { class: 'badge bad' }, 'none complete'));
       return el('tr', { 'data-app': key },
         el('td', {}, el('a', { href: '#/app/' + encodeURIComponent(key) }, list[0].namespace), el('div', { class: 'hint' }, list[0].sourceCluster)),
         el('td', {}, newest ? when(newest.recoveryPointAt) : '–'), ageCell,
         el('td', {}, newest ? newest.volumes.length : list[0].volumes.length), el('td', {}, newest ? bytes(size) : '–'),
-        el('td', {}, moved), el('td', {}, list.length));
+        el('td', {}, moved), el('td', {}, list.length), el('td', {}, sparkline(list.filter((p) => p.complete).slice(0, 12).reverse())));
     });
     $('applications-table').tBodies[0].replaceChildren(...rows);
     $('applications-empty').hidden = rows.length > 0;
     await showInFlight();
     poller = setInterval(() => showInFlight().catch(() => {}), POLL_MILLIS);
+  }
+
+  // A small picture of an application's last backups, oldest first: a bar per backup for the bytes it moved, a line for
+  // its recovery-point lag (from its snapshots to its arrival in region B); each scaled to its own largest value.
+  function sparkline(points) {
+    const ns = 'http://www.w3.org/2000/svg';
+    const width = 120, height = 28, step = width / Math.max(points.length, 1);
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('class', 'spark');
+    svg.setAttribute('width', width);
+    svg.setAttribute('height', height);
+    svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
+    const lags = points.map((p) => (Date.parse(p.recordedAt) - Date.parse(p.recoveryPointAt)) / 1000);
+    const maxMoved = Math.max(1, ...points.map((p) => p.bytesMoved || 0));
+    const maxLag = Math.max(1, ...lags);
+    const title = document.createElementNS(ns, 'title');
+    title.textContent = points.map((p, i) => bytes(p.bytesMoved || 0) + ' moved, ' + Math.round(lags[i]) + ' s lag').join('; ');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', 'Last ' + points.length + ' backups: ' + title.textContent);
+    svg.append(title);
+    points.forEach((p, i) => {
+      const h = Math.max(1, (p.bytesMoved || 0) / maxMoved * (height - 4));
+      const bar = document.createElementNS(ns, 'rect');
+      bar.setAttribute('class', 'moved');
+      bar.setAttribute('x', i * step + step * 0.2);
+      bar.setAttribute('y', height - h);
+      bar.setAttribute('width', step * 0.6);
+      bar.setAttribute('height', h);
+      svg.append(bar);
+    });
+    if (points.length > 1) {
+      const line = document.createElementNS(ns, 'polyline');
+      line.setAttribute('class', 'lag');
+      line.setAttribute('points', lags.map((l, i) => (i * step + step / 2) + ',' + (height - 2 - l / maxLag * (height - 6))).join(' '));
+      svg.append(line);
+    }
+    return svg;
+  }
+
+  // The age of the newest complete restore point against its policy's RPO target: green within 80% of it, amber up to
+  // the target, red beyond; neutral when the policy states none.
+  function rpoBadge(point) {
+    const seconds = Math.max(0, (Date.now() - Date.parse(point.recoveryPointAt)) / 1000);
+    const target = point.rpoTargetSeconds;
+    if (target == null) {
+      return el('span', { class: 'badge', title: 'Its policy states no RPO target' }, age(point.recoveryPointAt));
+    }
+    const level = seconds <= 0.8 * target ? 'ok' : seconds <= target ? 'warn' : 'bad';
+    const words = { ok: 'within', warn: 'near', bad: 'beyond' }[level];
+    const badge = el('span', { class: 'badge rpo ' + level, 'data-rpo': level,
+      title: 'RPO target ' + duration(target) + ': ' + words + ' it' }, age(point.recoveryPointAt) + ' of ' + duration(target));
+    return badge;
   }
 
   // Backups on their way to region B, volume by volume; polled while the applications are shown.
@@ -160,9 +210,16 @@
         el('td', {}, v.bytesTotal != null ? bytes(v.bytesDone) + ' of ' + bytes(v.bytesTotal) : bytes(v.bytesDone)),
         el('td', {}, v.bytesPerSecond != null ? rate(v.bytesPerSecond) : '–'),
         el('td', {}, v.etaSeconds != null ? duration(v.etaSeconds) : '–')));
-      return el('div', { class: 'flight', 'data-backup': b.backupId }, head,
-        el('table', {}, el('thead', {}, el('tr', {}, ...['Volume', 'State', 'Progress', 'Bytes', 'Rate', 'Time left']
-          .map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, ...rows)));
+      const table = el('table', {}, el('thead', {}, el('tr', {}, ...['Volume', 'State', 'Progress', 'Bytes', 'Rate', 'Time left']
+        .map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, ...rows));
+      // A backup that arrived is one line, its volumes a click away; one still moving shows them.
+      if (b.finished) {
+        const wasOpen = document.querySelector("#in-flight details[data-backup='" + b.backupId + "']");
+        const details = el('details', { class: 'flight done', 'data-backup': b.backupId }, el('summary', {}, head), table);
+        details.open = !!(wasOpen && wasOpen.open);
+        return details;
+      }
+      return el('div', { class: 'flight', 'data-backup': b.backupId }, head, table);
     }));
   }
 
