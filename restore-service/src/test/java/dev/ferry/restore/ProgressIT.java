@@ -74,7 +74,9 @@ class ProgressIT {
         send(EXPORTER, progressed(backupId, db, 0, 40 * MIB, null, takenAt.plusSeconds(2)));
         send(EXPORTER, progressed(backupId, db, 10 * MIB, 40 * MIB, null, takenAt.plusSeconds(4)));
 
-        JsonPath backup = awaitBackup(backupId, b -> b.getInt("volumes[0].bytesDone") == 10 * MIB);
+        // The topics are not ordered with each other: wait until both volumes' snapshots and the last report have come.
+        JsonPath backup = awaitBackup(backupId, b -> b.getInt("volumes[0].bytesDone") == 10 * MIB && b.getString("sourceCluster") != null
+                && b.getList("volumes").size() == 2);
         assertThat(backup.getString("namespace")).isEqualTo("shop-m");
         assertThat(backup.getString("sourceCluster")).isEqualTo("aks-source");
         assertThat(backup.getInt("volumeCount")).isEqualTo(2);
@@ -100,11 +102,11 @@ class ProgressIT {
         assertThat(backup.getString("volumes[1].state")).isEqualTo("FAILED");
         assertThat(backup.getString("volumes[1].failure")).isEqualTo("export: OperationNotAllowed: the snapshot's access could not be granted");
 
-        given().get("/api/v1/failures").then().statusCode(200)
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/failures").then().statusCode(200)
                 .body("find { it.backupId == '" + backupId + "' }.pvcName", equalTo("orders-files"))
                 .body("find { it.backupId == '" + backupId + "' }.step", equalTo("export"))
                 .body("find { it.backupId == '" + backupId + "' }.namespace", equalTo("shop-m"))
-                .body("find { it.backupId == '" + backupId + "' }.attempts", equalTo(3));
+                .body("find { it.backupId == '" + backupId + "' }.attempts", equalTo(3)));
     }
 
     @Test
@@ -124,6 +126,7 @@ class ProgressIT {
         send(EXPORTER, StepFailed.ofVolume(new SnapshotTaken(FerryEvent.SCHEMA_VERSION, hidden, "corr", theirs), Map.of(), Step.EXPORT,
                 "Boom", "failed", true, 1, takenAt));
         awaitBackup(hidden, b -> b.getBoolean("finished"));
+        awaitBackup(seen, b -> true);
 
         String token = dr.identities().issueUser(VIEWER, List.of(), Duration.ofMinutes(5));
         RestAssured.requestSpecification = null;

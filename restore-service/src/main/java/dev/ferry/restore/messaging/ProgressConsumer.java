@@ -69,8 +69,8 @@ public class ProgressConsumer {
     public CompletionStage<Void> stepFailed(Message<byte[]> message) {
         read(message, StepFailed.class).ifPresent(event -> {
             metrics.counter(FAILURES, "step", event.step().wireName()).increment();
-            inFlight.failed(event);
             failures.failed(event);
+            inFlight.failed(event);
         });
         return message.ack();
     }
