@@ -317,12 +317,12 @@ class DisasterRecoveryIT {
         assertThat(missing).as("metrics or labels that deploy/monitoring uses and no service serves").isEmpty();
     }
 
-    /** Records the metrics an expression names, each with the labels it groups by or selects on and those printed. */
+    /** Records the metrics an expression names, each with the labels it groups or matches by, selects on, and prints. */
     private static void use(Map<String, java.util.Set<String>> used, String expr, List<String> printed) {
         // Prometheus adds these to every scraped series itself.
         java.util.Set<String> targetLabels = java.util.Set.of("pod", "instance", "job", "service", "endpoint", "container");
         List<String> labels = new ArrayList<>(printed);
-        Matcher by = Pattern.compile("by \\(([^)]*)\\)").matcher(expr);
+        Matcher by = Pattern.compile("\\b(?:by|on) \\(([^)]*)\\)").matcher(expr);
         while (by.find()) {
             for (String label : by.group(1).split(",")) {
                 labels.add(label.strip());

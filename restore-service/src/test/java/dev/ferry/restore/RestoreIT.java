@@ -296,6 +296,8 @@ class RestoreIT {
         assertThat(completed.volumes()).extracting(v -> v.pvcName() + ":" + v.phase()).containsExactly("orders-db:Bound", "orders-files:Bound");
         assertThat(completed.restoreDurationMillis()).isPositive().isLessThan(WAIT.toMillis());
         assertThat(completed.recoveryPointAt()).isEqualTo(takenAt);
+        assertThat(metrics.find("ferry.restore.application.last.duration.seconds").tag("cluster", "aks-source").tag("namespace", "shop-f")
+                .gauge().value()).as("the application's measured restore time").isEqualTo(completed.restoreDurationMillis() / 1000.0);
 
         // The same restore again: the same answer, nothing new.
         int contents = dr.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOT_CONTENTS).list().getItems().size();
@@ -329,6 +331,7 @@ class RestoreIT {
             var target = metrics.find("ferry.restore.point.rpo.target.seconds").tag("namespace", "shop-o").gauge();
             assertThat(target).as("the RPO target gauge").isNotNull();
             assertThat(target.value()).isEqualTo(3600.0);
+            assertThat(metrics.find("ferry.restore.point.rto.target.seconds").tag("namespace", "shop-o").gauge().value()).isEqualTo(600.0);
             assertThat(metrics.find("ferry.restore.point.age.seconds").tag("namespace", "shop-o").gauge().value()).isBetween(299.0, 400.0);
         });
     }

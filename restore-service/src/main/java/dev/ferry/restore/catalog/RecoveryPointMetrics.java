@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The recovery point objective as metrics: per source cluster and namespace, the age of the newest complete restore
  * point in region B ({@code ferry_restore_point_age_seconds}) and the RPO target its policy states
- * ({@code ferry_restore_point_rpo_target_seconds}, NaN when none), so that an alert compares the two.
+ * ({@code ferry_restore_point_rpo_target_seconds}, NaN when none), so that an alert compares the two; likewise its RTO
+ * target ({@code ferry_restore_point_rto_target_seconds}) for the measured restore times.
  */
 @ApplicationScoped
 public class RecoveryPointMetrics {
@@ -40,6 +41,9 @@ public class RecoveryPointMetrics {
                 Gauge.builder("ferry.restore.point.rpo.target.seconds", () -> rpoTarget(point.sourceCluster(), point.namespace()))
                         .description("The RPO target the newest complete restore point's policy states; NaN when none")
                         .tag("cluster", point.sourceCluster()).tag("namespace", point.namespace()).register(metrics);
+                Gauge.builder("ferry.restore.point.rto.target.seconds", () -> rtoTarget(point.sourceCluster(), point.namespace()))
+                        .description("The RTO target the newest complete restore point's policy states; NaN when none")
+                        .tag("cluster", point.sourceCluster()).tag("namespace", point.namespace()).register(metrics);
             }
         }
     }
@@ -52,6 +56,11 @@ public class RecoveryPointMetrics {
     private double rpoTarget(String cluster, String namespace) {
         return newest(cluster, namespace).map(RestorePoint::objectives).filter(o -> o.rpoTargetSeconds() != null)
                 .map(o -> (double) o.rpoTargetSeconds()).orElse(Double.NaN);
+    }
+
+    private double rtoTarget(String cluster, String namespace) {
+        return newest(cluster, namespace).map(RestorePoint::objectives).filter(o -> o.rtoTargetSeconds() != null)
+                .map(o -> (double) o.rtoTargetSeconds()).orElse(Double.NaN);
     }
 
     private Optional<RestorePoint> newest(String cluster, String namespace) {

@@ -10,6 +10,9 @@ import dev.ferry.support.messaging.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import io.micrometer.core.instrument.Gauge;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -28,6 +31,8 @@ public class RestoreReporter {
     private final MeterRegistry metrics;
     private final Clock clock;
     private final AtomicLong lastRestoreMillis = new AtomicLong(-1);
+    /** Per backed-up application ({@code <cluster>/<namespace>}), its last completed restore's measured time. */
+    private final Map<String, AtomicLong> lastRestoreMillisOf = new ConcurrentHashMap<>();
 
     public RestoreReporter(EventPublisher publisher, MeterRegistry metrics, Clock clock) {
         this.publisher = publisher;
@@ -40,6 +45,7 @@ public class RestoreReporter {
     public void finished(RestoreRun run, String causeEventId, String causeEventType) {
         if (run.state() == RestoreRun.State.COMPLETED) {
             lastRestoreMillis.set(run.duration().toMillis());
+            lastRestoreOf(run.point().sourceCluster(), run.point().namespace()).set(run.duration().toMillis());
             metrics.timer("ferry.restore.duration").record(run.duration());
             metrics.counter("ferry.restores", "outcome", "completed").increment();
             RestoreRequested request = run.request();
@@ -51,6 +57,20 @@ public class RestoreReporter {
             publish(StepFailed.ofRestore(run.restoreId(), run.request().correlationId(), run.errorCode(), run.error(), true,
                     causeEventId, causeEventType, clock.instant()), false);
         }
+    }
+
+    /**
+     * The gauge {@code ferry_restore_application_last_duration_seconds{cluster,namespace}}: the measured restore time (RTO) of
+     * the application's last completed restore, to compare with its policy's RTO target.
+     */
+    private AtomicLong lastRestoreOf(String cluster, String namespace) {
+        return lastRestoreMillisOf.computeIfAbsent(cluster + "/" + namespace, key -> {
+            AtomicLong millis = new AtomicLong();
+            Gauge.builder("ferry.restore.application.last.duration.seconds", millis, m -> m.get() / 1000.0)
+                    .description("The measured time of the application's last completed restore")
+                    .tag("cluster", cluster).tag("namespace", namespace).register(metrics);
+            return millis;
+        });
     }
 
     /** Reports a request that was refused before anything was created. */
