@@ -1,7 +1,10 @@
 package dev.ferry.restore;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,9 +30,9 @@ public class KnownRestores {
     }
 
     /** Every restore this replica knows, the newest accepted first. */
-    public synchronized java.util.List<RestoreRun> all() {
-        java.util.List<RestoreRun> all = new java.util.ArrayList<>(runs.values());
-        java.util.Collections.reverse(all);
+    public synchronized List<RestoreRun> all() {
+        List<RestoreRun> all = new ArrayList<>(runs.values());
+        Collections.reverse(all);
         return all;
     }
 

@@ -4,6 +4,7 @@ import dev.ferry.events.RestoreRequested;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -87,7 +88,7 @@ public class RestoreService {
     }
 
     /** Every restore this replica knows, the newest first. */
-    public java.util.List<RestoreRun> list() {
+    public List<RestoreRun> list() {
         return known.all();
     }
 

@@ -1,11 +1,11 @@
 package dev.ferry.snapshot;
 
-import dev.ferry.support.progress.TransferPace;
 import dev.ferry.events.CopySpeed;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.RecoveryObjectives;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.VolumeBackup;
+import dev.ferry.support.progress.TransferPace;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,5 @@
 package dev.ferry.restore.api;
 
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.ferry.events.validation.Violations;
 import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.catalog.CatalogView;
@@ -19,6 +17,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 
 /** {@code /api/v1/restore-points}: the catalog's restore points, complete and partial, newest first. */
 @Path("/api/v1/restore-points")

@@ -1,13 +1,9 @@
 package dev.ferry.restore.api;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.RestoreRequested;
-import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.RestoreAccess;
+import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.RestoreRun;
 import dev.ferry.restore.RestoreService;
 import dev.ferry.restore.run.RestoreWorkers;
@@ -21,8 +17,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -30,6 +26,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** {@code /api/v1/restores}: start a restore on the DR cluster and follow it. */

@@ -1,5 +1,6 @@
 package dev.ferry.restore.catalog;
 
+import dev.ferry.events.RecoveryObjectives;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The recovery point objective as metrics: per source cluster and namespace, the age of the newest complete restore
@@ -35,15 +38,14 @@ public class RecoveryPointMetrics {
     void track() {
         for (RestorePoint point : view.list(Optional.empty(), Optional.empty())) {
             if (tracked.add(point.sourceCluster() + "/" + point.namespace())) {
-                Gauge.builder("ferry.restore.point.age.seconds", () -> age(point.sourceCluster(), point.namespace()))
-                        .description("Age of the newest complete restore point in region B")
-                        .tag("cluster", point.sourceCluster()).tag("namespace", point.namespace()).register(metrics);
-                Gauge.builder("ferry.restore.point.rpo.target.seconds", () -> rpoTarget(point.sourceCluster(), point.namespace()))
-                        .description("The RPO target the newest complete restore point's policy states; NaN when none")
-                        .tag("cluster", point.sourceCluster()).tag("namespace", point.namespace()).register(metrics);
-                Gauge.builder("ferry.restore.point.rto.target.seconds", () -> rtoTarget(point.sourceCluster(), point.namespace()))
-                        .description("The RTO target the newest complete restore point's policy states; NaN when none")
-                        .tag("cluster", point.sourceCluster()).tag("namespace", point.namespace()).register(metrics);
+                String cluster = point.sourceCluster();
+                String namespace = point.namespace();
+                gauge("ferry.restore.point.age.seconds", "Age of the newest complete restore point in region B", cluster, namespace,
+                        () -> age(cluster, namespace));
+                gauge("ferry.restore.point.rpo.target.seconds", "The RPO target the newest complete restore point's policy states; NaN when none",
+                        cluster, namespace, () -> target(cluster, namespace, RecoveryObjectives::rpoTargetSeconds));
+                gauge("ferry.restore.point.rto.target.seconds", "The RTO target the newest complete restore point's policy states; NaN when none",
+                        cluster, namespace, () -> target(cluster, namespace, RecoveryObjectives::rtoTargetSeconds));
             }
         }
     }
@@ -53,14 +55,13 @@ public class RecoveryPointMetrics {
                 .orElse(Double.NaN);
     }
 
-    private double rpoTarget(String cluster, String namespace) {
-        return newest(cluster, namespace).map(RestorePoint::objectives).filter(o -> o.rpoTargetSeconds() != null)
-                .map(o -> (double) o.rpoTargetSeconds()).orElse(Double.NaN);
+    /** One of the objectives of the application's newest complete restore point, in seconds; NaN when its policy states none. */
+    private double target(String cluster, String namespace, Function<RecoveryObjectives, Long> objective) {
+        return newest(cluster, namespace).map(RestorePoint::objectives).map(objective).map(Long::doubleValue).orElse(Double.NaN);
     }
 
-    private double rtoTarget(String cluster, String namespace) {
-        return newest(cluster, namespace).map(RestorePoint::objectives).filter(o -> o.rtoTargetSeconds() != null)
-                .map(o -> (double) o.rtoTargetSeconds()).orElse(Double.NaN);
+    private void gauge(String name, String description, String cluster, String namespace, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tag("cluster", cluster).tag("namespace", namespace).register(metrics);
     }
 
     private Optional<RestorePoint> newest(String cluster, String namespace) {

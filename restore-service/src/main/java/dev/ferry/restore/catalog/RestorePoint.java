@@ -1,9 +1,11 @@
 package dev.ferry.restore.catalog;
 
+import dev.ferry.events.RecoveryObjectives;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -58,8 +60,8 @@ public record RestorePoint(String id, String sourceCluster, String namespace, St
     }
 
     /** The recovery objectives its policy stated when it was taken (the first volume that carries them); null for none. */
-    public dev.ferry.events.RecoveryObjectives objectives() {
-        return volumes.stream().map(e -> e.volume().objectives()).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    public RecoveryObjectives objectives() {
+        return volumes.stream().map(e -> e.volume().objectives()).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     /** When the last of its volumes reached region B. */

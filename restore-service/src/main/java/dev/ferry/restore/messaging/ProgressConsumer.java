@@ -9,6 +9,7 @@ import dev.ferry.events.VhdExported;
 import dev.ferry.restore.progress.RecentFailures;
 import dev.ferry.restore.progress.TransfersInFlight;
 import dev.ferry.support.messaging.FollowedRecords;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,11 +33,13 @@ public class ProgressConsumer {
     private final TransfersInFlight inFlight;
     private final RecentFailures failures;
     private final MeterRegistry metrics;
+    private final Counter unreadable;
 
     public ProgressConsumer(TransfersInFlight inFlight, RecentFailures failures, MeterRegistry metrics) {
         this.inFlight = inFlight;
         this.failures = failures;
         this.metrics = metrics;
+        this.unreadable = metrics.counter("ferry.restore.progress.events", "outcome", "unreadable");
         // Every step's count from the start, at 0, so that an alert on its increase sees the first failure.
         for (Step step : Step.values()) {
             metrics.counter(FAILURES, "step", step.wireName());
@@ -76,6 +79,6 @@ public class ProgressConsumer {
     }
 
     private <T extends FerryEvent> Optional<T> read(Message<byte[]> message, Class<T> type) {
-        return FollowedRecords.read(message, type, metrics.counter("ferry.restore.progress.events", "outcome", "unreadable"));
+        return FollowedRecords.read(message, type, unreadable);
     }
 }

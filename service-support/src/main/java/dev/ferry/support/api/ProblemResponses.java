@@ -1,5 +1,6 @@
 package dev.ferry.support.api;
 
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
@@ -70,18 +71,18 @@ public class ProblemResponses implements OASFilter {
     }
 
     private static Schema problemSchema() {
-        return OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.OBJECT))
-                .description("RFC 9457 problem details, as every Ferry error answers")
-                .addProperty("type", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING))
-                        .description("https://ferry.dev/problems/<slug>, or about:blank"))
-                .addProperty("title", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)))
-                .addProperty("status", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.INTEGER)))
-                .addProperty("detail", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)))
-                .addProperty("instance", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING))
-                        .description("the request's path"))
-                .addProperty("errors", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.ARRAY))
-                        .items(OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)))
+        return schema(Schema.SchemaType.OBJECT).description("RFC 9457 problem details, as every Ferry error answers")
+                .addProperty("type", schema(Schema.SchemaType.STRING).description("https://ferry.dev/problems/<slug>, or about:blank"))
+                .addProperty("title", schema(Schema.SchemaType.STRING))
+                .addProperty("status", schema(Schema.SchemaType.INTEGER))
+                .addProperty("detail", schema(Schema.SchemaType.STRING))
+                .addProperty("instance", schema(Schema.SchemaType.STRING).description("the request's path"))
+                .addProperty("errors", schema(Schema.SchemaType.ARRAY).items(schema(Schema.SchemaType.STRING))
                         .description("each thing wrong, e.g. a field and why, or a missing permission"))
-                .required(java.util.List.of("type", "title", "status"));
+                .required(List.of("type", "title", "status"));
+    }
+
+    private static Schema schema(Schema.SchemaType type) {
+        return OASFactory.createSchema().type(List.of(type));
     }
 }

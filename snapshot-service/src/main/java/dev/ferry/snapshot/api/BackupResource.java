@@ -1,11 +1,9 @@
 package dev.ferry.snapshot.api;
 
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.events.BackupRequested;
-import dev.ferry.events.FerryEvent;
 import dev.ferry.events.CopySpeed;
+import dev.ferry.events.FerryEvent;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.validation.Dns1123;
 import dev.ferry.snapshot.BackupAdmission;
@@ -41,6 +39,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.logging.Logger;
 
 /** Backups over REST: start one, follow one, list a namespace's. */

@@ -1,7 +1,5 @@
 package dev.ferry.snapshot.api;
 
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.ferry.events.validation.Dns1123;
 import dev.ferry.snapshot.BackupRefused;
 import dev.ferry.snapshot.policy.BackupPolicies;
@@ -22,6 +20,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 
 /**
  * The BackupPolicies as the service understands them, read-only: policies are Kubernetes resources,

@@ -1,6 +1,5 @@
 package dev.ferry.snapshot.messaging;
 
-import dev.ferry.support.messaging.FollowedRecords;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.StepFailed;
@@ -8,6 +7,8 @@ import dev.ferry.events.TransferProgressed;
 import dev.ferry.events.VhdExported;
 import dev.ferry.snapshot.BackupRun;
 import dev.ferry.snapshot.BackupRuns;
+import dev.ferry.support.messaging.FollowedRecords;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,12 +28,12 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class ProgressConsumer {
 
     private final BackupRuns runs;
-    private final MeterRegistry metrics;
+    private final Counter unreadable;
     private final Clock clock;
 
     public ProgressConsumer(BackupRuns runs, MeterRegistry metrics, Clock clock) {
         this.runs = runs;
-        this.metrics = metrics;
+        this.unreadable = metrics.counter("ferry.snapshot.progress.events", "outcome", "unreadable");
         this.clock = clock;
     }
 
@@ -73,6 +74,6 @@ public class ProgressConsumer {
     }
 
     private <T extends FerryEvent> Optional<T> read(Message<byte[]> message, Class<T> type) {
-        return FollowedRecords.read(message, type, metrics.counter("ferry.snapshot.progress.events", "outcome", "unreadable"));
+        return FollowedRecords.read(message, type, unreadable);
     }
 }

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A {@code ferry.dev/v1alpha1} BackupPolicy as the scheduler sees it: which PVCs of which
@@ -123,14 +125,14 @@ public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, St
     }
 
     /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 1h30m}: a recovery objective as Kubernetes writes durations. */
-    private static final java.util.regex.Pattern OBJECTIVE = java.util.regex.Pattern.compile("(?:(\\d{1,6})h)?(?:(\\d{1,6})m)?(?:(\\d{1,6})s)?");
+    private static final Pattern OBJECTIVE = Pattern.compile("(?:(\\d{1,6})h)?(?:(\\d{1,6})m)?(?:(\\d{1,6})s)?");
 
     private static Duration objective(Map<String, ?> spec, String field, List<String> problems) {
         String text = text(spec, field, problems);
         if (text == null) {
             return null;
         }
-        java.util.regex.Matcher m = OBJECTIVE.matcher(text);
+        Matcher m = OBJECTIVE.matcher(text);
         Duration duration = Duration.ZERO;
         if (m.matches()) {
             duration = Duration.ofHours(m.group(1) == null ? 0 : Long.parseLong(m.group(1)))
