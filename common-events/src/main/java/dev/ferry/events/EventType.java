@@ -17,7 +17,8 @@ public enum EventType {
     TRANSFER_PROGRESSED("ferry.transfer.progressed.v1", Topics.TRANSFER_PROGRESSED, TransferProgressed.class),
     RESTORE_REQUESTED("ferry.restore.requested.v1", Topics.RESTORE_REQUESTED, RestoreRequested.class),
     RESTORE_COMPLETED("ferry.restore.completed.v1", Topics.RESTORE_COMPLETED, RestoreCompleted.class),
-    STEP_FAILED("ferry.step.failed.v1", Topics.STEP_FAILED, StepFailed.class);
+    STEP_FAILED("ferry.step.failed.v1", Topics.STEP_FAILED, StepFailed.class),
+    DRILL_COMPLETED("ferry.drill.completed.v1", Topics.DRILL_COMPLETED, DrillCompleted.class);
 
     /** Where the schemas are published; each schema's {@code $id} is this plus {@link #schemaFile()}. */
     public static final String SCHEMA_BASE_URI = "https://ferry.dev/schemas/";

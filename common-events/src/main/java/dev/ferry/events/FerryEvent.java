@@ -5,11 +5,11 @@ import dev.ferry.events.validation.Violations;
 
 /**
  * The payload of a Ferry event. Every payload carries {@code schemaVersion}, {@code correlationId}
- * and a {@code backupId} or {@code restoreId}, names its Kafka key and its CloudEvents subject, and
+ * and a {@code backupId}, {@code restoreId} or {@code drillId}, names its Kafka key and its CloudEvents subject, and
  * validates itself.
  */
 public sealed interface FerryEvent extends Validatable
-        permits VolumeEvent, BackupRequested, TransferProgressed, RestoreRequested, RestoreCompleted, StepFailed {
+        permits VolumeEvent, BackupRequested, TransferProgressed, RestoreRequested, RestoreCompleted, StepFailed, DrillCompleted {
 
     /** The payload version that this code writes; readers accept this and later versions of the same type. */
     int SCHEMA_VERSION = 1;

@@ -16,10 +16,11 @@ public final class Topics {
     public static final String RESTORE_REQUESTED = "ferry.restore.requested";
     public static final String RESTORE_COMPLETED = "ferry.restore.completed";
     public static final String STEP_FAILED = "ferry.step.failed";
+    public static final String DRILL_COMPLETED = "ferry.drill.completed";
 
     /** Every event topic (without the dead-letter topics). */
     public static final List<String> ALL = List.of(BACKUP_REQUESTED, SNAPSHOT_TAKEN, VHD_EXPORTED, SNAPSHOT_RECREATED,
-            TRANSFER_PROGRESSED, RESTORE_REQUESTED, RESTORE_COMPLETED, STEP_FAILED);
+            TRANSFER_PROGRESSED, RESTORE_REQUESTED, RESTORE_COMPLETED, STEP_FAILED, DRILL_COMPLETED);
 
     /** Suffix of the dead-letter topic of every topic. */
     public static final String DLQ_SUFFIX = ".dlq";

@@ -27,6 +27,7 @@ class KafkaTopicsTest {
     private static final Set<String> FERRY_TOPICS = Set.of(
             "ferry.backup.requested", "ferry.snapshot.taken", "ferry.vhd.exported", "ferry.snapshot.recreated",
             "ferry.transfer.progressed", "ferry.restore.requested", "ferry.restore.completed", "ferry.step.failed",
+            "ferry.drill.completed",
             "ferry.backup.requested.dlq", "ferry.snapshot.taken.dlq", "ferry.vhd.exported.dlq",
             "ferry.snapshot.recreated.dlq", "ferry.restore.requested.dlq");
 
