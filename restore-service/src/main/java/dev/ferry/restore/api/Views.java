@@ -1,10 +1,17 @@
 package dev.ferry.restore.api;
 
+import dev.ferry.events.DrillCheck;
+import dev.ferry.events.DrillCompleted;
 import dev.ferry.events.RestoredVolume;
 import dev.ferry.restore.RestorePlan;
 import dev.ferry.restore.RestoreRun;
 import dev.ferry.restore.catalog.CatalogEntry;
 import dev.ferry.restore.catalog.RestorePoint;
+import dev.ferry.restore.drill.DrillCheckSpec;
+import dev.ferry.restore.drill.DrillRecord;
+import dev.ferry.restore.drill.DrillRun;
+import dev.ferry.restore.drill.DrillSchedule;
+import dev.ferry.support.time.KubeDurations;
 import java.time.Instant;
 import java.util.List;
 
@@ -85,5 +92,54 @@ final class Views {
     private static RestoredVolumeView of(RestoredVolume volume) {
         return new RestoredVolumeView(volume.pvcName(), volume.storageClassName(), volume.sizeBytes(), volume.snapshotId().toString(),
                 volume.phase());
+    }
+    /**
+     * A drill as {@code GET /api/v1/drills} shows it: {@code state} is {@code running}, {@code passed} or {@code failed};
+     * {@code step} the step it is in while it runs, {@code failedStep} where it failed; {@code rtoMillis} the time from its
+     * start to every PVC ready, beside the application's RTO target.
+     */
+    record DrillView(String drillId, String trigger, String schedule, String requestedBy, String sourceCluster, String namespace,
+                     String restorePointId, Instant recoveryPointAt, String scratchNamespace, String state, String step, String failedStep,
+                     String errorCode, String error, Long rtoMillis, Long rtoTargetSeconds, DrillCheck check, Integer volumes,
+                     Boolean cleanedUp, Instant startedAt, Instant completedAt) {
+    }
+
+    /** A DrillSchedule: what it drills, how often, and its last and next drill ({@code nextDrillAt} absent when suspended or invalid). */
+    record DrillScheduleView(String name, String sourceCluster, String namespace, String every, boolean suspend, CheckView check,
+                             boolean valid, List<String> problems, String lastDrillId, String lastOutcome, Instant lastDrillAt,
+                             Instant nextDrillAt) {
+    }
+
+    /** A check Job's image, command and timeout. */
+    record CheckView(String image, List<String> command, String timeout) {
+    }
+
+    static DrillView of(DrillRun run) {
+        DrillCompleted done = run.result();
+        if (done != null) {
+            return of(new DrillRecord(done, run.request().requestedBy(), run.request().schedule()));
+        }
+        RestorePoint point = run.point();
+        return new DrillView(run.drillId(), run.request().trigger().wireName(), run.request().schedule(), run.request().requestedBy(),
+                point.sourceCluster(), point.namespace(), point.id(), point.recoveryPointAt(), run.scratchNamespace(), "running",
+                run.step().wireName(), null, null, null, null, point.objectives() == null ? null : point.objectives().rtoTargetSeconds(),
+                null, point.volumes().size(), null, run.startedAt(), null);
+    }
+
+    static DrillView of(DrillRecord record) {
+        DrillCompleted r = record.result();
+        return new DrillView(r.drillId(), r.trigger().wireName(), record.schedule(), record.requestedBy(), r.sourceCluster(),
+                r.sourceNamespace(), r.restorePointId(), r.recoveryPointAt(), r.scratchNamespace(), r.outcome().wireName(), null,
+                r.failedStep() == null ? null : r.failedStep().wireName(), r.errorCode(), r.error(), r.rtoMillis(), r.rtoTargetSeconds(),
+                r.check(), r.volumes(), r.cleanedUp(), r.startedAt(), r.completedAt());
+    }
+
+    static DrillScheduleView of(DrillSchedule schedule, DrillRecord last, Instant next) {
+        DrillCheckSpec check = schedule.check();
+        return new DrillScheduleView(schedule.name(), schedule.sourceCluster(), schedule.namespace(),
+                schedule.every() == null ? null : KubeDurations.format(schedule.every()), schedule.suspend(),
+                check == null ? null : new CheckView(check.image(), check.command(), KubeDurations.format(check.timeout())),
+                schedule.valid(), schedule.problems(), last == null ? null : last.result().drillId(),
+                last == null ? null : last.result().outcome().wireName(), last == null ? null : last.result().startedAt(), next);
     }
 }

@@ -3,7 +3,6 @@ package dev.ferry.restore.azure;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobRequestConditions;
@@ -21,7 +20,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,15 +33,16 @@ public class BlobCatalog implements Catalog {
     private static final ObjectMapper JSON = EventJson.mapper();
 
     private final BlobContainerClient container;
-    private final AtomicBoolean containerReady = new AtomicBoolean();
+    private final CatalogBlobs blobs;
 
-    public BlobCatalog(BlobContainerClient container) {
-        this.container = container;
+    public BlobCatalog(CatalogBlobs blobs) {
+        this.blobs = blobs;
+        this.container = blobs.container();
     }
 
     @Override
     public Recorded record(CatalogEntry entry) {
-        ensureContainer();
+        blobs.ensureContainer();
         byte[] json;
         try {
             json = JSON.writeValueAsBytes(entry);
@@ -60,10 +59,10 @@ public class BlobCatalog implements Catalog {
             return Recorded.CREATED;
         } catch (BlobStorageException e) {
             if (e.getStatusCode() != 409 && e.getStatusCode() != 412) {
-                throw failed(e, "Writing catalog entry " + entry.blobName());
+                throw CatalogBlobs.failed(e, "Writing catalog entry " + entry.blobName());
             }
         } catch (RuntimeException e) {
-            throw unreachable(e, "Writing catalog entry " + entry.blobName());
+            throw CatalogBlobs.unreachable(e, "Writing catalog entry " + entry.blobName());
         }
         CatalogEntry existing;
         try {
@@ -104,11 +103,11 @@ public class BlobCatalog implements Catalog {
             }
             return entries;
         } catch (BlobStorageException e) {
-            throw failed(e, "Reading the catalog");
+            throw CatalogBlobs.failed(e, "Reading the catalog");
         } catch (AzureCallFailed e) {
             throw e;
         } catch (RuntimeException e) {
-            throw unreachable(e, "Reading the catalog");
+            throw CatalogBlobs.unreachable(e, "Reading the catalog");
         }
     }
 
@@ -117,9 +116,9 @@ public class BlobCatalog implements Catalog {
         try {
             container.getBlobClient(entry.blobName()).deleteIfExists();
         } catch (BlobStorageException e) {
-            throw failed(e, "Deleting catalog entry " + entry.blobName());
+            throw CatalogBlobs.failed(e, "Deleting catalog entry " + entry.blobName());
         } catch (RuntimeException e) {
-            throw unreachable(e, "Deleting catalog entry " + entry.blobName());
+            throw CatalogBlobs.unreachable(e, "Deleting catalog entry " + entry.blobName());
         }
     }
 
@@ -128,43 +127,15 @@ public class BlobCatalog implements Catalog {
         try {
             json = container.getBlobClient(name).downloadContent().toBytes();
         } catch (BlobStorageException e) {
-            throw failed(e, "Reading catalog entry " + name);
+            throw CatalogBlobs.failed(e, "Reading catalog entry " + name);
         } catch (RuntimeException e) {
-            throw unreachable(e, "Reading catalog entry " + name);
+            throw CatalogBlobs.unreachable(e, "Reading catalog entry " + name);
         }
         try {
             return JSON.readValue(json, CatalogEntry.class);
         } catch (IOException e) {
             throw new UnreadableEntry(e.getMessage());
         }
-    }
-
-    private void ensureContainer() {
-        if (containerReady.get()) {
-            return;
-        }
-        try {
-            container.createIfNotExists();
-            containerReady.set(true);
-        } catch (BlobStorageException e) {
-            if (e.getErrorCode() != BlobErrorCode.CONTAINER_ALREADY_EXISTS) {
-                throw failed(e, "Creating the catalog container " + container.getBlobContainerName());
-            }
-            containerReady.set(true);
-        } catch (RuntimeException e) {
-            throw unreachable(e, "Creating the catalog container " + container.getBlobContainerName());
-        }
-    }
-
-    private static AzureCallFailed failed(BlobStorageException e, String what) {
-        return new AzureCallFailed(e.getErrorCode() == null ? "StorageError" : e.getErrorCode().toString(), e.getStatusCode(),
-                what + " failed (HTTP " + e.getStatusCode() + ").", e);
-    }
-
-    /** The storage account did not answer (connection refused, timeout): another attempt may succeed. */
-    private static AzureCallFailed unreachable(RuntimeException e, String what) {
-        return new AzureCallFailed("StorageUnreachable", 0, what + " failed: the storage account did not answer ("
-                + e.getClass().getSimpleName() + ").", e);
     }
 
     /** An entry whose JSON is not a catalog entry. */

@@ -35,7 +35,48 @@ public interface RestoreConfig {
 
     Progress progress();
 
+    Drills drills();
+
     RetrySettings retry();
+
+    /** How drills run, and what is kept of them. */
+    interface Drills {
+
+        /** How many drills run at once; more wait in line. Default 2. */
+        @WithDefault("2")
+        int concurrency();
+
+        /** How many finished drills are kept per application beside the catalog, newest first. Default 50. */
+        @WithDefault("50")
+        int keep();
+
+        /** How long an application's check Job may run when its drill names no timeout. Default 10m. */
+        @WithDefault("10m")
+        Duration checkTimeout();
+
+        /** The longest timeout a drill may give its check Job. Default 1h. */
+        @WithDefault("1h")
+        Duration maxCheckTimeout();
+
+        /** How long a drill waits for the DR cluster to remove what it created before it reports the cleanup failed. Default 5m. */
+        @WithDefault("5m")
+        Duration cleanupTimeout();
+
+        /** How often the DrillSchedules are read and the due drills started, as a Quarkus scheduler period, or {@code off}. Default 30s. */
+        @WithDefault("30s")
+        String scheduleEvery();
+
+        /**
+         * How often the DR cluster is searched for drill objects that no running drill owns (left by a crash), to remove them,
+         * as a Quarkus scheduler period, or {@code off}. Default 10m.
+         */
+        @WithDefault("10m")
+        String sweepEvery();
+
+        /** A scratch namespace younger than this is never swept: a drill may still be using it. Default 2h. */
+        @WithDefault("2h")
+        Duration sweepGrace();
+    }
 
     /** What the service keeps of backups on their way to region B and of failed steps, for the dashboard and the API. */
     interface Progress {

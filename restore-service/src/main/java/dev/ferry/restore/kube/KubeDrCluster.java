@@ -230,7 +230,7 @@ public class KubeDrCluster implements DrCluster {
     }
 
     /** Creates an object, true; one that exists already (a second run of the same restore) is left as it is, false. */
-    private static boolean createIfAbsent(Supplier<? extends HasMetadata> create) {
+    static boolean createIfAbsent(Supplier<? extends HasMetadata> create) {
         try {
             create.get();
             return true;

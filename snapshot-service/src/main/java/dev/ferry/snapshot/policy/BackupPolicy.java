@@ -6,14 +6,14 @@ import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.arm.ArmResourceId;
 import dev.ferry.events.validation.Dns1123;
 import dev.ferry.snapshot.BackupAdmission;
+import dev.ferry.support.time.KubeDurations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * A {@code ferry.dev/v1alpha1} BackupPolicy as the scheduler sees it: which PVCs of which
@@ -124,26 +124,18 @@ public record BackupPolicy(PolicyRef ref, long generation, Instant createdAt, St
                 keep, strategy, copySpeed, target, objectives, suspend, status, problems);
     }
 
-    /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 1h30m}: a recovery objective as Kubernetes writes durations. */
-    private static final Pattern OBJECTIVE = Pattern.compile("(?:(\\d{1,6})h)?(?:(\\d{1,6})m)?(?:(\\d{1,6})s)?");
-
+    /** A recovery objective as Kubernetes writes durations: {@code 90s}, {@code 15m}, {@code 1h}, {@code 1h30m}. */
     private static Duration objective(Map<String, ?> spec, String field, List<String> problems) {
         String text = text(spec, field, problems);
         if (text == null) {
             return null;
         }
-        Matcher m = OBJECTIVE.matcher(text);
-        Duration duration = Duration.ZERO;
-        if (m.matches()) {
-            duration = Duration.ofHours(m.group(1) == null ? 0 : Long.parseLong(m.group(1)))
-                    .plusMinutes(m.group(2) == null ? 0 : Long.parseLong(m.group(2)))
-                    .plusSeconds(m.group(3) == null ? 0 : Long.parseLong(m.group(3)));
-        }
-        if (duration.isZero() || duration.toSeconds() > RecoveryObjectives.MAX_SECONDS) {
+        Optional<Duration> duration = KubeDurations.parse(text).filter(d -> d.toSeconds() <= RecoveryObjectives.MAX_SECONDS);
+        if (duration.isEmpty()) {
             problems.add(field + " must be a duration such as 15m, 1h or 1h30m, above 0 and at most a year, but is '" + text + "'");
             return null;
         }
-        return duration;
+        return duration.get();
     }
 
     private static PolicySelector selector(Object value, List<String> problems) {
