@@ -261,6 +261,11 @@ class DrillIT {
             assertThat(broken).containsEntry("valid", false);
             assertThat((List<String>) broken.get("problems")).anySatisfy(p -> assertThat(p).startsWith("sourceCluster"))
                     .anySatisfy(p -> assertThat(p).startsWith("every"));
+
+            // A deleted schedule no longer sets an interval, so no alert calls the application's drills overdue.
+            dr().genericKubernetesResources(DRILL_SCHEDULES).withName("shop-d5-daily").delete();
+            scheduler.startDue();
+            assertThat(gauge("ferry.drill.interval.seconds", "shop-d5")).isNaN();
         } finally {
             dr().genericKubernetesResources(DRILL_SCHEDULES).withName("shop-d5-daily").delete();
             dr().genericKubernetesResources(DRILL_SCHEDULES).withName("broken").delete();

@@ -10,8 +10,8 @@ import dev.ferry.restore.drill.DrillRefused;
 import dev.ferry.restore.drill.DrillRequest;
 import dev.ferry.restore.drill.DrillRun;
 import dev.ferry.restore.drill.DrillRunner;
-import dev.ferry.restore.run.DrillScheduler;
 import dev.ferry.restore.drill.DrillSchedules;
+import dev.ferry.restore.run.DrillScheduler;
 import dev.ferry.support.auth.Caller;
 import dev.ferry.support.auth.ClusterAccess;
 import dev.ferry.support.auth.CurrentCaller;
@@ -29,9 +29,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -134,8 +135,10 @@ public class DrillResource {
     @GET
     @Path("drills")
     public List<Views.DrillView> list(@QueryParam("namespace") String namespace) {
+        // A drill that has just ended is kept before it leaves the running ones: shown once.
+        Set<String> seen = new HashSet<>();
         List<Views.DrillView> all = Stream.concat(runner.running().stream().map(Views::of), history.list().stream().map(Views::of))
-                .filter(d -> namespace == null || namespace.equals(d.namespace()))
+                .filter(d -> seen.add(d.drillId())).filter(d -> namespace == null || namespace.equals(d.namespace()))
                 .sorted(Comparator.comparing(Views.DrillView::startedAt).reversed()).toList();
         return access.listable(caller.get(), DRILLS, all, Views.DrillView::namespace);
     }
@@ -165,7 +168,6 @@ public class DrillResource {
     }
 
     private Optional<Views.DrillView> find(String drillId) {
-        return runner.findRunning(drillId).map(Views::of).or(() -> history.find(drillId).map(Views::of))
-                .filter(Objects::nonNull);
+        return runner.findRunning(drillId).map(Views::of).or(() -> history.find(drillId).map(Views::of));
     }
 }

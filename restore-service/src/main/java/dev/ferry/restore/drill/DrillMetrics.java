@@ -4,9 +4,12 @@ import dev.ferry.events.DrillCompleted;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Drills as metrics, per application ({@code cluster}, {@code namespace} of the source): the last drill's outcome (1 passed,
@@ -55,9 +58,15 @@ public class DrillMetrics {
         }
     }
 
-    /** The interval of the application's DrillSchedule; null when it has none. */
-    public void interval(String cluster, String namespace, java.time.Duration every) {
-        application(cluster, namespace).intervalSeconds = every == null ? Double.NaN : every.toSeconds();
+    /**
+     * The intervals of the DrillSchedules that run, by application ({@code <cluster>/<namespace>}, the shortest when several
+     * cover one); every other application has none (NaN), so that a deleted or suspended schedule no longer counts as overdue.
+     */
+    public void intervals(Map<DrillSchedule, Duration> running) {
+        Map<String, Double> shortest = new HashMap<>();
+        running.forEach((schedule, every) -> shortest.merge(schedule.application(), (double) every.toSeconds(), Math::min));
+        running.keySet().forEach(schedule -> application(schedule.sourceCluster(), schedule.namespace()));
+        applications.forEach((key, app) -> app.intervalSeconds = shortest.getOrDefault(key, Double.NaN));
     }
 
     /** The count of drill objects the sweep found left behind. */
@@ -80,7 +89,7 @@ public class DrillMetrics {
         });
     }
 
-    private void gauge(String name, String description, String cluster, String namespace, java.util.function.Supplier<Number> value) {
+    private void gauge(String name, String description, String cluster, String namespace, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).tag("cluster", cluster).tag("namespace", namespace).register(metrics);
     }
 }

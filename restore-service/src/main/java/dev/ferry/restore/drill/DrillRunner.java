@@ -2,6 +2,7 @@ package dev.ferry.restore.drill;
 
 import dev.ferry.events.DrillCheckOutcome;
 import dev.ferry.events.DrillCompleted;
+import dev.ferry.events.DrillOutcome;
 import dev.ferry.events.DrillStep;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.RestoreRequested;
@@ -12,6 +13,7 @@ import dev.ferry.restore.RestoreService;
 import dev.ferry.restore.VolumeRestorer;
 import dev.ferry.restore.catalog.RestorePoint;
 import dev.ferry.restore.config.RestoreConfig;
+import dev.ferry.support.api.Refused;
 import dev.ferry.support.messaging.EventPublisher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -277,10 +279,10 @@ public class DrillRunner {
      * missing) as a failed drill in step {@code admit}, so that its failure shows and alerts like any other.
      */
     public void refused(DrillRequest request, String sourceCluster, RuntimeException refusal) {
-        String code = refusal instanceof dev.ferry.support.api.Refused r ? r.code() : "DrillFailed";
+        String code = refusal instanceof Refused r ? r.code() : "DrillFailed";
         Instant now = clock.instant();
         DrillCompleted result = new DrillCompleted(FerryEvent.SCHEMA_VERSION, request.drillId(), request.drillId(), request.trigger(),
-                sourceCluster, request.namespace(), null, null, dev.ferry.events.DrillOutcome.FAILED, DrillStep.ADMIT, code,
+                sourceCluster, request.namespace(), null, null, DrillOutcome.FAILED, DrillStep.ADMIT, code,
                 refusal.getMessage(), null, null, null, null, 0, true, now, now);
         finished(new DrillRecord(result, request.requestedBy(), request.schedule()));
     }

@@ -13,9 +13,11 @@ import dev.ferry.restore.drill.DrillSchedules;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +66,7 @@ public class DrillScheduler {
     public void startDue() {
         try {
             showHistory();
+            Map<DrillSchedule, Duration> running = new HashMap<>();
             for (DrillSchedule schedule : schedules.list()) {
                 if (!schedule.valid()) {
                     if (warned.add(schedule.name() + schedule.problems())) {
@@ -71,11 +74,15 @@ public class DrillScheduler {
                     }
                     continue;
                 }
-                metrics.interval(schedule.sourceCluster(), schedule.namespace(), schedule.suspend() ? null : schedule.every());
-                if (!schedule.suspend() && !runner.runs(schedule.application()) && !nextDrillAt(schedule).isAfter(clock.instant())) {
+                if (schedule.suspend()) {
+                    continue;
+                }
+                running.put(schedule, schedule.every());
+                if (!runner.runs(schedule.application()) && !nextDrillAt(schedule).isAfter(clock.instant())) {
                     start(schedule);
                 }
             }
+            metrics.intervals(running);
         } catch (RuntimeException e) {
             LOG.errorf("the drill schedules could not be read or started: %s; next tick", e.getMessage());
         }
@@ -107,10 +114,5 @@ public class DrillScheduler {
             }
         }
         historyShown = true;
-    }
-
-    /** The schedule of that name, if the cluster has it. */
-    public Optional<DrillSchedule> find(String name) {
-        return schedules.list().stream().filter(s -> s.name().equals(name)).findFirst();
     }
 }
