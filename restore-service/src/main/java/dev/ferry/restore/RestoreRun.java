@@ -19,9 +19,41 @@ public final class RestoreRun {
     private Instant completedAt;
     private String errorCode;
     private String error;
+    private boolean reported;
 
     RestoreRun(RestorePlan plan) {
         this.plan = plan;
+    }
+
+    /**
+     * The restore a record keeps. One that had not finished is accepted again, to be run again: its objects' names derive
+     * from its id, so what it created before is found, not created twice.
+     */
+    static RestoreRun of(RestoreRecord record) {
+        RestoreRun run = new RestoreRun(record.plan());
+        if (record.finished()) {
+            run.state = record.state();
+            run.volumes = record.volumes();
+            run.completedAt = record.completedAt();
+            run.errorCode = record.errorCode();
+            run.error = record.error();
+            run.reported = record.reported();
+        }
+        return run;
+    }
+
+    /** What the ledger keeps of it now. */
+    synchronized RestoreRecord record() {
+        return new RestoreRecord(plan, state, volumes, completedAt, errorCode, error, reported);
+    }
+
+    /** Whether its outcome was sent as an event. */
+    public synchronized boolean reported() {
+        return reported;
+    }
+
+    synchronized void markReported() {
+        reported = true;
     }
 
     /** What admission made of the request. */

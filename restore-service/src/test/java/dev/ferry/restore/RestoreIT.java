@@ -92,6 +92,9 @@ class RestoreIT {
     @Inject
     Catalog catalog;
 
+    @Inject
+    RestoreLedger ledger;
+
     // ---- catalog ---------------------------------------------------------------------------------
 
     @Test
@@ -298,6 +301,16 @@ class RestoreIT {
         assertThat(completed.recoveryPointAt()).isEqualTo(takenAt);
         assertThat(metrics.find("ferry.restore.application.last.duration.seconds").tag("cluster", "aks-source").tag("namespace", "shop-f")
                 .gauge().value()).as("the application's measured restore time").isEqualTo(completed.restoreDurationMillis() / 1000.0);
+
+        // Kept beside the catalog as it ended and once reported, so that a restarted service knows it.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ledger.readAll()).filteredOn(r -> r.restoreId().equals(restoreId))
+                .singleElement().satisfies(record -> {
+                    assertThat(record.state()).isEqualTo(RestoreRun.State.COMPLETED);
+                    assertThat(record.reported()).isTrue();
+                    assertThat(record.plan().point().id()).isEqualTo(backupId);
+                    assertThat(record.volumes()).hasSize(2);
+                }));
+        assertThat(catalogContainer().getBlobClient("restores/" + restoreId + ".json").exists()).isTrue();
 
         // The same restore again: the same answer, nothing new.
         int contents = dr.genericKubernetesResources(KubeCluster.VOLUME_SNAPSHOT_CONTENTS).list().getItems().size();

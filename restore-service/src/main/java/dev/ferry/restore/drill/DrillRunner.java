@@ -186,6 +186,8 @@ public class DrillRunner {
             return false;
         }
         restores.run(restore);
+        // The drill reports its restore, as ferry.drill.completed.
+        restores.reported(restore);
         if (restore.state() != RestoreRun.State.COMPLETED) {
             run.fail(restore.errorCode(), restore.error());
             return false;

@@ -6,6 +6,7 @@ import dev.ferry.events.RestoreRequested;
 import dev.ferry.events.StepFailed;
 import dev.ferry.restore.RestoreRefused;
 import dev.ferry.restore.RestoreRun;
+import dev.ferry.restore.RestoreService;
 import dev.ferry.support.messaging.EventPublisher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,34 +29,43 @@ public class RestoreReporter {
     private static final Logger LOG = Logger.getLogger(RestoreReporter.class);
 
     private final EventPublisher publisher;
+    private final RestoreService restores;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final AtomicLong lastRestoreMillis = new AtomicLong(-1);
     /** Per backed-up application ({@code <cluster>/<namespace>}), its last completed restore's measured time. */
     private final Map<String, AtomicLong> lastRestoreMillisOf = new ConcurrentHashMap<>();
 
-    public RestoreReporter(EventPublisher publisher, MeterRegistry metrics, Clock clock) {
+    public RestoreReporter(EventPublisher publisher, RestoreService restores, MeterRegistry metrics, Clock clock) {
         this.publisher = publisher;
+        this.restores = restores;
         this.metrics = metrics;
         this.clock = clock;
         metrics.gauge("ferry.restore.last.duration.seconds", lastRestoreMillis, millis -> millis.get() < 0 ? Double.NaN : millis.get() / 1000.0);
     }
 
-    /** Reports a finished restore; the cause ids name the event that asked for it, when one did. */
+    /**
+     * Reports a finished restore; the cause ids name the event that asked for it, when one did. Once its event is sent, the
+     * ledger notes it, so that a restarted service does not report it again.
+     */
     public void finished(RestoreRun run, String causeEventId, String causeEventType) {
+        boolean sent = false;
         if (run.state() == RestoreRun.State.COMPLETED) {
             lastRestoreMillis.set(run.duration().toMillis());
             lastRestoreOf(run.point().sourceCluster(), run.point().namespace()).set(run.duration().toMillis());
             metrics.timer("ferry.restore.duration").record(run.duration());
             metrics.counter("ferry.restores", "outcome", "completed").increment();
             RestoreRequested request = run.request();
-            publish(new RestoreCompleted(FerryEvent.SCHEMA_VERSION, run.restoreId(), request.correlationId(), run.point().id(),
+            sent = publish(new RestoreCompleted(FerryEvent.SCHEMA_VERSION, run.restoreId(), request.correlationId(), run.point().id(),
                     run.point().sourceCluster(), run.point().namespace(), run.targetNamespace(), run.volumes(),
                     run.point().recoveryPointAt(), run.duration().toMillis(), run.startedAt(), run.completedAt()), true);
         } else if (run.state() == RestoreRun.State.FAILED) {
             metrics.counter("ferry.restores", "outcome", "failed").increment();
-            publish(StepFailed.ofRestore(run.restoreId(), run.request().correlationId(), run.errorCode(), run.error(), true,
+            sent = publish(StepFailed.ofRestore(run.restoreId(), run.request().correlationId(), run.errorCode(), run.error(), true,
                     causeEventId, causeEventType, clock.instant()), false);
+        }
+        if (sent) {
+            restores.reported(run);
         }
     }
 
@@ -80,16 +90,15 @@ public class RestoreReporter {
                 refused.retryable(), causeEventId, causeEventType, clock.instant()), false);
     }
 
-    private void publish(FerryEvent event, boolean completed) {
+    /** Sends the event; false when Kafka did not take it (logged). */
+    private boolean publish(FerryEvent event, boolean completed) {
         try {
-            if (completed) {
-                publisher.publish(event);
-            } else {
-                publisher.publish(event);
-            }
+            publisher.publish(event);
+            return true;
         } catch (RuntimeException e) {
             LOG.errorf("the %s event of this restore could not be sent (Kafka unreachable?): %s",
                     completed ? "restore.completed" : "step.failed", e.getMessage());
+            return false;
         }
     }
 }
