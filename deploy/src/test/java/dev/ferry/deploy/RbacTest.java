@@ -45,11 +45,15 @@ class RbacTest {
             "export-service", rights(),
             // The sweep API's callers are checked; import-service reads and writes no other Kubernetes object.
             "import-service", rights(ACCESS_REVIEWS),
+            // A drill deletes what it made by label (fabric8 sends one DELETE of the collection: deletecollection), and
+            // its scratch namespace by name; it lists the scratch namespaces and the DrillSchedules.
             "restore-service", rights(
-                    "/namespaces", "create get",
-                    "/persistentvolumeclaims", "create get list watch",
-                    "snapshot.storage.k8s.io/volumesnapshots", "create get list watch",
-                    "snapshot.storage.k8s.io/volumesnapshotcontents", "create get list watch",
+                    "/namespaces", "create get list delete",
+                    "/persistentvolumeclaims", "create get list watch deletecollection",
+                    "snapshot.storage.k8s.io/volumesnapshots", "create get list watch deletecollection",
+                    "snapshot.storage.k8s.io/volumesnapshotcontents", "create get list watch deletecollection",
+                    "batch/jobs", "create get list watch deletecollection",
+                    "ferry.dev/drillschedules", "list",
                     "storage.k8s.io/storageclasses", "get list",
                     ACCESS_REVIEWS[0], ACCESS_REVIEWS[1], ACCESS_REVIEWS[2], ACCESS_REVIEWS[3]));
 

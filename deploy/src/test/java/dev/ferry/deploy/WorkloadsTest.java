@@ -48,21 +48,25 @@ class WorkloadsTest {
                 .containsExactlyInAnyOrder("snapshot-service", "export-service");
         assertThat(Targets.objects(Targets.DR_CLUSTER, Deployment.class)).extracting(d -> d.getMetadata().getName())
                 .containsExactlyInAnyOrder("import-service", "restore-service");
-        assertThat(Targets.objects(Targets.SOURCE_CLUSTER, CustomResourceDefinition.class)).singleElement().satisfies(crd -> {
-            assertThat(crd.getMetadata().getName()).isEqualTo("backuppolicies.ferry.dev");
-            assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
-            assertThat(crd.getSpec().getVersions()).singleElement().satisfies(v -> {
-                assertThat(v.getName()).isEqualTo("v1alpha1");
-                assertThat(v.getSubresources().getStatus()).isNotNull();
-            });
+        // Both clusters know Ferry's kinds; snapshot-service reads the BackupPolicies, restore-service the DrillSchedules.
+        for (String target : List.of(Targets.SOURCE_CLUSTER, Targets.DR_CLUSTER)) {
+            assertThat(Targets.objects(target, CustomResourceDefinition.class)).extracting(crd -> crd.getMetadata().getName())
+                    .as("CRDs of %s", target).containsExactlyInAnyOrder("backuppolicies.ferry.dev", "drillschedules.ferry.dev");
+        }
+        CustomResourceDefinition policies = Targets.find(Targets.SOURCE_CLUSTER, CustomResourceDefinition.class,
+                "backuppolicies.ferry.dev").orElseThrow();
+        assertThat(policies.getSpec().getScope()).isEqualTo("Namespaced");
+        assertThat(policies.getSpec().getVersions()).singleElement().satisfies(v -> {
+            assertThat(v.getName()).isEqualTo("v1alpha1");
+            assertThat(v.getSubresources().getStatus()).isNotNull();
         });
-        assertThat(Targets.objects(Targets.DR_CLUSTER, CustomResourceDefinition.class)).isEmpty();
     }
 
     @Test
     void theBackupPolicySelectorsCelRuleWorksOnBoundedInput() {
         // An API server rejects a CEL rule whose estimated cost is too high; it estimates from these bounds.
-        CustomResourceDefinition crd = Targets.objects(Targets.SOURCE_CLUSTER, CustomResourceDefinition.class).get(0);
+        CustomResourceDefinition crd = Targets.find(Targets.SOURCE_CLUSTER, CustomResourceDefinition.class, "backuppolicies.ferry.dev")
+                .orElseThrow();
         var expressions = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().get("spec")
                 .getProperties().get("selector").getProperties().get("matchExpressions");
         assertThat(expressions.getMaxItems()).isEqualTo(32L);

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 /**
  * The steps of the local DR run against a running {@link FerryStack}, through the services' REST
  * APIs only: back up the application, follow it to a complete restore point in region B, restore it
- * on the DR cluster, and check every restored disk byte for byte.
+ * on the DR cluster, check every restored disk byte for byte, and drill it.
  */
 final class DrScenario {
 
@@ -112,6 +112,32 @@ final class DrScenario {
 
     /** A restore that completed on the DR cluster. */
     record Restore(String restoreId, String namespace, Duration restoreTime, List<String> pvcs) {
+    }
+
+    /**
+     * A drill's check as {@code POST /api/v1/drills} takes it: the image and command of the Job restore-service runs
+     * over the restored PVCs (mounted read-only under {@code /restored/<pvc>}), and how long it may run.
+     */
+    record Check(String image, List<String> command, String timeout) {
+    }
+
+    /**
+     * A drill that finished, as restore-service reported it, with what the run saw on the DR cluster.
+     *
+     * @param state               {@code passed} or {@code failed}
+     * @param rto                 restore-service's measured time from the drill's start to every PVC ready; null if none
+     * @param checkJob            the check Job as restore-service created it, before the run finished it; null if it made none
+     * @param wallTime            from the request to the drill's end as the run saw it (cleanup included)
+     * @param objectsDuringCheck  the drill's objects by kind while its check ran ({@link DrillObjects})
+     * @param objectsAfter        the drill's objects by kind once it had finished
+     * @param regionBSnapshots    the region-B snapshots of the restore point drilled
+     * @param regionBSnapshotsGone those of them that no longer exist after the drill
+     */
+    record Drill(String drillId, String namespace, String restorePointId, String state, String failedStep, String errorCode,
+                 Duration rto, Long rtoTargetSeconds, String checkOutcome, Duration checkDuration, int volumes, boolean cleanedUp,
+                 io.fabric8.kubernetes.api.model.batch.v1.Job checkJob, Map<String, Integer> objectsDuringCheck,
+                 Map<String, Integer> objectsAfter, List<String> regionBSnapshots, List<String> regionBSnapshotsGone,
+                 Duration wallTime) {
     }
 
     private final FerryStack stack;
@@ -244,6 +270,61 @@ final class DrScenario {
         return new Restore(restoreId, done.path("targetNamespace").asText(), time, pvcs);
     }
 
+    /**
+     * Drills the application of the source namespace through restore-service ({@code POST /api/v1/drills}): its newest
+     * complete restore point restored into a scratch namespace, the check Job run, everything removed again. The run plays
+     * the kubelet and the Job controller for the check ({@link CheckJobFinisher}: nothing here runs pods) and ends it with
+     * {@code outcome}; it counts the drill's objects while the check runs and after the drill, and looks up the restore
+     * point's region-B snapshots afterwards.
+     */
+    Drill drill(String namespace, Check check, CheckJobFinisher.Outcome outcome) {
+        long started = System.nanoTime();
+        String drillId = "drill-" + java.util.UUID.randomUUID();
+        KubernetesClient dr = stack.cloud().drCluster().client();
+        Api restores = stack.restoreService();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("namespace", namespace);
+        body.put("drillId", drillId);
+        body.put("check", check);
+        JsonNode accepted = restores.expect(202, restores.post("/api/v1/drills", body), "POST /api/v1/drills");
+        String scratch = accepted.path("scratchNamespace").asText();
+        progress.accept("drill " + drillId + " of namespace " + namespace + " started: restore point "
+                + accepted.path("restorePointId").asText() + " into " + scratch);
+        // The check Job appears once every PVC is ready; a drill that fails before never makes it.
+        var checkJob = dr.batch().v1().jobs().inNamespace(scratch).withName(CheckJobFinisher.CHECK_JOB);
+        awaitState(() -> restores.get("/api/v1/drills/" + drillId).body(), view -> !view.path("state").asText().equals("running")
+                || checkJob.get() != null, "drill " + drillId + " to create its check Job");
+        io.fabric8.kubernetes.api.model.batch.v1.Job job = checkJob.get();
+        Map<String, Integer> during = DrillObjects.count(dr, drillId);
+        if (job != null) {
+            progress.accept("  check Job " + scratch + "/" + job.getMetadata().getName() + " created; the run ends it as "
+                    + outcome.name().toLowerCase(java.util.Locale.ROOT) + " (nothing here runs pods); the drill's objects now: " + during);
+            CheckJobFinisher.finish(dr, scratch, outcome);
+        }
+        JsonNode done = awaitState(() -> restores.get("/api/v1/drills/" + drillId).body(),
+                view -> !view.path("state").asText().equals("running"), "drill " + drillId + " to finish");
+        Map<String, Integer> after = DrillObjects.count(dr, drillId);
+        String pointId = done.path("restorePointId").asText();
+        List<String> snapshots = new ArrayList<>();
+        restores.expect(200, restores.get("/api/v1/restore-points/" + pointId), "GET /api/v1/restore-points/" + pointId)
+                .path("volumes").forEach(v -> snapshots.add(v.path("snapshotId").asText()));
+        List<String> gone = snapshots.stream()
+                .filter(id -> stack.cloud().azure().compute().snapshot(ResourceKey.parse(id)).isEmpty()).toList();
+        JsonNode checked = done.path("check");
+        Drill drill = new Drill(drillId, namespace, pointId, done.path("state").asText(), done.path("failedStep").asText(null),
+                done.path("errorCode").asText(null), done.hasNonNull("rtoMillis") ? Duration.ofMillis(done.path("rtoMillis").asLong()) : null,
+                done.hasNonNull("rtoTargetSeconds") ? done.path("rtoTargetSeconds").asLong() : null,
+                checked.path("outcome").asText(null), checked.hasNonNull("durationMillis")
+                        ? Duration.ofMillis(checked.path("durationMillis").asLong()) : null,
+                done.path("volumes").asInt(), done.path("cleanedUp").asBoolean(), job, during, after, snapshots, gone,
+                Duration.ofNanos(System.nanoTime() - started));
+        progress.accept("drill " + drillId + " " + drill.state() + (drill.failedStep() == null ? "" : " in step " + drill.failedStep()
+                + " (" + drill.errorCode() + ")") + (drill.rto() == null ? "" : ", every PVC ready in " + drill.rto().toMillis() + " ms")
+                + "; cleaned up: " + drill.cleanedUp() + ", its objects now: " + after + ", region-B snapshots gone: " + gone.size()
+                + " of " + snapshots.size());
+        return drill;
+    }
+
     /** Checks each restored PVC of the namespace: Bound, and its disk holds exactly the backed-up bytes. Returns the problems. */
     List<String> verify(String namespace, DemoApp.Contents expected) {
         KubernetesClient dr = stack.cloud().drCluster().client();
@@ -297,7 +378,8 @@ final class DrScenario {
         return String.format("%.1f MiB", bytes / 1048576.0);
     }
 
-    private JsonNode awaitState(java.util.function.Supplier<JsonNode> read, java.util.function.Predicate<JsonNode> done, String what) {
+    /** Reads until {@code done} holds, failing when a process of the stack died or the scenario's timeout passed. */
+    JsonNode awaitState(java.util.function.Supplier<JsonNode> read, java.util.function.Predicate<JsonNode> done, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<String> dead = stack.deadProcesses();

@@ -47,6 +47,9 @@ final class FerryStack implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
     private static final String PEOPLE_ROLES = "deploy/base/access/01-clusterroles.yaml";
+    /** Ferry's CRDs, which both overlays install (restore-service lists the DR cluster's DrillSchedules). */
+    private static final List<String> CRDS = List.of("deploy/crds/backuppolicies.ferry.dev.yaml",
+            "deploy/crds/drillschedules.ferry.dev.yaml");
     private static final String KAFKA_MANIFESTS = "deploy/kafka";
     /** The Kafka user of other systems (deploy/kafka/08-kafkauser-external-systems.yaml). */
     static final String EXTERNAL_SYSTEMS = "ferry-external-systems";
@@ -284,12 +287,14 @@ final class FerryStack implements AutoCloseable {
     static final String OPERATOR = "platform-engineer@local";
 
     /**
-     * Installs Ferry's ClusterRoles for people (deploy/base/access) on both clusters, binds {@link #OPERATOR} to
-     * {@code ferry-admin} everywhere, and gives per service a token of the cluster it asks about its callers.
+     * Installs Ferry's CRDs (deploy/crds) and ClusterRoles for people (deploy/base/access) on both clusters, as the overlays
+     * do, binds {@link #OPERATOR} to {@code ferry-admin} everywhere, and gives per service a token of the cluster it asks
+     * about its callers.
      */
     private Map<String, String> grantTheOperator() {
         Map<String, String> tokens = issuedTokens;
         for (KubeCluster cluster : List.of(cloud.sourceCluster(), cloud.drCluster())) {
+            CRDS.forEach(crd -> cluster.create(layout.root().resolve(crd)));
             cluster.create(layout.root().resolve(PEOPLE_ROLES));
             cluster.bind(OPERATOR, "ferry-admin", null);
             String token = cluster.identities().issueUser(OPERATOR, List.of(), Duration.ofDays(1));

@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The local DR run, Ferry's first command: starts the stand-ins and the four services, creates a
  * demo application with data on the source cluster, backs it up to region B, changes about 1% of
  * its data and backs it up again, deletes it from the source side, restores the last backup on the
- * DR cluster, checks every restored disk byte for byte and prints what it measured. Stops
- * everything it started, also on Ctrl-C or a failure; exits non-zero when a check fails.
+ * DR cluster, checks every restored disk byte for byte, drills the application once (a test restore
+ * into a scratch namespace with a check, then removed) and prints what it measured. Stops
+ * everything it started, also on Ctrl-C or a failure; exits non-zero when a check fails or the drill
+ * did not pass cleanly.
  *
  * <p>Options: {@code --data-mib N} (data written, default 256), {@code --disk-gib A,B,...} (the
  * PVCs' sizes, default 1,2), {@code --backups N} (default 2), {@code --change-percent P} (of the
@@ -103,7 +105,9 @@ public final class LocalDrRun {
         app.delete(stack.cloud());
         DrScenario.Restore restore = scenario.restore(last.backupId(), null, null);
         List<String> problems = scenario.verify(restore.namespace(), last.contents());
-        RunReport report = new RunReport(backups, restore, problems, Duration.ofNanos(System.nanoTime() - started), stack.logs());
+        say("a DR drill of demo: its newest restore point into a scratch namespace, the check, everything removed again");
+        DrScenario.Drill drill = scenario.drill("demo", DEMO_CHECK, CheckJobFinisher.Outcome.SUCCEEDED);
+        RunReport report = new RunReport(backups, restore, problems, drill, Duration.ofNanos(System.nanoTime() - started), stack.logs());
         report.print(System.out);
         if (options.reportJson() != null) {
             report.writeJson(options.reportJson());
@@ -112,8 +116,15 @@ public final class LocalDrRun {
         if (options.keep()) {
             explore(stack, runDirectory, restore);
         }
-        return problems.isEmpty() ? 0 : 1;
+        return problems.isEmpty() && RunReport.clean(drill) ? 0 : 1;
     }
+
+    /**
+     * The demo application's check: what a real one would run over the restored PVCs. Nothing runs it here (the local
+     * stand-ins run no pods); the run sets the Job's outcome itself ({@link CheckJobFinisher}).
+     */
+    static final DrScenario.Check DEMO_CHECK = new DrScenario.Check("busybox:1.36",
+            List.of("sh", "-c", "ls -l /restored/*"), "5m");
 
     /** Leaves everything running for a person to explore, says where each part is, and waits for Ctrl-C. */
     private static void explore(FerryStack stack, Path runDirectory, DrScenario.Restore restore) {

@@ -7,18 +7,40 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.ToLongFunction;
 
 /**
  * The local DR run's report: per volume and backup what was written, changed, moved and how long
- * each step took; per backup the recovery-point lag and where the time went; the restore time. Also
- * as JSON ({@link #writeJson}).
+ * each step took; per backup the recovery-point lag and where the time went; the restore time; the
+ * drill (its outcome, time to recover and cleanup). Also as JSON ({@link #writeJson}).
+ *
+ * @param drill the drill after the restore; null when none was run
  */
-record RunReport(List<DrScenario.Backup> backups, DrScenario.Restore restore, List<String> problems, Duration wallTime, Path logs) {
+record RunReport(List<DrScenario.Backup> backups, DrScenario.Restore restore, List<String> problems, DrScenario.Drill drill,
+                 Duration wallTime, Path logs) {
 
-    /** The report as {@code --report-json} writes it. */
-    record JsonReport(List<JsonBackup> backups, JsonRestore restore, String dataCheck) {
+    /** The report as {@code --report-json} writes it; {@code drill} is null when none was run. */
+    record JsonReport(List<JsonBackup> backups, JsonRestore restore, String dataCheck, JsonDrill drill) {
+    }
+
+    /**
+     * The drill in the JSON report: its outcome ({@code passed} or {@code failed}, where and why), restore-service's
+     * measured time to recover and the application's RTO target (null without one), the check Job's outcome (set by the
+     * run: nothing here runs pods), the whole drill's time as the run saw it, and the cleanup: the drill's objects by kind while its check ran and after it, and
+     * how many of the restore point's region-B snapshots still exist.
+     */
+    record JsonDrill(String drillId, String restorePointId, String outcome, String failedStep, String errorCode, Long rtoMillis,
+                     Long rtoTargetSeconds, String checkOutcome, Long checkMillis, long drillMillis, int volumes, boolean cleanedUp,
+                     Map<String, Integer> objectsDuringCheck, Map<String, Integer> objectsAfter, int regionBSnapshots,
+                     int regionBSnapshotsKept) {
+    }
+
+    /** Whether the drill passed and left nothing behind, every region-B snapshot of its restore point still there. */
+    static boolean clean(DrScenario.Drill drill) {
+        return "passed".equals(drill.state()) && drill.cleanedUp() && DrillObjects.total(drill.objectsAfter()) == 0
+                && drill.regionBSnapshotsGone().isEmpty();
     }
 
     /** One backup in the JSON report. */
@@ -98,7 +120,27 @@ record RunReport(List<DrScenario.Backup> backups, DrScenario.Restore restore, Li
         out.println("restore time (request -> every PVC Bound on the DR cluster): " + seconds(restore.restoreTime()) + "  " + restore.pvcs());
         out.println("data check: " + (problems.isEmpty() ? "every restored disk holds exactly the bytes of backup " + backups.size()
                 : "FAILED " + problems));
+        if (drill != null) {
+            printDrill(out);
+        }
         out.println("whole run: " + seconds(wallTime) + "; logs of every process: " + logs);
+    }
+
+    private void printDrill(PrintStream out) {
+        out.println("drill " + drill.drillId() + " of " + drill.namespace() + " (restore point " + drill.restorePointId() + ", "
+                + drill.volumes() + " PVCs): " + drill.state().toUpperCase(java.util.Locale.ROOT)
+                + (drill.failedStep() == null ? "" : " in step " + drill.failedStep() + " (" + drill.errorCode() + ")")
+                + (drill.rto() == null ? "" : ", time to recover (drill start -> every PVC ready) " + seconds(drill.rto()))
+                + (drill.rtoTargetSeconds() == null ? ", no RTO target" : " of an RTO target of " + drill.rtoTargetSeconds() + " s")
+                + "; the whole drill (request -> cleaned up) " + seconds(drill.wallTime()));
+        out.println("  check Job " + CheckJobFinisher.CHECK_JOB + ": " + Objects.requireNonNullElse(drill.checkOutcome(), "-")
+                + (drill.checkDuration() == null ? "" : " after " + seconds(drill.checkDuration()))
+                + "; its status was set by this run acting as kubelet and Job controller (nothing in the local stand-ins runs pods)");
+        out.println("  cleanup: the drill's objects while its check ran " + drill.objectsDuringCheck() + ", after the drill "
+                + drill.objectsAfter() + (drill.cleanedUp() ? "" : " (restore-service says: NOT cleaned up)"));
+        out.println("  region-B snapshots of the restore point: " + (drill.regionBSnapshots().size() - drill.regionBSnapshotsGone().size())
+                + " of " + drill.regionBSnapshots().size() + " still exist" + (drill.regionBSnapshotsGone().isEmpty() ? ""
+                : "; GONE: " + drill.regionBSnapshotsGone()));
     }
 
     /** Writes the figures to {@code file} as {@link JsonReport}. */
@@ -106,8 +148,14 @@ record RunReport(List<DrScenario.Backup> backups, DrScenario.Restore restore, Li
         List<JsonBackup> json = backups.stream().map(b -> new JsonBackup(b.backupId(), b.strategy(), b.recoveryPointLag().toMillis(),
                 JsonLagSplit.of(b.split()), b.azureWaits().grant().toMillis(), b.azureWaits().revoke().toMillis(), b.volumes().stream().map(v -> new JsonVolume(v.pvc(), v.bytesTotal(), v.bytesWritten(), v.bytesChanged(), v.bytesMoved(),
                         v.exportMillis(), v.importMillis(), v.mode())).toList())).toList();
+        JsonDrill jsonDrill = drill == null ? null : new JsonDrill(drill.drillId(), drill.restorePointId(), drill.state(),
+                drill.failedStep(), drill.errorCode(), drill.rto() == null ? null : drill.rto().toMillis(), drill.rtoTargetSeconds(),
+                drill.checkOutcome(), drill.checkDuration() == null ? null : drill.checkDuration().toMillis(),
+                drill.wallTime().toMillis(), drill.volumes(),
+                drill.cleanedUp(), drill.objectsDuringCheck(), drill.objectsAfter(), drill.regionBSnapshots().size(),
+                drill.regionBSnapshots().size() - drill.regionBSnapshotsGone().size());
         JsonReport report = new JsonReport(json, new JsonRestore(restore.restoreTime().toMillis(), restore.pvcs()),
-                problems.isEmpty() ? "exact" : "differs");
+                problems.isEmpty() ? "exact" : "differs", jsonDrill);
         try {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
         } catch (IOException e) {

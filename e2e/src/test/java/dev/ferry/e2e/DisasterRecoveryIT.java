@@ -4,20 +4,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.events.DrillCheckOutcome;
+import dev.ferry.events.DrillCompleted;
+import dev.ferry.events.DrillOutcome;
+import dev.ferry.events.DrillStep;
+import dev.ferry.events.DrillTrigger;
 import dev.ferry.events.Topics;
+import dev.ferry.events.json.EventJson;
 import dev.ferry.localcloud.LocalCloud;
 import dev.ferry.localcloud.azure.Faults;
 import dev.ferry.localcloud.kafka.TopicProbe;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,9 +67,11 @@ class DisasterRecoveryIT {
     static void start() throws Exception {
         Layout layout = Layout.find();
         Path run = Files.createDirectories(layout.root().resolve("e2e/target/e2e-run"));
-        // The README's kcat recipe restores by event into webshop-dr: a namespace opened to restores by event.
+        // The README's kcat recipe restores by event into webshop-dr: a namespace opened to restores by event. The
+        // DrillSchedules are read every second (30s in production), so that a new schedule's first drill starts at once.
         stack = FerryStack.start(layout, run, null, new FerryStack.Options(1, Map.of("restore-service",
-                Map.of("ferry.restore.event-target-namespaces", "webshop-dr"))), DisasterRecoveryIT::say);
+                Map.of("ferry.restore.event-target-namespaces", "webshop-dr", "ferry.drills.schedule-every", "1s"))),
+                DisasterRecoveryIT::say);
         scenario = new DrScenario(stack, DisasterRecoveryIT::say, TIMEOUT);
     }
 
@@ -64,12 +82,18 @@ class DisasterRecoveryIT {
         }
     }
 
+    /**
+     * Also a drill while region A still runs: it passes with its check, leaves nothing labelled with it on the DR cluster
+     * and every region-B snapshot of the restore point in place, so the real restore afterwards, of the same restore
+     * point, is still byte-exact.
+     */
     @Test
-    void anApplicationBackedUpToRegionBIsRestoredExactlyOnTheDrClusterAfterTheSourceIsGone() {
+    void anApplicationBackedUpToRegionBIsRestoredExactlyOnTheDrClusterAfterTheSourceIsGone() throws Exception {
         DemoApp app = DemoApp.create(stack.cloud(), "shop", DemoApp.defaultVolumes());
         app.write(stack.cloud().azure().compute(), 48 * MIB);
 
         DrScenario.Backup backup = scenario.backup(app);
+        DrScenario.Drill drill = scenario.drill("shop", CHECK, CheckJobFinisher.Outcome.SUCCEEDED);
         // Region A is gone: the application, its disks and every snapshot of them in the source region.
         app.delete(stack.cloud());
         var compute = stack.cloud().azure().compute();
@@ -77,7 +101,27 @@ class DisasterRecoveryIT {
                 .forEach(snapshot -> compute.deleteSnapshot(snapshot.key()));
         DrScenario.Restore restore = scenario.restore(backup.backupId(), null, null);
         List<String> problems = scenario.verify("shop", backup.contents());
-        new RunReport(List.of(backup), restore, problems, backup.wallTime().plus(restore.restoreTime()), stack.logs()).print(System.out);
+        new RunReport(List.of(backup), restore, problems, drill, backup.wallTime().plus(restore.restoreTime()), stack.logs())
+                .print(System.out);
+
+        assertThat(drill.restorePointId()).as("the drill's restore point is the one restored").isEqualTo(backup.backupId());
+        assertThat(drill.state()).isEqualTo("passed");
+        assertThat(drill.checkOutcome()).isEqualTo("succeeded");
+        assertThat(drill.volumes()).isEqualTo(2);
+        assertThat(drill.rto()).isPositive().isLessThan(Duration.ofSeconds(30));
+        assertThat(drill.objectsDuringCheck()).as("what the drill made").containsExactlyInAnyOrderEntriesOf(Map.of("Namespace", 1,
+                "PersistentVolumeClaim", 2, "VolumeSnapshot", 2, "VolumeSnapshotContent", 2, "Job", 1));
+        assertThat(drill.cleanedUp()).isTrue();
+        assertThat(drill.objectsAfter().values()).as("what is left of it: %s", drill.objectsAfter()).containsOnly(0);
+        assertThat(drill.regionBSnapshots()).hasSize(2);
+        assertThat(drill.regionBSnapshotsGone()).as("region-B snapshots the drill removed").isEmpty();
+        assertTheCheckJobMountsEveryRestoredPvcReadOnly(drill.checkJob(), List.of("orders-db", "orders-files"));
+        DrillCompleted event = drillCompleted(drill.drillId());
+        assertThat(event.outcome()).isEqualTo(DrillOutcome.PASSED);
+        assertThat(event.trigger()).isEqualTo(DrillTrigger.ON_DEMAND);
+        assertThat(event.rtoMillis()).isEqualTo(drill.rto().toMillis());
+        assertThat(event.check().outcome()).isEqualTo(DrillCheckOutcome.SUCCEEDED);
+        assertThat(event.cleanedUp()).isTrue();
 
         assertThat(problems).isEmpty();
         assertThat(restore.pvcs()).containsExactly("orders-db Bound", "orders-files Bound");
@@ -158,6 +202,85 @@ class DisasterRecoveryIT {
     }
 
     /**
+     * A drill whose check Job fails (the test plays the Job controller: {@code failed: 1}, a {@code Failed} condition) is
+     * reported failed in step check, and still removes everything it made; the region-B snapshots stay.
+     */
+    @Test
+    void aDrillWhoseCheckFailsIsReportedFailedInStepCheckAndStillCleansUp() throws Exception {
+        drilledApplication();
+
+        DrScenario.Drill drill = scenario.drill(DRILLED, CHECK, CheckJobFinisher.Outcome.FAILED);
+
+        assertThat(drill.state()).isEqualTo("failed");
+        assertThat(drill.failedStep()).isEqualTo("check");
+        assertThat(drill.errorCode()).isEqualTo("CheckFailed");
+        assertThat(drill.checkOutcome()).isEqualTo("failed");
+        assertThat(drill.rto()).as("the restore itself worked").isNotNull();
+        assertThat(drill.cleanedUp()).isTrue();
+        assertThat(drill.objectsAfter().values()).as("what is left of it: %s", drill.objectsAfter()).containsOnly(0);
+        assertThat(drill.regionBSnapshotsGone()).isEmpty();
+        DrillCompleted event = drillCompleted(drill.drillId());
+        assertThat(event.outcome()).isEqualTo(DrillOutcome.FAILED);
+        assertThat(event.failedStep()).isEqualTo(DrillStep.CHECK);
+        assertThat(event.check().outcome()).isEqualTo(DrillCheckOutcome.FAILED);
+        assertThat(event.cleanedUp()).isTrue();
+    }
+
+    /**
+     * A DrillSchedule on the DR cluster (its CRD installed there as deploy's DR overlay installs it) drills the application
+     * as soon as restore-service reads it, and {@code GET /api/v1/drill-schedules} shows that drill as its last and the
+     * next one due an interval after it started.
+     */
+    @Test
+    void aDrillScheduleDrillsTheApplicationAndShowsItsLastAndNextDrill() throws Exception {
+        drilledApplication();
+        KubernetesClient dr = stack.cloud().drCluster().client();
+        String application = FerryStack.SOURCE_CLUSTER + "/" + DRILLED;
+        Set<String> before = new HashSet<>();
+        dr.namespaces().withLabel(DrillObjects.DRILL_ID).list().getItems().forEach(n -> before.add(n.getMetadata().getName()));
+        GenericKubernetesResource schedule = new GenericKubernetesResourceBuilder().withApiVersion("ferry.dev/v1alpha1")
+                .withKind("DrillSchedule").withNewMetadata().withName(DRILLED + "-daily").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("sourceCluster", FerryStack.SOURCE_CLUSTER, "namespace", DRILLED,
+                        "every", "24h", "check", Map.of("image", CHECK.image(), "command", CHECK.command(), "timeout", CHECK.timeout())))
+                .build();
+        dr.genericKubernetesResources(DRILL_SCHEDULES).resource(schedule).create();
+
+        java.util.function.Predicate<Namespace> drillsIt = n -> !before.contains(n.getMetadata().getName())
+                && n.getMetadata().getAnnotations() != null
+                && application.equals(n.getMetadata().getAnnotations().get(DrillObjects.APPLICATION_ANNOTATION));
+        Namespace scratch = dr.namespaces().withLabel(DrillObjects.DRILL_ID)
+                .informOnCondition(namespaces -> namespaces.stream().anyMatch(drillsIt)).get(60, TimeUnit.SECONDS)
+                .stream().filter(drillsIt).findFirst().orElseThrow();
+        String drillId = scratch.getMetadata().getLabels().get(DrillObjects.DRILL_ID);
+        CheckJobFinisher.await(dr, scratch.getMetadata().getName(), TIMEOUT);
+        CheckJobFinisher.finish(dr, scratch.getMetadata().getName(), CheckJobFinisher.Outcome.SUCCEEDED);
+        JsonNode drill = scenario.awaitState(() -> stack.restoreService().get("/api/v1/drills/" + drillId).body(),
+                view -> !view.path("state").asText().equals("running"), "scheduled drill " + drillId + " to finish");
+
+        assertThat(drill.path("state").asText()).as("%s", drill).isEqualTo("passed");
+        assertThat(drill.path("trigger").asText()).isEqualTo("scheduled");
+        assertThat(drill.path("schedule").asText()).isEqualTo(DRILLED + "-daily");
+        assertThat(drill.path("requestedBy").asText()).isEqualTo("schedule");
+        assertThat(drill.path("check").path("outcome").asText()).isEqualTo("succeeded");
+        assertThat(drill.path("cleanedUp").asBoolean()).isTrue();
+        assertThat(DrillObjects.count(dr, drillId).values()).containsOnly(0);
+        JsonNode schedules = stack.restoreService().get("/api/v1/drill-schedules").body();
+        JsonNode shown = null;
+        for (JsonNode s : schedules) {
+            shown = s.path("name").asText().equals(DRILLED + "-daily") ? s : shown;
+        }
+        assertThat(shown).as("%s in GET /api/v1/drill-schedules: %s", DRILLED + "-daily", schedules).isNotNull();
+        assertThat(shown.path("valid").asBoolean()).as("%s", shown).isTrue();
+        assertThat(shown.path("every").asText()).isEqualTo("24h");
+        assertThat(shown.path("lastDrillId").asText()).isEqualTo(drillId);
+        assertThat(shown.path("lastOutcome").asText()).isEqualTo("passed");
+        Instant last = Instant.parse(shown.path("lastDrillAt").asText());
+        assertThat(last).isEqualTo(Instant.parse(drill.path("startedAt").asText()));
+        assertThat(Instant.parse(shown.path("nextDrillAt").asText())).isEqualTo(last.plus(Duration.ofHours(24)));
+        assertThat(drillCompleted(drillId).trigger()).isEqualTo(DrillTrigger.SCHEDULED);
+    }
+
+    /**
      * What common-events' README tells another system to send, sent as it stands there (kcat's records, through a
      * plain producer: bytes and string headers, nothing of Ferry's): a backup, then a restore of the namespace's
      * newest restore point, whose {@code ferry.restore.completed} comes keyed by the restore id.
@@ -203,7 +326,8 @@ class DisasterRecoveryIT {
                         "GET /api/v1/policies", "GET /api/v1/policies/{namespace}/{name}"),
                 "import-service", List.of("POST /api/v1/sweeps"),
                 "restore-service", List.of("GET /api/v1/restore-points", "GET /api/v1/restore-points/{id}", "GET /api/v1/restores",
-                        "POST /api/v1/restores", "GET /api/v1/restores/{id}", "GET /api/v1/transfers", "GET /api/v1/failures"),
+                        "POST /api/v1/restores", "GET /api/v1/restores/{id}", "GET /api/v1/transfers", "GET /api/v1/failures",
+                        "GET /api/v1/drills", "POST /api/v1/drills", "GET /api/v1/drills/{id}", "GET /api/v1/drill-schedules"),
                 "export-service", List.of());
         Map<String, List<String>> specific = Map.of(
                 "POST /api/v1/backups", List.of("202", "409", "422", "429"),
@@ -211,7 +335,9 @@ class DisasterRecoveryIT {
                 "GET /api/v1/policies/{namespace}/{name}", List.of("200", "404"),
                 "POST /api/v1/restores", List.of("200", "202", "404", "409", "422"),
                 "GET /api/v1/restores/{id}", List.of("200", "404"),
-                "GET /api/v1/restore-points/{id}", List.of("200", "404"));
+                "GET /api/v1/restore-points/{id}", List.of("200", "404"),
+                "POST /api/v1/drills", List.of("202", "404", "409", "422"),
+                "GET /api/v1/drills/{id}", List.of("200", "404"));
         for (String service : stack.serviceNames()) {
             String name = service.startsWith("export-service") ? "export-service" : service;
             JsonNode document = stack.api(service).get("/q/openapi?format=json").body();
@@ -235,9 +361,12 @@ class DisasterRecoveryIT {
 
     @Test
     void aBodyOfTheWrongShapeIsABadRequestWithAProblem() {
-        Map<Api, String> posts = Map.of(stack.snapshotService(), "/api/v1/backups", stack.restoreService(), "/api/v1/restores",
-                stack.api("import-service"), "/api/v1/sweeps");
-        posts.forEach((api, path) -> {
+        List<Map.Entry<Api, String>> posts = List.of(Map.entry(stack.snapshotService(), "/api/v1/backups"),
+                Map.entry(stack.restoreService(), "/api/v1/restores"), Map.entry(stack.restoreService(), "/api/v1/drills"),
+                Map.entry(stack.api("import-service"), "/api/v1/sweeps"));
+        posts.forEach(post -> {
+            Api api = post.getKey();
+            String path = post.getValue();
             for (Object body : List.of(List.of("an", "array"), "a string", 42)) {
                 Api.Answer answer = api.post(path, body);
                 assertThat(answer.status()).as("POST %s with %s", path, body).isEqualTo(400);
@@ -252,8 +381,8 @@ class DisasterRecoveryIT {
 
     /**
      * deploy/monitoring's alerts and Grafana dashboard ask only for what the services serve: every metric they name, with
-     * every label they group by, select on or print, is in some service's {@code /q/metrics} after the run's backups
-     * and restores (and one dead letter, made here). Runs after the other tests, which made those.
+     * every label they group by, select on or print, is in some service's {@code /q/metrics} after the run's backups,
+     * restores and drills (and one dead letter, made here). Runs after the other tests, which made those.
      */
     @Test
     @Order(Integer.MAX_VALUE - 1)
@@ -285,7 +414,9 @@ class DisasterRecoveryIT {
             }
         }
         assertThat(used).as("metrics named by deploy/monitoring").containsKeys("ferry_restore_point_age_seconds",
-                "ferry_restore_point_rpo_target_seconds", "ferry_step_failures_total");
+                "ferry_restore_point_rpo_target_seconds", "ferry_step_failures_total", "ferry_drill_last_outcome",
+                "ferry_drill_last_rto_seconds", "ferry_drill_last_success_timestamp_seconds", "ferry_drill_interval_seconds",
+                "ferry_drills_total", "ferry_drill_leftover_objects");
 
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<String> missing;
@@ -384,6 +515,55 @@ class DisasterRecoveryIT {
             recipe.headers().forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
             producer.send(record).get();
         }
+    }
+
+    /** The check of the suite's drills: never run (no pods here); each test ends its Job as it needs. */
+    private static final DrScenario.Check CHECK = new DrScenario.Check("busybox:1.36",
+            List.of("sh", "-c", "test -d /restored/orders-db"), "5m");
+    /** The application drilled by the failing-check and the scheduled drill. */
+    private static final String DRILLED = "inventory";
+    private static final ResourceDefinitionContext DRILL_SCHEDULES = new ResourceDefinitionContext.Builder()
+            .withGroup("ferry.dev").withVersion("v1alpha1").withKind("DrillSchedule").withPlural("drillschedules")
+            .withNamespaced(false).build();
+    private static boolean drilledBackedUp;
+
+    /** {@link #DRILLED}: one small volume, backed up once to a complete restore point, on first use. */
+    private static synchronized void drilledApplication() {
+        if (!drilledBackedUp) {
+            DemoApp app = DemoApp.create(stack.cloud(), DRILLED, List.of(new DemoApp.Volume("orders-db", 1, 1)));
+            app.write(stack.cloud().azure().compute(), 2 * MIB);
+            scenario.backup(app);
+            drilledBackedUp = true;
+        }
+    }
+
+    /** The drill's {@code ferry.drill.completed}, as another system reads it from Kafka. */
+    private static DrillCompleted drillCompleted(String drillId) {
+        List<TopicProbe.Received> records = stack.kafka().read(Topics.DRILL_COMPLETED, r -> r.text().contains("\"" + drillId + "\""),
+                1, TIMEOUT);
+        assertThat(records).as("ferry.drill.completed of %s", drillId).hasSize(1);
+        return EventJson.read(records.get(0).value(), DrillCompleted.class);
+    }
+
+    /**
+     * The check Job as restore-service made it: run once, ended by Kubernetes at the check's timeout, the check's image and
+     * command, every restored PVC mounted read-only at {@code /restored/<pvc>}.
+     */
+    private static void assertTheCheckJobMountsEveryRestoredPvcReadOnly(Job job, List<String> pvcs) {
+        assertThat(job.getSpec().getBackoffLimit()).isZero();
+        assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(Duration.ofMinutes(5).toSeconds());
+        var pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+        assertThat(pod.getContainers()).singleElement().satisfies(container -> {
+            assertThat(container.getImage()).isEqualTo(CHECK.image());
+            assertThat(container.getCommand()).isEqualTo(CHECK.command());
+            assertThat(container.getVolumeMounts()).extracting(m -> m.getMountPath(), m -> m.getReadOnly())
+                    .containsExactlyInAnyOrderElementsOf(pvcs.stream().map(pvc -> org.assertj.core.groups.Tuple.tuple("/restored/" + pvc,
+                            true)).toList());
+        });
+        assertThat(pod.getVolumes()).extracting(v -> v.getPersistentVolumeClaim().getClaimName(), v -> v.getPersistentVolumeClaim()
+                .getReadOnly()).containsExactlyInAnyOrderElementsOf(pvcs.stream().map(pvc -> org.assertj.core.groups.Tuple.tuple(pvc,
+                true)).toList());
     }
 
     private static void say(String line) {

@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The local DR run's JSON report carries each backup's lag and where its time went. */
+/** The local DR run's JSON report carries each backup's lag and where its time went, and the drill's outcome and cleanup. */
 class RunReportTest {
 
     @Test
@@ -29,7 +31,7 @@ class RunReportTest {
         Path file = dir.resolve("report.json");
 
         new RunReport(List.of(backup), new DrScenario.Restore("r-1", "shop", Duration.ofMillis(900), List.of("orders-db Bound")),
-                List.of(), Duration.ofSeconds(10), dir).writeJson(file);
+                List.of(), null, Duration.ofSeconds(10), dir).writeJson(file);
 
         JsonNode written = new ObjectMapper().readTree(Files.readString(file)).path("backups").path(0);
         assertThat(written.path("recoveryPointLagMillis").asLong()).isEqualTo(4_500);
@@ -41,6 +43,53 @@ class RunReportTest {
         assertThat(lag.path("betweenMillis").asLong()).as("300-400, 1400-1600, 4600-4800").isEqualTo(500);
         assertThat(written.path("grantWaitMillis").asLong()).isEqualTo(120);
         assertThat(written.path("revokeWaitMillis").asLong()).isEqualTo(80);
+    }
+
+    @Test
+    void theJsonReportCarriesTheDrillsOutcomeTimeToRecoverAndCleanup(@TempDir Path dir) throws Exception {
+        Map<String, Integer> during = new LinkedHashMap<>();
+        during.put("Namespace", 1);
+        during.put("PersistentVolumeClaim", 2);
+        during.put("VolumeSnapshot", 2);
+        during.put("VolumeSnapshotContent", 2);
+        during.put("Job", 1);
+        Map<String, Integer> after = new LinkedHashMap<>();
+        during.keySet().forEach(kind -> after.put(kind, 0));
+        DrScenario.Drill drill = new DrScenario.Drill("drill-1", "demo", "b-1", "passed", null, null, Duration.ofMillis(2_345), null,
+                "succeeded", Duration.ofMillis(410), 2, true, null, during, after, List.of("snap-a", "snap-b"), List.of(),
+                Duration.ofSeconds(4));
+        Path file = dir.resolve("report.json");
+
+        new RunReport(List.of(), new DrScenario.Restore("r-1", "demo", Duration.ofMillis(900), List.of("orders-db Bound")), List.of(),
+                drill, Duration.ofSeconds(10), dir).writeJson(file);
+
+        JsonNode written = new ObjectMapper().readTree(Files.readString(file)).path("drill");
+        assertThat(written.path("outcome").asText()).isEqualTo("passed");
+        assertThat(written.path("failedStep").isNull()).isTrue();
+        assertThat(written.path("rtoMillis").asLong()).isEqualTo(2_345);
+        assertThat(written.path("rtoTargetSeconds").isNull()).isTrue();
+        assertThat(written.path("checkOutcome").asText()).isEqualTo("succeeded");
+        assertThat(written.path("checkMillis").asLong()).isEqualTo(410);
+        assertThat(written.path("drillMillis").asLong()).isEqualTo(4_000);
+        assertThat(written.path("cleanedUp").asBoolean()).isTrue();
+        assertThat(written.path("objectsDuringCheck").path("PersistentVolumeClaim").asInt()).isEqualTo(2);
+        assertThat(written.path("objectsAfter").path("Job").asInt()).isZero();
+        assertThat(written.path("regionBSnapshots").asInt()).isEqualTo(2);
+        assertThat(written.path("regionBSnapshotsKept").asInt()).isEqualTo(2);
+        assertThat(RunReport.clean(drill)).isTrue();
+    }
+
+    @Test
+    void aDrillThatLeftObjectsBehindOrLostASnapshotIsNotClean() {
+        DrScenario.Drill left = new DrScenario.Drill("drill-1", "demo", "b-1", "passed", null, null, Duration.ofMillis(2_345), null,
+                "succeeded", Duration.ofMillis(410), 1, true, null, Map.of(), Map.of("Job", 1), List.of("snap-a"), List.of(),
+                Duration.ofSeconds(4));
+        DrScenario.Drill lost = new DrScenario.Drill("drill-2", "demo", "b-1", "passed", null, null, Duration.ofMillis(2_345), null,
+                "succeeded", Duration.ofMillis(410), 1, true, null, Map.of(), Map.of("Job", 0), List.of("snap-a"), List.of("snap-a"),
+                Duration.ofSeconds(4));
+
+        assertThat(RunReport.clean(left)).isFalse();
+        assertThat(RunReport.clean(lost)).isFalse();
     }
 
     @Test

@@ -161,6 +161,33 @@ class AccessControlIT {
     }
 
     @Test
+    void anOperatorDrillsOnlyTheApplicationsItOperatesAndSeesOnlyTheirDrills() {
+        int namespaces = dr().client().namespaces().list().getItems().size();
+        String drillId = as(OLGA).contentType(ContentType.JSON).body(Map.of("namespace", "shop")).post("/api/v1/drills").then()
+                .statusCode(202).body("requestedBy", equalTo(OLGA)).extract().path("drillId");
+        await().atMost(WAIT).untilAsserted(() -> as(OLGA).get("/api/v1/drills/" + drillId).then().statusCode(200)
+                .body("state", equalTo("passed")).body("cleanedUp", equalTo(true)));
+
+        // A viewer of ledger may read its restore points but not drill it; Bob may do neither in shop.
+        as(OLGA).contentType(ContentType.JSON).body(Map.of("namespace", "ledger")).post("/api/v1/drills").then().statusCode(403)
+                .body("errors", equalTo(List.of("missing permission: create drills.ferry.dev in namespace ledger")));
+        as(BOB).contentType(ContentType.JSON).body(Map.of("namespace", "shop")).post("/api/v1/drills").then().statusCode(403)
+                .body("errors", equalTo(List.of("missing permission: create drills.ferry.dev in namespace shop",
+                        "missing permission: get restorepoints.ferry.dev in namespace shop")));
+        assertThat(dr().client().namespaces().list().getItems()).as("no scratch namespace of a refused drill").hasSize(namespaces);
+
+        // A check runs the caller's image: it also needs the right to run Jobs in the namespace, which ferry-operator does not give.
+        as(OLGA).contentType(ContentType.JSON).body(Map.of("namespace", "shop", "check", Map.of("image", "busybox:1.36")))
+                .post("/api/v1/drills").then().statusCode(403)
+                .body("errors", equalTo(List.of("missing permission: create jobs.batch in namespace shop")));
+
+        as(OLGA).get("/api/v1/drills").then().statusCode(200).body("drillId", hasItem(drillId));
+        as(BOB).get("/api/v1/drills").then().statusCode(200).body("", hasSize(0));
+        as(BOB).get("/api/v1/drills/" + drillId).then().statusCode(403)
+                .body("detail", containsString("get drills.ferry.dev in namespace shop"));
+    }
+
+    @Test
     void aServiceAccountTokenIsAuthorizedByTheBindingsOfItsAccount() {
         KubeCluster dr = dr();
         dr.client().rbac().roleBindings().inNamespace("ledger").resource(new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()

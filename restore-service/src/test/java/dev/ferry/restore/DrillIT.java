@@ -112,11 +112,15 @@ class DrillIT {
         assertThat(pod.getContainers().get(0).getVolumeMounts()).extracting(m -> m.getMountPath() + ":" + m.getReadOnly())
                 .containsExactly("/restored/orders-db:true", "/restored/orders-files:true");
         assertThat(pod.getVolumes()).extracting(v -> v.getPersistentVolumeClaim().getClaimName()).containsExactly("orders-db", "orders-files");
+        assertThat(pod.getAutomountServiceAccountToken()).as("no API token in the check's pod").isFalse();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getContainers().get(0).getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         // While the check runs, the restored PVCs are Bound in the scratch namespace, and nowhere else.
         assertThat(dr().persistentVolumeClaims().inNamespace(scratch).list().getItems())
                 .extracting(c -> c.getMetadata().getName() + ":" + c.getStatus().getPhase())
                 .containsExactlyInAnyOrder("orders-db:Bound", "orders-files:Bound");
-        given().get("/api/v1/drills/" + drillId).then().statusCode(200).body("state", equalTo("running")).body("step", equalTo("check"));
+        given().get("/api/v1/drills/" + drillId).then().statusCode(200).body("state", equalTo("running")).body("step", equalTo("check"))
+                .body("rtoMillis", org.hamcrest.Matchers.greaterThan(0));
 
         finishJob(scratch, true);
         DrillCompleted done = awaitEvent(drillId);

@@ -76,7 +76,8 @@ public class DrillResource {
      * {@code ferry-<drillId>}, every PVC waited for, the check Job run if given, the time to recover measured, then everything
      * the drill created deleted (the region-B snapshots stay). 202 with the drill and its Location; it goes on in the
      * background. The caller must be allowed, on the DR cluster, to create drills and get restore points in the application's
-     * namespace. The same drillId again returns the same drill.
+     * namespace, and for a drill with a check also to create Jobs there (the check runs the caller's image). The same drillId
+     * again returns the same drill.
      */
     @APIResponse(responseCode = "202", description = "The drill started (or had, for a known drillId)", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Views.DrillView.class)))
@@ -122,8 +123,15 @@ public class DrillResource {
         }
         DrillRequest request = new DrillRequest(drillId, DrillTrigger.ON_DEMAND, null, body.sourceCluster(), body.namespace(), check,
                 who.user());
-        DrillRun run = runner.start(request, (point, target, createNamespace) -> access.require(who,
-                Permission.ferry("create", DRILLS, point.namespace()), Permission.ferry("get", RestoreResource.RESTORE_POINTS, point.namespace())));
+        DrillRun run = runner.start(request, (point, target, createNamespace) -> {
+            List<Permission> needed = new ArrayList<>(List.of(Permission.ferry("create", DRILLS, point.namespace()),
+                    Permission.ferry("get", RestoreResource.RESTORE_POINTS, point.namespace())));
+            if (check != null) {
+                // A check runs the caller's image on the DR cluster: only for whoever may run Jobs in the application's namespace.
+                needed.add(new Permission("create", "batch", "jobs", point.namespace()));
+            }
+            access.require(who, needed.toArray(Permission[]::new));
+        });
         return accepted(Views.of(run), uri);
     }
 

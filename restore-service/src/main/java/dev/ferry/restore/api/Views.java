@@ -122,8 +122,8 @@ final class Views {
         RestorePoint point = run.point();
         return new DrillView(run.drillId(), run.request().trigger().wireName(), run.request().schedule(), run.request().requestedBy(),
                 point.sourceCluster(), point.namespace(), point.id(), point.recoveryPointAt(), run.scratchNamespace(), "running",
-                run.step().wireName(), null, null, null, null, point.objectives() == null ? null : point.objectives().rtoTargetSeconds(),
-                null, point.volumes().size(), null, run.startedAt(), null);
+                run.step().wireName(), null, null, null, run.rtoMillis(), point.objectives() == null ? null : point.objectives().rtoTargetSeconds(),
+                run.check(), point.volumes().size(), null, run.startedAt(), null);
     }
 
     static DrillView of(DrillRecord record) {

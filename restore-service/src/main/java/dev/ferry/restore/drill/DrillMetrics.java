@@ -21,12 +21,10 @@ public class DrillMetrics {
 
     private final MeterRegistry metrics;
     private final Map<String, Application> applications = new ConcurrentHashMap<>();
-    private final AtomicReference<Double> leftovers = new AtomicReference<>(0.0);
+    private final AtomicReference<Double> leftovers = new AtomicReference<>();
 
     public DrillMetrics(MeterRegistry metrics) {
         this.metrics = metrics;
-        Gauge.builder("ferry.drill.leftover.objects", leftovers, AtomicReference::get)
-                .description("Objects of finished drills the last sweep found on the DR cluster (and removed)").register(metrics);
     }
 
     /** What is shown of one application; NaN until known. */
@@ -69,9 +67,12 @@ public class DrillMetrics {
         applications.forEach((key, app) -> app.intervalSeconds = shortest.getOrDefault(key, Double.NaN));
     }
 
-    /** The count of drill objects the sweep found left behind. */
+    /** The count of drill objects the sweep found left behind; the gauge exists from the first sweep (at start) on. */
     public void leftovers(int count) {
-        leftovers.set((double) count);
+        if (leftovers.getAndSet((double) count) == null) {
+            Gauge.builder("ferry.drill.leftover.objects", leftovers, AtomicReference::get)
+                    .description("Objects of finished drills the last sweep found on the DR cluster (and removed)").register(metrics);
+        }
     }
 
     private Application application(String cluster, String namespace) {

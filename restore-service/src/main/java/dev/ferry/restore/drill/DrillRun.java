@@ -59,6 +59,16 @@ public final class DrillRun {
         return step;
     }
 
+    /** The measured time to recover, once its restore has ended; null before. */
+    public synchronized Long rtoMillis() {
+        return rtoMillis;
+    }
+
+    /** Its check's outcome, once the check has ended; null before, or without a check. */
+    public synchronized DrillCheck check() {
+        return check;
+    }
+
     /** Its result, once it has finished (cleanup included); null before. */
     public synchronized DrillCompleted result() {
         return result;

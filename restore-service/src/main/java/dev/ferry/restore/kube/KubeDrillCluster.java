@@ -77,8 +77,14 @@ public class KubeDrillCluster implements DrillCluster {
                 .endMetadata()
                 .withNewSpec().withBackoffLimit(0).withActiveDeadlineSeconds(job.deadline().toSeconds())
                 .withNewTemplate().withNewMetadata().withLabels(job.labels()).endMetadata()
-                .withNewSpec().withRestartPolicy("Never").withVolumes(volumes)
+                // Pod Security "restricted": no API token, no root, no privilege escalation, no capabilities.
+                .withNewSpec().withRestartPolicy("Never").withVolumes(volumes).withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
                 .addNewContainer().withName("check").withImage(job.image()).withCommand(job.command()).withVolumeMounts(mounts)
+                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext()
                 .endContainer().endSpec().endTemplate().endSpec().build();
         KubeDrCluster.createIfAbsent(() -> client.batch().v1().jobs().inNamespace(job.namespace()).resource(created).create());
     }

@@ -16,8 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -102,16 +102,17 @@ public class DrillScheduler {
         }
     }
 
-    /** Shows each application's last kept drill in the metrics, once the history could be read. */
+    /**
+     * Shows the kept drills in the metrics, once the history could be read: each application's newest drill, and its newest
+     * passed one (replayed oldest first, so the newest of each wins).
+     */
     private void showHistory() {
         if (historyShown) {
             return;
         }
-        Set<String> seen = new HashSet<>();
-        for (DrillRecord record : history.list()) {
-            if (seen.add(record.application())) {
-                metrics.show(record);
-            }
+        List<DrillRecord> newestFirst = history.list();
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            metrics.show(newestFirst.get(i));
         }
         historyShown = true;
     }
