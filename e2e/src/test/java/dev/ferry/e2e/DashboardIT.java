@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Clock;
 import java.time.Instant;
 import dev.ferry.events.DrTarget;
@@ -50,7 +53,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in a real browser (Debian's headless Chromium): a platform engineer signs in with a token of the DR
  * cluster, sees the application and its restore points with the right age, previews a restore (and a refused one),
- * starts it and sees it complete, and finds it in the history. Screenshots go to {@code e2e/target/e2e-dashboard}.
+ * starts it and sees it complete, and finds it in the history; runs a DR drill from an application's page and follows it to
+ * its RTO, and sees each application's last and next drill. Screenshots go to {@code e2e/target/e2e-dashboard}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
@@ -59,6 +63,8 @@ class DashboardIT {
     private static final long MIB = 1024 * 1024;
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final ResourceDefinitionContext DRILL_SCHEDULES = new ResourceDefinitionContext.Builder()
+            .withGroup("ferry.dev").withVersion("v1alpha1").withKind("DrillSchedule").withPlural("drillschedules").withNamespaced(false).build();
 
     private static FerryStack stack;
     private static Path run;
@@ -275,14 +281,112 @@ class DashboardIT {
         screenshot("failures");
     }
 
+    @Test
+    @Order(8)
+    void aDrillRunFromThePagePassesWithItsRtoAgainstTheTargetAndIsKept() {
+        // "payments" is announced as backed up under a policy with a 15-minute RTO target, its volume's region-B copy being
+        // the snapshot of storefront's newest backup: a real snapshot, so its drill restores for real. No check is asked:
+        // nothing runs pods in the local stand-ins, so a check Job would never finish.
+        JsonNode point = stack.restoreService().expect(200, stack.restoreService().get("/api/v1/restore-points/" + newest.backupId()),
+                "GET the newest restore point of storefront");
+        announce("payments", new RecoveryObjectives(3600L, 900L), Instant.now().minusSeconds(60),
+                ArmResourceId.parse(point.path("volumes").path(0).path("snapshotId").asText()));
+        String app = FerryStack.SOURCE_CLUSTER + "/payments";
+        browser.get(dashboard() + "#/app/" + app.replace("/", "%2F"));
+        wait.until(driver -> {
+            driver.navigate().refresh();
+            return !driver.findElements(By.cssSelector("#points-table tbody tr")).isEmpty();
+        });
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("drills-empty")));
+        assertThat(browser.findElement(By.id("drill-schedules")).getText()).contains("No DrillSchedule covers this application");
+
+        browser.findElement(By.id("drill-button")).click();
+        List<String> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (seen.isEmpty() || seen.get(seen.size() - 1).startsWith("running")) {
+            assertThat(System.nanoTime() - deadline).as("the drill ended within 90 s; seen: %s", seen).isNegative();
+            String state = (String) ((JavascriptExecutor) browser).executeScript(
+                    "const s = document.getElementById('drill-state'); if (!s) return null;"
+                            + " const c = s.querySelector('ol.steps li.current'); return s.dataset.state + (c ? ' ' + c.textContent : '');");
+            if (state != null && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state))) {
+                seen.add(state);
+                if (seen.size() == 1) {
+                    scrollTo("drills");
+                    screenshot("drill-running");
+                }
+            }
+            sleep(100);
+        }
+        assertThat(seen).as("the drill's states and steps as the page showed them").first().asString().startsWith("running");
+        assertThat(seen).last().isEqualTo("passed");
+        WebElement outcome = browser.findElement(By.id("drill-state"));
+        assertThat(outcome.getText()).matches("(?s)Drill passed in \\d+(\\.\\d)? s: \\d+(\\.\\d)? s of 15 min target.*cleaned up.*");
+        assertThat(outcome.findElement(By.cssSelector("[data-rto]")).getAttribute("data-rto")).as("seconds against 15 min").isEqualTo("ok");
+        String drillId = outcome.getAttribute("data-drill");
+        assertThat(stack.cloud().drCluster().client().namespaces().withName("ferry-" + drillId).get()).as("the drill's scratch namespace").isNull();
+
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#drills-table tr[data-drill='" + drillId + "']")));
+        assertThat(row.getAttribute("data-outcome")).isEqualTo("passed");
+        List<WebElement> cells = row.findElements(By.tagName("td"));
+        assertThat(cells.get(1).getText()).as("trigger").isEqualTo("on demand");
+        assertThat(cells.get(2).getText()).as("by").isEqualTo(FerryStack.OPERATOR);
+        assertThat(cells.get(4).getText()).as("outcome").isEqualTo("passed");
+        assertThat(cells.get(5).getText()).as("RTO").matches("\\d+(\\.\\d)? s of 15 min target");
+        assertThat(cells.get(6).getText()).as("check").isEqualTo("none");
+        assertThat(cells.get(7).getText()).as("cleaned up").isEqualTo("yes");
+        scrollTo("drills");
+        screenshot("drill");
+    }
+
+    @Test
+    @Order(9)
+    void theApplicationsShowTheirLastDrillAndWhenTheScheduleDrillsThemNext() {
+        // A daily DrillSchedule of "ledger", whose region-B snapshot was never made (its restore point is announced only):
+        // the scheduler's first drill of it cannot start, and is kept as failed at admit.
+        stack.cloud().drCluster().client().genericKubernetesResources(DRILL_SCHEDULES).resource(new GenericKubernetesResourceBuilder()
+                .withApiVersion("ferry.dev/v1alpha1").withKind("DrillSchedule").withNewMetadata().withName("ledger-daily").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("sourceCluster", FerryStack.SOURCE_CLUSTER, "namespace", "ledger", "every", "24h"))
+                .build()).create();
+        String ledger = "tr[data-app='" + FerryStack.SOURCE_CLUSTER + "/ledger'] td[data-drill-outcome]";
+        browser.get(dashboard());
+        WebElement failed = wait.withTimeout(Duration.ofSeconds(90)).until(driver -> {
+            driver.navigate().refresh();
+            List<WebElement> cells = driver.findElements(By.cssSelector(ledger + "[data-drill-outcome='failed']"));
+            return cells.isEmpty() ? null : cells.get(0);
+        });
+        assertThat(failed.getText()).matches("(?s)failed at admit\\n\\d+ s ago · next drill in 2\\d\\.\\d h");
+
+        WebElement passed = browser.findElement(By.cssSelector("tr[data-app='" + FerryStack.SOURCE_CLUSTER + "/payments'] td[data-drill-outcome]"));
+        assertThat(passed.getAttribute("data-drill-outcome")).isEqualTo("passed");
+        assertThat(passed.getText()).matches("(?s)passed \\d+(\\.\\d)? s of 15 min target\\n\\d+ (s|min) ago");
+        assertThat(passed.findElement(By.cssSelector("[data-rto]")).getAttribute("data-rto")).isEqualTo("ok");
+        assertThat(browser.findElement(By.cssSelector("tr[data-app='" + FerryStack.SOURCE_CLUSTER + "/storefront'] td[data-drill-outcome]"))
+                .getText()).isEqualTo("never");
+        screenshot("applications-drills");
+
+        browser.findElement(By.linkText("ledger")).click();
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#drills-table tr[data-outcome='failed']")));
+        assertThat(row.getText()).contains("scheduled").contains("ledger-daily").contains("schedule").contains("in step admit");
+        assertThat(browser.findElement(By.cssSelector("#drill-schedules li[data-schedule='ledger-daily']")).getText())
+                .contains("every 24h").matches("(?s).*Next drill in 2\\d\\.\\d h.*last failed.*");
+        scrollTo("drills");
+        screenshot("drill-failed");
+    }
+
     /** Sends the SnapshotRecreated that import-service would send for a one-volume backup of {@code namespace}. */
     private static void announce(String namespace, RecoveryObjectives objectives, Instant takenAt) {
+        announce(namespace, objectives, takenAt, null);
+    }
+
+    /** The same, with the region-B snapshot given; null for a new name that no snapshot has. */
+    private static void announce(String namespace, RecoveryObjectives objectives, Instant takenAt, ArmResourceId regionB) {
         String backupId = UUID.randomUUID().toString();
         String uid = UUID.randomUUID().toString();
         ArmResourceId disk = ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP, "Microsoft.Compute", "disks", "pvc-" + uid);
         ArmResourceId source = ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.SOURCE_NODE_GROUP, "Microsoft.Compute", "snapshots",
                 "snapshot-" + uid);
-        ArmResourceId copy = ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP, "Microsoft.Compute", "snapshots", "ferry-" + uid);
+        ArmResourceId copy = regionB != null ? regionB
+                : ArmResourceId.of(LocalCloud.SUBSCRIPTION_ID, LocalCloud.DR_GROUP, "Microsoft.Compute", "snapshots", "ferry-" + uid);
         VolumeBackup volume = new VolumeBackup("hourly", FerryStack.SOURCE_CLUSTER, namespace, new PvcSpec("data", uid, LocalCloud.STORAGE_CLASS,
                 List.of("ReadWriteOnce"), "Filesystem", 1L << 30, 1L << 30, Map.of()), 0, 1,
                 new SourceSnapshot(source, disk, LocalCloud.SOURCE_REGION, 1L << 30, true, null),
@@ -332,6 +436,19 @@ class DashboardIT {
             File shot = browser.getScreenshotAs(OutputType.FILE);
             Files.copy(shot.toPath(), run.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void scrollTo(String id) {
+        ((JavascriptExecutor) browser).executeScript("document.getElementById(arguments[0]).scrollIntoView()", id);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }

@@ -5,7 +5,12 @@
   const $ = (id) => document.getElementById(id);
   const views = ['sign-in', 'applications', 'application', 'restores', 'failures'];
   const POLL_MILLIS = 2000;
+  const DRILL_POLL_MILLIS = 1000;
+  const DRILL_STEPS = ['admit', 'namespace', 'restore', 'check', 'cleanup'];
   let poller = null;
+  // Counts the views shown: a drill being followed stops when the view it was started from is left.
+  let shown = 0;
+  let drilled = null;
   let points = [];
   let charts = [];
   let planned = null;
@@ -50,13 +55,19 @@
     while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
     return (i === 0 ? n : n.toFixed(1)) + ' ' + units[i];
   };
-  const age = (iso) => {
-    const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  const span = (s) => {
     if (s < 90) return s + ' s';
     if (s < 5400) return Math.round(s / 60) + ' min';
     if (s < 129600) return (s / 3600).toFixed(1) + ' h';
     return (s / 86400).toFixed(1) + ' d';
   };
+  const age = (iso) => span(Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000)));
+  const until = (iso) => {
+    const s = Math.round((Date.parse(iso) - Date.now()) / 1000);
+    return s <= 0 ? 'due now' : 'in ' + span(s);
+  };
+  // A measured time to recover: tenths of a second while they matter.
+  const millis = (ms) => ms < 10000 ? (ms / 1000).toFixed(1) + ' s' : duration(Math.round(ms / 1000));
   const rate = (n) => bytes(n) + '/s';
   const duration = (s) => s < 90 ? s + ' s' : s < 5400 ? Math.round(s / 60) + ' min' : (s / 3600).toFixed(1) + ' h';
   const when = (iso) => iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }) : '–';
@@ -80,6 +91,7 @@
     charts = [];
     clearInterval(poller);
     poller = null;
+    shown++;
   }
 
   function signOut(message) {
@@ -113,8 +125,15 @@
     points.sort((a, b) => Date.parse(b.recoveryPointAt) - Date.parse(a.recoveryPointAt));
   }
 
+  // A list of drills or schedules, or null when it cannot be read: the applications still show without their drills.
+  const orNull = (e) => {
+    if (e.status === 401) throw e;
+    return null;
+  };
+
   async function showApplications() {
-    await loadPoints();
+    const [, drills, schedules] = await Promise.all([loadPoints(), api('GET', '/api/v1/drills').catch(orNull),
+      api('GET', '/api/v1/drill-schedules').catch(orNull)]);
     show('applications');
     const apps = new Map();
     for (const p of points) {
@@ -130,7 +149,8 @@
         el('td', {}, el('a', { href: '#/app/' + encodeURIComponent(key) }, list[0].namespace), el('div', { class: 'hint' }, list[0].sourceCluster)),
         el('td', {}, newest ? when(newest.recoveryPointAt) : '–'), ageCell,
         el('td', {}, newest ? newest.volumes.length : list[0].volumes.length), el('td', {}, newest ? bytes(size) : '–'),
-        el('td', {}, moved), el('td', {}, list.length), el('td', {}, sparkline(list.filter((p) => p.complete).slice(0, 12).reverse())));
+        el('td', {}, moved), el('td', {}, list.length), el('td', {}, sparkline(list.filter((p) => p.complete).slice(0, 12).reverse())),
+        lastDrillCell(drills, schedules, key));
     });
     $('applications-table').tBodies[0].replaceChildren(...rows);
     $('applications-empty').hidden = rows.length > 0;
@@ -188,6 +208,53 @@
     const badge = el('span', { class: 'badge rpo ' + level, 'data-rpo': level,
       title: 'RPO target ' + duration(target) + ': ' + words + ' it' }, age(point.recoveryPointAt) + ' of ' + duration(target));
     return badge;
+  }
+
+  // The application's newest drill (drills come newest first): its outcome, its RTO against the target, how long ago; and
+  // when a schedule drills it next.
+  function lastDrillCell(drills, schedules, key) {
+    if (drills === null) {
+      return el('td', { class: 'hint', title: 'The drills could not be read' }, '–');
+    }
+    const drill = drills.find((d) => appKey(d) === key);
+    const next = nextDrill((schedules || []).filter((s) => appKey(s) === key));
+    const cell = el('td', { 'data-drill-outcome': drill ? drill.state : 'never' });
+    if (!drill) {
+      cell.append(el('span', { class: 'hint' }, 'never'));
+      if (next) cell.append(el('div', { class: 'hint' }, next));
+      return cell;
+    }
+    cell.append(outcomeBadge(drill), ' ');
+    if (drill.state === 'failed') cell.append(el('span', { class: 'hint', title: drill.error || '' }, 'at ' + drill.failedStep));
+    else if (drill.rtoMillis != null) cell.append(rtoText(drill));
+    cell.append(el('div', { class: 'hint' }, age(drill.completedAt || drill.startedAt) + ' ago' + (next ? ' · ' + next : '')));
+    return cell;
+  }
+
+  // The soonest next drill of an application's schedules, or why none is coming; null when no schedule covers it.
+  function nextDrill(schedules) {
+    if (!schedules.length) return null;
+    const due = schedules.filter((s) => s.nextDrillAt).map((s) => s.nextDrillAt).sort()[0];
+    if (due) return 'next drill ' + until(due);
+    return schedules.some((s) => s.valid) ? 'schedule suspended' : 'schedule invalid';
+  }
+
+  const outcomeBadge = (d) => d.state === 'running'
+    ? el('span', { class: 'badge warn' }, 'running: ' + d.step)
+    : el('span', { class: 'badge ' + (d.state === 'passed' ? 'ok' : 'bad') }, d.state);
+
+  // The measured RTO against the policy's RTO target, coloured as the RPO is: green within 80% of it, amber up to it, red
+  // beyond; plain when the policy states none.
+  function rtoText(d) {
+    const target = d.rtoTargetSeconds;
+    if (target == null) {
+      return el('span', { class: 'rto', 'data-rto': 'none', title: 'Its policy states no RTO target' }, 'RTO ' + millis(d.rtoMillis));
+    }
+    const seconds = d.rtoMillis / 1000;
+    const level = seconds <= 0.8 * target ? 'ok' : seconds <= target ? 'warn' : 'bad';
+    const words = { ok: 'within', warn: 'near', bad: 'beyond' }[level];
+    return el('span', { class: 'rto ' + level, 'data-rto': level, title: 'RTO target ' + duration(target) + ': ' + words + ' it' },
+      millis(d.rtoMillis) + ' of ' + duration(target) + ' target');
   }
 
   // Backups on their way to region B, volume by volume; polled while the applications are shown.
@@ -256,6 +323,125 @@
     const complete = list.filter((p) => p.complete);
     drawBackups(complete);
     choose(complete[0] || null, namespace);
+    drilled = { cluster, namespace };
+    $('drill-progress').replaceChildren();
+    $('drill-button').disabled = false;
+    await showDrills();
+  }
+
+  // ---- drills -----------------------------------------------------------------------------------------------------
+  async function showDrills() {
+    const { cluster, namespace } = drilled;
+    let drills, schedules;
+    try {
+      [drills, schedules] = await Promise.all([api('GET', '/api/v1/drills?namespace=' + encodeURIComponent(namespace)),
+        api('GET', '/api/v1/drill-schedules')]);
+    } catch (e) {
+      if (e.status !== 401) $('drill-progress').replaceChildren(problemBox(e));
+      return;
+    }
+    const key = cluster + '/' + namespace;
+    const itsSchedules = schedules.filter((s) => appKey(s) === key);
+    $('drill-schedules').replaceChildren(...(itsSchedules.length ? itsSchedules.map(scheduleItem)
+      : [el('li', { class: 'hint' }, 'No DrillSchedule covers this application: it is drilled when someone runs a drill here.')]));
+    const itsDrills = drills.filter((d) => appKey(d) === key);
+    $('drills-table').tBodies[0].replaceChildren(...itsDrills.map(drillRow));
+    $('drills-empty').hidden = itsDrills.length > 0;
+    return itsDrills;
+  }
+
+  function scheduleItem(s) {
+    const item = el('li', { 'data-schedule': s.name }, el('strong', {}, s.name), ' every ' + (s.every || '?'),
+      s.check ? ' with the check ' : ' without a check', s.check ? el('code', {}, s.check.image) : '', el('br'));
+    if (!s.valid) item.append(el('span', { class: 'badge bad' }, 'invalid'), ' ' + (s.problems || []).join('; '));
+    else if (s.suspend) item.append(el('span', { class: 'badge' }, 'suspended'));
+    else item.append('Next drill ' + until(s.nextDrillAt) + ' (' + when(s.nextDrillAt) + ')');
+    if (s.lastOutcome) {
+      item.append(el('span', { class: 'hint' }, ' · last ' + s.lastOutcome + ' ' + age(s.lastDrillAt) + ' ago'));
+    }
+    return item;
+  }
+
+  function drillRow(d) {
+    const cleanedUp = d.cleanedUp == null ? '–' : el('span', { class: 'badge ' + (d.cleanedUp ? 'ok' : 'bad') }, d.cleanedUp ? 'yes' : 'no');
+    return el('tr', { 'data-drill': d.drillId, 'data-outcome': d.state },
+      el('td', {}, when(d.startedAt), el('div', { class: 'hint' }, age(d.startedAt) + ' ago')),
+      el('td', {}, d.trigger === 'scheduled' ? 'scheduled' : 'on demand', d.schedule ? el('div', { class: 'hint' }, d.schedule) : ''),
+      el('td', {}, d.requestedBy || '–'),
+      el('td', { title: d.restorePointId || '' }, d.recoveryPointAt ? when(d.recoveryPointAt) : 'none'),
+      el('td', { class: 'reason' }, outcomeBadge(d),
+        d.state === 'failed' ? el('div', {}, 'in step ' + d.failedStep + ' (' + d.errorCode + '): ' + d.error) : ''),
+      el('td', {}, d.rtoMillis != null ? rtoText(d) : '–'),
+      el('td', {}, checkText(d)), el('td', {}, cleanedUp));
+  }
+
+  function checkText(d) {
+    if (!d.check) return d.state === 'running' ? '–' : el('span', { class: 'hint' }, 'none');
+    const level = { succeeded: 'ok', failed: 'bad' }[d.check.outcome] || 'warn';
+    return el('span', {}, el('span', { class: 'badge ' + level }, d.check.outcome), ' in ' + millis(d.check.durationMillis));
+  }
+
+  // Starts a drill of the application shown and follows it through its steps to its outcome.
+  async function runDrill(event) {
+    event.preventDefault();
+    const image = $('check-image').value.trim();
+    const command = $('check-command').value.trim();
+    const body = { namespace: drilled.namespace, sourceCluster: drilled.cluster };
+    if (image || command) {
+      body.check = { image: image || null };
+      if (command) body.check.command = ['sh', '-c', command];
+    }
+    const steps = body.check ? DRILL_STEPS : DRILL_STEPS.filter((s) => s !== 'check');
+    const view = shown;
+    $('drill-button').disabled = true;
+    try {
+      let drill = await api('POST', '/api/v1/drills', body);
+      const began = performance.now();
+      // The history lists it as it is now: the box shows the same.
+      const listed = await showDrills();
+      drill = (listed || []).find((d) => d.drillId === drill.drillId) || drill;
+      while (drill.state === 'running') {
+        renderDrill(drill, steps, performance.now() - began);
+        await new Promise((r) => setTimeout(r, DRILL_POLL_MILLIS));
+        if (view !== shown) return;
+        drill = await api('GET', '/api/v1/drills/' + encodeURIComponent(drill.drillId));
+        const row = document.querySelector("#drills-table tr[data-drill='" + drill.drillId + "']");
+        if (row) row.replaceWith(drillRow(drill));
+      }
+      renderDrill(drill, steps);
+      await showDrills();
+    } catch (e) {
+      if (e.status !== 401 && view === shown) $('drill-progress').replaceChildren(problemBox(e));
+    } finally {
+      if (view === shown) $('drill-button').disabled = false;
+    }
+  }
+
+  function renderDrill(d, steps, elapsed) {
+    const reached = d.state === 'running' ? steps.indexOf(d.step) : steps.length;
+    const stepClass = (s, i) => {
+      if (d.state === 'failed' && s === d.failedStep) return 'failed';
+      if (d.state === 'failed' && s === 'cleanup') return d.cleanedUp ? 'done' : 'failed';
+      if (d.state === 'failed' && i > steps.indexOf(d.failedStep)) return 'skipped';
+      return i < reached ? 'done' : i === reached ? 'current' : 'todo';
+    };
+    let head;
+    if (d.state === 'passed') {
+      head = el('strong', {}, 'Drill passed in ' + millis(Date.parse(d.completedAt) - Date.parse(d.startedAt)) + ': ', rtoText(d));
+    } else if (d.state === 'failed') {
+      head = el('strong', {}, 'Drill failed in step ' + d.failedStep + ': ' + (d.error || d.errorCode));
+    } else {
+      head = el('strong', {}, 'Drilling… ' + (elapsed / 1000).toFixed(1) + ' s, step ' + d.step);
+    }
+    const facts = ['scratch namespace ' + (d.scratchNamespace || 'none'),
+      d.recoveryPointAt ? 'restore point of ' + when(d.recoveryPointAt) : null,
+      d.volumes != null ? d.volumes + (d.volumes === 1 ? ' PVC' : ' PVCs') : null,
+      d.check ? 'check ' + d.check.outcome + ' in ' + millis(d.check.durationMillis) : null,
+      d.cleanedUp != null ? (d.cleanedUp ? 'cleaned up' : 'NOT cleaned up: the sweep retries') : null].filter(Boolean);
+    $('drill-progress').replaceChildren(el('div', { class: { passed: 'passed', failed: 'problem' }[d.state] || 'progress', id: 'drill-state',
+      'data-state': d.state, 'data-drill': d.drillId, role: d.state === 'failed' ? 'alert' : 'status' }, head,
+      el('ol', { class: 'steps' }, ...steps.map((s, i) => el('li', { class: stepClass(s, i) }, s))),
+      el('p', { class: 'hint' }, facts.join(' · '))));
   }
 
   // Per complete restore point: how long its data took to reach region B (the recovery-point lag) and what it moved.
@@ -387,6 +573,7 @@
   });
   $('restore-form').addEventListener('submit', preview);
   $('start-button').addEventListener('click', start);
+  $('drill-form').addEventListener('submit', runDrill);
   ['target-namespace', 'create-namespace', 'storage-class-map'].forEach((id) => $(id).addEventListener('input', () => {
     planned = null;
     $('start-button').disabled = true;
