@@ -48,6 +48,14 @@ public final class ComputeApi {
     }
 
     /**
+     * How many disks or snapshots a page of a list holds ({@value DisksAndSnapshots#DEFAULT_PAGE_SIZE} unless set);
+     * a longer list answers a page at a time, each with the {@code nextLink} of the next.
+     */
+    public void listPageSize(int size) {
+        resources.listPageSize(size);
+    }
+
+    /**
      * Sizes Compute's own throttling windows ({@code CreateUpdateDisks3Min}, {@code ...30Min}, the same for deletes)
      * and refuses a disk or snapshot write to an empty one with 429; unset, the windows are only reported.
      */
@@ -66,17 +74,20 @@ public final class ComputeApi {
         String method = exchange.method();
         Faults.Kind kind = "GET".equals(method) ? Faults.Kind.ARM_READ
                 : p.length == 9 && "beginGetAccess".equalsIgnoreCase(p[8]) ? Faults.Kind.GRANT_ACCESS : Faults.Kind.ARM_WRITE;
-        if (faults.apply(kind, exchange, true)) {
-            return;
-        }
         try {
-            route(exchange, p, method);
+            // Resource Manager refuses a request without a usable api-version before it reaches the provider.
+            String apiVersion = ApiVersions.require(exchange);
+            if (faults.apply(kind, exchange, true)) {
+                return;
+            }
+            route(exchange, p, method, apiVersion);
         } catch (ArmError e) {
-            exchange.sendArmError(e.status(), e.code(), e.getMessage());
+            exchange.header("x-ms-error-code", e.code());
+            exchange.sendJson(e.status(), e.body());
         }
     }
 
-    private void route(Exchange exchange, String[] p, String method) throws IOException {
+    private void route(Exchange exchange, String[] p, String method, String apiVersion) throws IOException {
         // /subscriptions/{s}/providers/Microsoft.Compute/locations/{region}/operations/{id}
         if (p.length == 8 && is(p[2], "providers") && is(p[4], "locations") && is(p[6], "operations") && "GET".equals(method)) {
             longRunning.poll(exchange, p[7]);
@@ -99,6 +110,7 @@ public final class ComputeApi {
             throw new ArmError(404, "InvalidResourceType", "The resource type '" + p[6] + "' could not be found in the namespace 'Microsoft.Compute'.");
         }
         boolean snapshots = type.equals("snapshots");
+        ApiVersions.requireDiskRp(apiVersion, type, state.resourceGroupRegion(subscription, group), state.regions());
         if (p.length == 7 && "GET".equals(method)) {
             resources.list(exchange, subscription, group, snapshots);
             return;

@@ -53,7 +53,10 @@ final class ComputeJson {
     ObjectNode disk(Disk d) {
         ObjectNode node = resource(d.key(), d.region(), d.tags(), d.sku());
         ObjectNode properties = node.putObject("properties");
-        creationData(properties, d.createOption(), d.sourceResourceId());
+        ObjectNode creation = creationData(properties, d.createOption(), d.sourceResourceId());
+        if (d.copySpeed() != null) {
+            creation.put("provisionedBandwidthCopySpeed", d.copySpeed());
+        }
         size(properties, d.sizeBytes());
         properties.put("provisioningState", d.provisioningState());
         properties.put("diskState", "Unattached");

@@ -72,6 +72,16 @@ public final class ComputeState {
         resourceGroups.put(groupKey(subscriptionId, name), region.toLowerCase(Locale.ROOT));
     }
 
+    /** The region of a resource group, or null for a group the fake does not hold. */
+    public String resourceGroupRegion(String subscriptionId, String name) {
+        return resourceGroups.get(groupKey(subscriptionId, name));
+    }
+
+    /** The regions of the fake's resource groups, sorted. */
+    public List<String> regions() {
+        return resourceGroups.values().stream().distinct().sorted().toList();
+    }
+
     /** Registers a storage account whose blobs live in an Azurite account behind the storage front. */
     public StorageAccount registerStorageAccount(String subscriptionId, String resourceGroup, String name, String region,
                                                  String blobEndpoint, String connectionString) {
@@ -177,7 +187,7 @@ public final class ComputeState {
         if (incremental) {
             snapshotRate.take(disk, clock.instant());
         }
-        String family = incremental ? disk.uniqueId() : null;
+        String family = incremental ? disk.snapshotFamilyId() : null;
         Snapshot snapshot = new Snapshot(key, location, disk.sizeBytes(), incremental, family, "Copy", disk.id(),
                 disk.uniqueId(), null, null, tags, sku, disk.content().copy(), sequence.incrementAndGet());
         snapshots.put(key, snapshot);

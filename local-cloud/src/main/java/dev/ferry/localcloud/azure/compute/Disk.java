@@ -11,12 +11,14 @@ public final class Disk {
     private final String region;
     private final long sizeBytes;
     private final SparseContent content;
-    private final Map<String, String> tags;
     private final String createOption;
     private final String sourceResourceId;
-    private final String sku;
     private final Instant timeCreated = Instant.now();
     private final String uniqueId = UUID.randomUUID().toString();
+    private final String snapshotFamilyId = UUID.randomUUID().toString();
+    private volatile Map<String, String> tags;
+    private volatile String sku;
+    private volatile String copySpeed;
     private volatile String provisioningState = "Updating";
 
     Disk(ResourceKey key, String region, long sizeBytes, SparseContent content, Map<String, String> tags,
@@ -72,9 +74,21 @@ public final class Disk {
         return timeCreated;
     }
 
-    /** Stable per disk: incremental snapshots of one disk form one family. */
     public String uniqueId() {
         return uniqueId;
+    }
+
+    /**
+     * The {@code incrementalSnapshotFamilyId} of the disk's incremental snapshots: an id of its own, which Azure does
+     * not derive from the disk's {@code uniqueId}.
+     */
+    public String snapshotFamilyId() {
+        return snapshotFamilyId;
+    }
+
+    /** {@code creationData.provisionedBandwidthCopySpeed} as the disk's PUT asked for it, or null if it did not. */
+    public String copySpeed() {
+        return copySpeed;
     }
 
     public String provisioningState() {
@@ -83,5 +97,15 @@ public final class Disk {
 
     void provisioned() {
         provisioningState = "Succeeded";
+    }
+
+    void copySpeed(String speed) {
+        copySpeed = speed;
+    }
+
+    /** What a repeated PUT of the disk may change: its tags and its SKU. */
+    void update(Map<String, String> newTags, String newSku) {
+        tags = Map.copyOf(newTags);
+        sku = newSku;
     }
 }

@@ -20,8 +20,8 @@ public final class Snapshot {
     private final String sourceUniqueId;
     private final String sourceUri;
     private final String storageAccountId;
-    private final Map<String, String> tags;
-    private final String sku;
+    private volatile Map<String, String> tags;
+    private volatile String sku;
     private final Instant timeCreated = Instant.now();
     private final String uniqueId = UUID.randomUUID().toString();
     private final long sequence;
@@ -139,7 +139,7 @@ public final class Snapshot {
         return copyErrorMessage;
     }
 
-    /** {@code creationData.provisionedBandwidthCopySpeed} as a CopyStart asked for it, or null if it did not. */
+    /** {@code creationData.provisionedBandwidthCopySpeed} as the snapshot's PUT asked for it, or null if it did not. */
     public String copySpeed() {
         return copySpeed;
     }
@@ -155,6 +155,12 @@ public final class Snapshot {
 
     void copySpeed(String speed) {
         copySpeed = speed;
+    }
+
+    /** What a repeated PUT of the snapshot may change: its tags and its SKU. */
+    void update(Map<String, String> newTags, String newSku) {
+        tags = Map.copyOf(newTags);
+        sku = newSku;
     }
 
     void provisioned() {

@@ -6,10 +6,16 @@ import dev.ferry.localcloud.azure.Exchange;
 import dev.ferry.localcloud.azure.Faults;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /** Grants and revokes read access to a snapshot (beginGetAccess, endGetAccess), answered with a SAS URL. */
 final class SnapshotAccess {
+
+    /** {@code AccessLevel} of the Compute API. */
+    private static final List<String> ACCESS_LEVELS = List.of("None", "Read", "Write");
+    /** {@code FileFormat} of the Compute API. */
+    private static final List<String> FILE_FORMATS = List.of("VHD", "VHDX");
 
     private final ComputeState state;
     private final Faults faults;
@@ -24,15 +30,25 @@ final class SnapshotAccess {
         this.longRunning = longRunning;
     }
 
+    /**
+     * beginGetAccess. {@code fileFormat} ({@code FileFormat} of the Compute API) may be {@code VHD}, the format the
+     * fake serves every snapshot in; it holds no snapshot in VHDX format, so a request for {@code VHDX} is refused
+     * (400 {@code InvalidParameter}) rather than answered with a VHD, as is any other value.
+     */
     void begin(Exchange exchange, ResourceKey key) throws IOException {
-        JsonNode body = exchange.json();
-        String access = body.path("access").asText("");
-        if (!"read".equalsIgnoreCase(access)) {
-            throw ArmError.badRequest("InvalidParameter", "access must be 'Read' for a snapshot, not '" + access + "'.");
+        JsonNode body = RequestBody.of(exchange).root();
+        String access = RequestBody.oneOf(body, "access", "access", ACCESS_LEVELS);
+        if (!"Read".equals(access)) {
+            throw ArmError.badRequest("InvalidParameter", "access must be 'Read' for a snapshot, not '" + (access == null ? "" : access) + "'.");
         }
-        long seconds = body.path("durationInSeconds").asLong(0);
-        if (seconds <= 0) {
+        Long seconds = RequestBody.integer(body, "durationInSeconds", "durationInSeconds");
+        if (seconds == null || seconds <= 0) {
             throw ArmError.badRequest("InvalidParameter", "durationInSeconds must be positive.");
+        }
+        String format = RequestBody.oneOf(body, "fileFormat", "fileFormat", FILE_FORMATS);
+        if ("VHDX".equals(format)) {
+            throw new ArmError(400, "InvalidParameter", "Snapshot '" + key.name() + "' is not in the VHDX file format;"
+                    + " the fake serves snapshots as VHD only.", "fileFormat", List.of());
         }
         Snapshot snapshot = existing(key);
         longRunning.perform(exchange, key.subscriptionId(), snapshot.region(), () -> {
