@@ -47,15 +47,17 @@ public final class LocalCloud implements AutoCloseable {
     private final AzureFake azure;
     private final KubeCluster source;
     private final KubeCluster dr;
+    private final CsiSimulator drCsi;
 
     private LocalCloud(List<AutoCloseable> started, Azurite azurite, StorageFront storage, AzureFake azure,
-                       KubeCluster source, KubeCluster dr) {
+                       KubeCluster source, KubeCluster dr, CsiSimulator drCsi) {
         this.started = started;
         this.azurite = azurite;
         this.storage = storage;
         this.azure = azure;
         this.source = source;
         this.dr = dr;
+        this.drCsi = drCsi;
     }
 
     /** Starts and seeds everything; stops what it started if any part fails. */
@@ -80,8 +82,8 @@ public final class LocalCloud implements AutoCloseable {
                 seedClasses(cluster.client());
             }
             remember(started, CsiSimulator.start(source, compute, SUBSCRIPTION_ID, SOURCE_NODE_GROUP, SOURCE_REGION));
-            remember(started, CsiSimulator.start(dr, compute, SUBSCRIPTION_ID, DR_NODE_GROUP, DR_REGION));
-            return new LocalCloud(started, azurite, storage, azure, source, dr);
+            CsiSimulator drCsi = remember(started, CsiSimulator.start(dr, compute, SUBSCRIPTION_ID, DR_NODE_GROUP, DR_REGION));
+            return new LocalCloud(started, azurite, storage, azure, source, dr, drCsi);
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
@@ -129,6 +131,11 @@ public final class LocalCloud implements AutoCloseable {
 
     public KubeCluster drCluster() {
         return dr;
+    }
+
+    /** The DR cluster's CSI simulator, whose claims a test may hold Pending ({@link CsiSimulator#holdClaims}). */
+    public CsiSimulator drCsi() {
+        return drCsi;
     }
 
     /**

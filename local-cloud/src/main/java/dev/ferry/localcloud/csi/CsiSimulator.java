@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,6 +58,7 @@ public final class CsiSimulator implements AutoCloseable {
     private final Duration resyncPeriod;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Set<String> heldNamespaces = ConcurrentHashMap.newKeySet();
     private SharedIndexInformer<PersistentVolumeClaim> claims;
     private SharedIndexInformer<GenericKubernetesResource> snapshots;
 
@@ -65,7 +68,7 @@ public final class CsiSimulator implements AutoCloseable {
         KubernetesClient client = cluster.client();
         EventRecorder events = new EventRecorder(client, DRIVER + "_" + COMPONENT);
         this.listers = new Listers(client);
-        this.provisioner = new Provisioner(client, listers, state, target, events);
+        this.provisioner = new Provisioner(client, listers, state, target, events, heldNamespaces::contains);
         this.snapshotController = new SnapshotController(client, listers, state, target, events);
         this.queue = new WorkQueue("csi-simulator-" + cluster.role().contextName(), WorkQueue.DEFAULT_WORKERS);
     }
@@ -166,6 +169,24 @@ public final class CsiSimulator implements AutoCloseable {
             throw new IllegalStateException("The CSI simulator's informers did not start on " + cluster, e);
         }
         LOG.info("CSI simulator: watching {}", cluster);
+    }
+
+    /**
+     * Holds back the claims of a namespace, for tests of what happens while a restore's PVCs are Pending: from now on
+     * its claims are marked Pending and get no disk, no PersistentVolume and no binding until {@link #releaseClaims}.
+     * Claims already Bound stay Bound.
+     */
+    public void holdClaims(String namespace) {
+        heldNamespaces.add(namespace);
+    }
+
+    /** Lets the claims of a namespace held by {@link #holdClaims} be provisioned and bound, at once. */
+    public void releaseClaims(String namespace) {
+        if (heldNamespaces.remove(namespace) && claims != null) {
+            claims.getStore().list().stream()
+                    .filter(c -> namespace.equals(c.getMetadata().getNamespace()))
+                    .forEach(this::claimChanged);
+        }
     }
 
     /** Stops the informers and the worker; objects still waiting stay as they are. */

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 import dev.ferry.localcloud.azure.compute.ArmError;
 import dev.ferry.localcloud.azure.compute.ComputeState;
@@ -41,13 +42,17 @@ final class Provisioner {
     private final ComputeState state;
     private final AzureTarget target;
     private final EventRecorder events;
+    private final Predicate<String> held;
 
-    Provisioner(KubernetesClient client, Listers listers, ComputeState state, AzureTarget target, EventRecorder events) {
+    /** {@code held} says of a namespace whether its claims are to stay Pending for now ({@link CsiSimulator#holdClaims}). */
+    Provisioner(KubernetesClient client, Listers listers, ComputeState state, AzureTarget target, EventRecorder events,
+                Predicate<String> held) {
         this.client = client;
         this.listers = listers;
         this.state = state;
         this.target = target;
         this.events = events;
+        this.held = held;
     }
 
     /** Whether nothing is left to do for this claim, judged from a cached copy without calling the API. */
@@ -72,6 +77,10 @@ final class Provisioner {
                 c.getStatus().setPhase("Pending");
                 return c;
             });
+        }
+        if (held.test(namespace)) {
+            // A test holds the namespace's claims back: they stay Pending until it releases them.
+            return;
         }
         String pvName = "pvc-" + pvc.getMetadata().getUid();
         String requestedVolume = pvc.getSpec().getVolumeName();

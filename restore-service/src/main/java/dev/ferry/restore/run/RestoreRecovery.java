@@ -9,15 +9,20 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 /**
  * When the service starts, once the catalog is read: the restores the ledger keeps are known again, those that were under
  * way run again (in the background, like REST restores), and finished ones whose outcome was never sent are reported. A
- * drill's restore is not run again: its drill died with the service, and the sweep removes its objects.
+ * drill's restore is not run again: its drill died with the service, and the sweep removes its objects. The service is not
+ * ready until then, so that no caller is told a kept restore is unknown.
  */
+@Readiness
 @ApplicationScoped
-public class RestoreRecovery {
+public class RestoreRecovery implements HealthCheck {
 
     private static final Logger LOG = Logger.getLogger(RestoreRecovery.class);
 
@@ -34,12 +39,13 @@ public class RestoreRecovery {
         this.view = view;
     }
 
-    /** Whether the ledger has been read back. */
-    public boolean recovered() {
-        return recovered.get();
+    /** Ready once the ledger has been read back. */
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("kept-restores").status(recovered.get()).build();
     }
 
-    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void recoverOnce() {
         if (recovered.get() || !view.loaded()) {
             return;
@@ -58,7 +64,7 @@ public class RestoreRecovery {
             }
             recovered.set(true);
         } catch (RuntimeException e) {
-            LOG.errorf("the kept restores could not be read; trying again in 5 s: %s", e.getMessage());
+            LOG.errorf("the kept restores could not be read; trying again in 1 s: %s", e.getMessage());
         }
     }
 }
