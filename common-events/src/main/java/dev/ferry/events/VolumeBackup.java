@@ -1,6 +1,7 @@
 package dev.ferry.events;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.events.arm.AzureRegion;
 import dev.ferry.events.validation.Validatable;
 import dev.ferry.events.validation.Violations;
 import java.time.Instant;
@@ -60,7 +61,7 @@ public record VolumeBackup(
         v.required("takenAt", takenAt);
         v.optionalPart("objectives", objectives);
         if (source != null && target != null && source.region() != null
-                && source.region().equals(target.region())) {
+                && AzureRegion.same(source.region(), target.region())) {
             v.add("target.region", "must differ from source.region (" + source.region() + "): Ferry copies across regions");
         }
     }

@@ -10,6 +10,7 @@ import dev.ferry.events.VhdBlob;
 import dev.ferry.events.VhdExported;
 import dev.ferry.events.VolumeBackup;
 import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.arm.AzureRegion;
 import dev.ferry.export.config.ExportConfig;
 import dev.ferry.export.transfer.Cancellation;
 import dev.ferry.export.transfer.CopyEngineKind;
@@ -97,7 +98,7 @@ public final class SnapshotExport {
                 .findFirst()
                 .orElseThrow(() -> new StepRefused("StagingAccountNotAllowed",
                         "Storage account " + accountId + " is not a configured staging account."));
-        if (!account.getValue().region().equalsIgnoreCase(volume.target().region())) {
+        if (!AzureRegion.same(account.getValue().region(), volume.target().region())) {
             throw new StepRefused("StagingAccountInOtherRegion", "Storage account " + accountId + " is in region "
                     + account.getValue().region() + ", not in the target region " + volume.target().region() + ".");
         }

@@ -9,6 +9,7 @@ import dev.ferry.events.SnapshotRecreated;
 import dev.ferry.events.VhdExported;
 import dev.ferry.events.VolumeBackup;
 import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.arm.AzureRegion;
 import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.importer.RegionSnapshots.ImportRequest;
 import dev.ferry.importer.RegionSnapshots.RegionSnapshot;
@@ -138,7 +139,7 @@ public class VhdImporter {
                 .findFirst()
                 .orElseThrow(() -> new StepRefused("StagingAccountNotAllowed",
                         "Storage account " + accountId + " is not a configured staging account."));
-        if (!account.getValue().region().equalsIgnoreCase(target.region())) {
+        if (!AzureRegion.same(account.getValue().region(), target.region())) {
             throw new StepRefused("StagingAccountInOtherRegion", "Storage account " + accountId + " is in region "
                     + account.getValue().region() + ", but the snapshot is to be made in " + target.region()
                     + "; Azure imports only from the same region.");

@@ -5,6 +5,7 @@ import dev.ferry.events.DrTarget;
 import dev.ferry.events.RecoveryObjectives;
 import dev.ferry.events.TransferStrategy;
 import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.arm.AzureRegion;
 import dev.ferry.events.validation.InvalidEventException;
 import dev.ferry.snapshot.BackupRefused.Reason;
 import dev.ferry.snapshot.config.SnapshotConfig;
@@ -18,7 +19,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -258,7 +258,7 @@ public class BackupAdmission {
                     .findFirst()
                     .orElseThrow(() -> new BackupRefused(Reason.TARGET_NOT_ALLOWED, "Storage account "
                             + target.stagingStorageAccountId() + " is not a configured staging account."));
-            if (!account.region().equalsIgnoreCase(target.region())) {
+            if (!AzureRegion.same(account.region(), target.region())) {
                 throw new BackupRefused(Reason.TARGET_NOT_ALLOWED, "Staging account " + target.stagingStorageAccountId() + " is in "
                         + account.region() + ", not in the target region " + target.region() + ".");
             }
@@ -271,7 +271,7 @@ public class BackupAdmission {
         if (t.region().isEmpty() || t.subscriptionId().isEmpty() || t.resourceGroup().isEmpty() || t.stagingStorageAccountId().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new DrTarget(t.region().get().toLowerCase(Locale.ROOT), t.subscriptionId().get(), t.resourceGroup().get(),
+        return Optional.of(new DrTarget(AzureRegion.normalize(t.region().get()), t.subscriptionId().get(), t.resourceGroup().get(),
                 t.stagingStorageAccountId().get()));
     }
 }

@@ -38,7 +38,7 @@ final class BaseSnapshotFinder {
         for (SnapshotState candidate : baseCandidates(history, current)) {
             Optional<ContentState> content = snapshotter.content(candidate.contentName());
             if (content.isEmpty() || content.get().snapshotHandle() == null || content.get().volumeHandle() == null
-                    || !content.get().volumeHandle().equalsIgnoreCase(diskId)) {
+                    || !ArmResourceId.sameResource(content.get().volumeHandle(), diskId)) {
                 continue;
             }
             Optional<SourceSnapshotInfo> info = sourceSnapshots.describe(content.get().snapshotHandle());
@@ -49,7 +49,7 @@ final class BaseSnapshotFinder {
                     && !currentInfo.familyId().equalsIgnoreCase(info.get().familyId())) {
                 continue;
             }
-            if (info.get().id().equalsIgnoreCase(currentInfo.id())) {
+            if (ArmResourceId.sameResource(info.get().id(), currentInfo.id())) {
                 continue;
             }
             return Optional.of(new Base(ArmResourceId.parse(content.get().snapshotHandle()), candidate.name()));

@@ -117,6 +117,22 @@ public final class ArmResourceId {
         return text != null && RESOURCE_GROUP.matcher(text).matches();
     }
 
+    /**
+     * Whether two id texts name one resource, as Azure compares ids: without case (Compute answers with the resource
+     * group in capitals whatever casing it was created with) and ignoring a trailing slash. Texts that are not ids
+     * are compared without case; null names nothing.
+     */
+    public static boolean sameResource(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        try {
+            return parse(a).equals(parse(b));
+        } catch (MalformedResourceIdException e) {
+            return a.equalsIgnoreCase(b);
+        }
+    }
+
     /** Whether this id is of the given provider namespace and type, compared as Azure does, without case. */
     public boolean isOfType(String providerNamespace, String resourceType) {
         return this.providerNamespace.equalsIgnoreCase(providerNamespace) && this.resourceType.equalsIgnoreCase(resourceType);

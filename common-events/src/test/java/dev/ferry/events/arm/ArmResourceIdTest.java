@@ -41,6 +41,27 @@ class ArmResourceIdTest {
     }
 
     @Test
+    void anIdAsComputeAnswersItWithItsResourceGroupInCapitalsIsTheSameResourceAndGroup() {
+        ArmResourceId given = ArmResourceId.parse(SNAPSHOT);
+        ArmResourceId answered = ArmResourceId.parse(SNAPSHOT.replace("MC_shop_EastUS", "MC_SHOP_EASTUS"));
+
+        assertThat(answered).isEqualTo(given).hasSameHashCodeAs(given);
+        assertThat(answered.canonical()).isEqualTo(given.canonical());
+        assertThat(ResourceGroupId.of(answered)).isEqualTo(ResourceGroupId.of(given)).hasSameHashCodeAs(ResourceGroupId.of(given));
+        assertThat(ResourceGroupId.parse("/subscriptions/6F1C3A52-8D4E-4B7A-9C1E-2A5B7D9E0F11/resourcegroups/mc_shop_eastus"))
+                .isEqualTo(ResourceGroupId.of(given));
+        assertThat(java.util.Set.of(ResourceGroupId.of(given))).contains(ResourceGroupId.of(answered));
+    }
+
+    @Test
+    void idTextsNameOneResourceWhateverTheirCasing() {
+        assertThat(ArmResourceId.sameResource(SNAPSHOT, SNAPSHOT.replace("MC_shop_EastUS", "MC_SHOP_EASTUS") + "/")).isTrue();
+        assertThat(ArmResourceId.sameResource(SNAPSHOT, SNAPSHOT.replace("snap-1", "snap-2"))).isFalse();
+        assertThat(ArmResourceId.sameResource(SNAPSHOT, null)).isFalse();
+        assertThat(ArmResourceId.sameResource("not-an-id", "NOT-AN-ID")).isTrue();
+    }
+
+    @Test
     void parsesChildResourcesAndBuildsTopLevelOnes() {
         ArmResourceId container = ArmResourceId.parse("/subscriptions/6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11/resourceGroups/rg"
                 + "/providers/Microsoft.Storage/storageAccounts/acct/blobServices/default/containers/vhds");

@@ -8,6 +8,7 @@ import com.azure.resourcemanager.compute.models.CreationData;
 import com.azure.resourcemanager.compute.models.DiskCreateOption;
 import com.azure.resourcemanager.compute.models.ProvisionedBandwidthCopyOption;
 import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.arm.AzureRegion;
 import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.export.copystart.RegionCopies;
 import dev.ferry.export.copystart.RegionCopy;
@@ -93,7 +94,7 @@ public final class AzureRegionCopies implements RegionCopies {
         long size = inner.diskSizeBytes() == null ? 0 : inner.diskSizeBytes();
         Map<String, String> tags = inner.tags() == null ? Map.of() : inner.tags();
         Instant created = inner.timeCreated() == null ? null : inner.timeCreated().toInstant();
-        return new RegionCopy(ArmResourceId.parse(inner.id()), inner.location(), option, source,
+        return new RegionCopy(ArmResourceId.parse(inner.id()), AzureRegion.normalize(inner.location()), option, source,
                 percent, inner.provisioningState(), errorCode, errorMessage, size, tags, created);
     }
 }

@@ -3,6 +3,7 @@ package dev.ferry.export.copystart;
 import dev.ferry.events.RegionSnapshotTags;
 import dev.ferry.events.TransferProgressed;
 import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.arm.AzureRegion;
 import dev.ferry.events.arm.ResourceGroupId;
 import dev.ferry.export.copystart.RegionCopies.StartCopy;
 import dev.ferry.support.azure.AzureCallFailed;
@@ -215,7 +216,7 @@ public final class CopyQueue implements AutoCloseable {
         Set<String> busyDisks = new HashSet<>();
         for (RegionCopy copy : listed.values()) {
             if (copy.inProgress()) {
-                inProgress.merge(copy.region().toLowerCase(Locale.ROOT), 1, Integer::sum);
+                inProgress.merge(AzureRegion.normalize(copy.region()), 1, Integer::sum);
                 String disk = copy.tags() == null ? null : copy.tags().get(RegionSnapshotTags.PVC_UID);
                 if (disk != null) {
                     busyDisks.add(disk);
@@ -241,7 +242,7 @@ public final class CopyQueue implements AutoCloseable {
                 job.waits(TransferProgressed.WAITING_FOR_EARLIER_COPY);
                 continue;
             }
-            String region = job.request.region().toLowerCase(Locale.ROOT);
+            String region = AzureRegion.normalize(job.request.region());
             if (inProgress.getOrDefault(region, 0) >= regionLimit) {
                 job.waits(TransferProgressed.WAITING_FOR_REGION_LIMIT);
                 continue;
@@ -315,7 +316,7 @@ public final class CopyQueue implements AutoCloseable {
             }
             job.progress.copying(100);
             boolean previousCopied = job.previousSnapshotId != null && listed.stream().anyMatch(c -> c.isCopyStart() && c.complete()
-                    && job.previousSnapshotId.canonical().equalsIgnoreCase(c.sourceSnapshotId()));
+                    && c.copies(job.previousSnapshotId));
             job.done.complete(new Finished(copy, previousCopied));
         } else {
             if (copy.completionPercent() != job.reportedPercent) {

@@ -1,6 +1,7 @@
 package dev.ferry.export.copystart;
 
 import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.arm.MalformedResourceIdException;
 import java.time.Instant;
 import java.util.Map;
 
@@ -29,6 +30,21 @@ public record RegionCopy(ArmResourceId id, String region, String createOption, S
     /** The copy is done and the snapshot usable. */
     public boolean complete() {
         return errorCode == null && completionPercent >= 100 && "Succeeded".equalsIgnoreCase(provisioningState);
+    }
+
+    /**
+     * Whether this is a copy of the given snapshot. Compared as Azure means ids, without case: Compute writes
+     * {@code sourceResourceId} with the resource group in capitals, whatever casing the copy was asked in.
+     */
+    public boolean copies(ArmResourceId snapshot) {
+        if (sourceSnapshotId == null || snapshot == null) {
+            return false;
+        }
+        try {
+            return snapshot.equals(ArmResourceId.parse(sourceSnapshotId));
+        } catch (MalformedResourceIdException e) {
+            return false;
+        }
     }
 
     public boolean failed() {

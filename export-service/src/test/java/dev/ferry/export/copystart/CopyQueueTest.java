@@ -212,6 +212,47 @@ class CopyQueueTest {
         assertThat(region.started).isEmpty();
     }
 
+    @Test
+    void aFinishedCopyOfThePreviousSnapshotCountsWhateverCasingAzureWritesItsSourceIn() {
+        String sub = "/subscriptions/6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11";
+        region.snapshots.put("prev", new RegionCopy(ArmResourceId.parse(sub + "/resourceGroups/FERRY-DR-WESTUS/providers/Microsoft.Compute/snapshots/prev"),
+                "westus", "CopyStart", sub + "/resourceGroups/MC_SRC/providers/Microsoft.Compute/snapshots/src-prev", 100, "Succeeded",
+                null, null, 1L << 30, tags("prev", "disk-5"), T0));
+        CopyQueue queue = new CopyQueue(region, 100, Duration.ofHours(1), Duration.ofSeconds(5), clock);
+        familyOfJob.put("now", "disk-5");
+        CopyQueue.Job job = queue.enqueue(new CopyQueue.Job(request("now", "disk-5"),
+                ArmResourceId.parse(sub + "/resourceGroups/mc_src/providers/Microsoft.Compute/snapshots/src-prev"), T0, clock.instant(),
+                new CopyQueue.Progress() {
+                    @Override
+                    public void copying(double percent) {
+                    }
+
+                    @Override
+                    public void waiting(String reason) {
+                    }
+                }));
+
+        queue.tick();
+        region.finish("now");
+        queue.tick();
+
+        assertThat(job.done().join().previousCopied()).isTrue();
+    }
+
+    @Test
+    void aCopyInProgressCountsAgainstItsRegionWhicheverNameAzureGivesIt() {
+        region.snapshots.put("other", new RegionCopy(ArmResourceId.parse("/subscriptions/6f1c3a52-8d4e-4b7a-9c1e-2a5b7d9e0f11/resourceGroups/"
+                + "FERRY-DR-WESTUS/providers/Microsoft.Compute/snapshots/other"), "West US", "CopyStart", null, 10, "Succeeded",
+                null, null, 1L << 30, tags("other", "disk-9"), T0));
+        CopyQueue queue = new CopyQueue(region, 1, Duration.ofHours(1), Duration.ofSeconds(5), clock);
+        queue.enqueue(job("a", "disk-1", 1));
+
+        queue.tick();
+
+        assertThat(region.started).isEmpty();
+        assertThat(waits.get("a")).containsExactly(TransferProgressed.WAITING_FOR_REGION_LIMIT);
+    }
+
     // ---- a region in memory --------------------------------------------------------------------
 
     private CopyQueue.Job job(String name, String family, int takenSecond) {

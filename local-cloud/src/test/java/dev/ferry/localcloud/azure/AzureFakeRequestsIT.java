@@ -379,6 +379,67 @@ class AzureFakeRequestsIT {
         }
     }
 
+    // ---- canonical ids and locations -----------------------------------------------------------------------------
+
+    @Test
+    void anIdComesBackWithItsResourceGroupInCapitalsWhateverCasingTheRequestUsed() {
+        String name = "disk-" + UUID.randomUUID();
+        Answer put = send(HttpMethod.PUT, disk("Requests-EastUS", name) + apiVersion(),
+                "{\"location\": \"eastus\", \"properties\": {\"creationData\": {\"createOption\": \"Empty\"}, \"diskSizeGB\": 1}}");
+        assertThat(put.status()).isBetween(200, 202);
+
+        String expected = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/REQUESTS-EASTUS/providers/Microsoft.Compute/disks/" + name;
+        assertThat(send(HttpMethod.GET, disk("requests-eastus", name) + apiVersion(), null).body().path("id").asText())
+                .isEqualTo(expected);
+        assertThat(send(HttpMethod.GET, disk("REQUESTS-EASTUS", name) + apiVersion(), null).body().path("id").asText())
+                .isEqualTo(expected);
+        assertThat(compute.disks().getByResourceGroup(EAST, name).id()).isEqualTo(expected);
+    }
+
+    @Test
+    void aDisplayNameAsLocationComesBackAsTheRegionsName() {
+        String name = "disk-" + UUID.randomUUID();
+        Answer put = send(HttpMethod.PUT, disk(WEST, name) + apiVersion(),
+                "{\"location\": \"West US\", \"properties\": {\"creationData\": {\"createOption\": \"Empty\"}, \"diskSizeGB\": 1}}");
+        assertThat(put.status()).isBetween(200, 202);
+
+        assertThat(send(HttpMethod.GET, disk(WEST, name) + apiVersion(), null).body().path("location").asText()).isEqualTo("westus");
+        // The same region by either name: a repeated PUT is the same resource, not one in another location.
+        assertThat(send(HttpMethod.PUT, disk(WEST, name) + apiVersion(),
+                "{\"location\": \"WestUS\", \"properties\": {\"creationData\": {\"createOption\": \"Empty\"}, \"diskSizeGB\": 1}}")
+                .status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSourceResourceIdIsEchoedAsComputeWritesIdsWhateverCasingTheRequestUsed() {
+        Disk disk = newDisk(EAST, 1);
+        String name = "snap-" + UUID.randomUUID();
+        String lowerCaseSource = disk.id().toLowerCase(java.util.Locale.ROOT);
+        Answer put = send(HttpMethod.PUT, snapshot(EAST, name) + apiVersion(), "{\"location\": \"East US\", \"properties\": {\"creationData\":"
+                + " {\"createOption\": \"Copy\", \"sourceResourceId\": \"" + lowerCaseSource + "\"}, \"incremental\": true}}");
+        assertThat(put.status()).isBetween(200, 202);
+
+        JsonNode snapshot = send(HttpMethod.GET, snapshot(EAST, name) + apiVersion(), null).body();
+        assertThat(snapshot.path("properties").path("creationData").path("sourceResourceId").asText()).isEqualTo(disk.id())
+                .contains("/resourceGroups/REQUESTS-EASTUS/");
+        assertThat(snapshot.path("location").asText()).isEqualTo("eastus");
+    }
+
+    @Test
+    void withCapitalsOffAnIdKeepsTheCasingItWasCreatedWith() {
+        String name = "disk-" + UUID.randomUUID();
+        fake.computeApi().upperCaseResourceGroupsInIds(false);
+        try {
+            send(HttpMethod.PUT, disk("Requests-EastUS", name) + apiVersion(),
+                    "{\"location\": \"eastus\", \"properties\": {\"creationData\": {\"createOption\": \"Empty\"}, \"diskSizeGB\": 1}}");
+
+            assertThat(send(HttpMethod.GET, disk(EAST, name) + apiVersion(), null).body().path("id").asText())
+                    .isEqualTo("/subscriptions/" + SUBSCRIPTION + "/resourceGroups/Requests-EastUS/providers/Microsoft.Compute/disks/" + name);
+        } finally {
+            fake.computeApi().upperCaseResourceGroupsInIds(true);
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private static Disk newDisk(String group, int sizeGb) {

@@ -24,6 +24,19 @@ class CatalogViewTest {
     }
 
     @Test
+    void aRedeliveryWhoseSnapshotIdComputeWroteInOtherCasingIsTheSameCopy() {
+        CatalogEntry stored = Entries.entry("b1", "manual", 0, 1, T);
+        String shouted = stored.snapshotId().toString().replace("/resourceGroups/ferry-dr/", "/resourceGroups/FERRY-DR/");
+        CatalogEntry answered = new CatalogEntry(stored.formatVersion(), stored.backupId(), stored.correlationId(), stored.volume(),
+                dev.ferry.events.arm.ArmResourceId.parse(shouted), stored.sizeBytes(), stored.method(), stored.recreatedAt(), stored.transfer());
+
+        assertThat(answered.sameCopyAs(stored)).isTrue();
+        CatalogView view = new CatalogView();
+        RestorePoint point = view.add(stored);
+        assertThat(view.add(answered)).isEqualTo(point);
+    }
+
+    @Test
     void listsNewestRecoveryPointFirst() {
         CatalogView view = new CatalogView();
         view.add(Entries.entry("old", "manual", 0, 1, T));

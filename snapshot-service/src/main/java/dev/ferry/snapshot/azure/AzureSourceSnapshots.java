@@ -3,8 +3,9 @@ package dev.ferry.snapshot.azure;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.resourcemanager.compute.ComputeManager;
 import com.azure.resourcemanager.compute.fluent.models.SnapshotInner;
-import dev.ferry.support.azure.AzureCallFailed;
+import dev.ferry.events.arm.AzureRegion;
 import dev.ferry.snapshot.SourceSnapshots;
+import dev.ferry.support.azure.AzureCallFailed;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
@@ -28,7 +29,7 @@ public class AzureSourceSnapshots implements SourceSnapshots {
             SnapshotInner inner = snapshot.innerModel();
             Long bytes = inner.diskSizeBytes();
             long size = bytes != null ? bytes : inner.diskSizeGB() != null ? (long) inner.diskSizeGB() << 30 : 0;
-            return Optional.of(new SourceSnapshotInfo(snapshot.id(), snapshot.regionName(), size, Boolean.TRUE.equals(inner.incremental()),
+            return Optional.of(new SourceSnapshotInfo(snapshot.id(), AzureRegion.normalize(snapshot.regionName()), size, Boolean.TRUE.equals(inner.incremental()),
                     inner.incrementalSnapshotFamilyId(), inner.timeCreated() == null ? null : inner.timeCreated().toInstant()));
         } catch (ManagementException e) {
             int status = e.getResponse() != null ? e.getResponse().getStatusCode() : 0;

@@ -4,6 +4,7 @@ import dev.ferry.events.BackupRequested;
 import dev.ferry.events.DrTarget;
 import dev.ferry.events.FerryEvent;
 import dev.ferry.events.arm.ArmResourceId;
+import dev.ferry.events.arm.AzureRegion;
 import dev.ferry.snapshot.BackupAdmission;
 import dev.ferry.snapshot.BackupRefused.Reason;
 import dev.ferry.snapshot.BackupRefused;
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -271,7 +271,7 @@ public class PolicyScheduler {
                     + " account and ferry.target.* does not supply it.");
         }
         String subscription = defaults.subscriptionId().orElse(accountId.subscriptionId());
-        return new DrTarget(region.toLowerCase(Locale.ROOT), subscription, group, accountId);
+        return new DrTarget(AzureRegion.normalize(region), subscription, group, accountId);
     }
 
     /** Writes the status and, once the API server has it, remembers it; returns false if the policy is gone. */

@@ -19,6 +19,7 @@ public final class ComputeApi {
     private final Faults faults;
     private final LongRunningOperations longRunning;
     private final DisksAndSnapshots resources;
+    private final ComputeJson json;
     private final SnapshotAccess access;
     private final ComputeRatePolicies ratePolicies = new ComputeRatePolicies();
     private final ComputeState state;
@@ -30,8 +31,18 @@ public final class ComputeApi {
         this.faults = faults;
         this.state = state;
         this.longRunning = new LongRunningOperations(operations);
-        this.resources = new DisksAndSnapshots(state, operations, longRunning, new ComputeJson(state));
+        this.json = new ComputeJson(state);
+        this.resources = new DisksAndSnapshots(state, operations, longRunning, json);
         this.access = new SnapshotAccess(state, faults, sasUrls, longRunning);
+    }
+
+    /**
+     * Whether the ids in answers (a resource's {@code id}, {@code creationData.sourceResourceId} and
+     * {@code storageAccountId}) name the resource group in capitals, as Compute answers (on unless set), or in the
+     * casing the resource was created with.
+     */
+    public void upperCaseResourceGroupsInIds(boolean upperCase) {
+        json.upperCaseResourceGroups(upperCase);
     }
 
     /** How fast a CopyStart moves the source's written bytes. */

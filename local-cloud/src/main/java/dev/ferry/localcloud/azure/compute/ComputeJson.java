@@ -2,21 +2,45 @@ package dev.ferry.localcloud.azure.compute;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.localcloud.azure.Exchange;
+import java.util.Locale;
 import java.util.Map;
 
 /** The JSON bodies of the Compute API as ARM writes them: disks, snapshots and the status of an operation. */
 final class ComputeJson {
 
     private final ComputeState state;
+    private volatile boolean upperCaseResourceGroups = true;
 
     ComputeJson(ComputeState state) {
         this.state = state;
     }
 
+    /** Whether ids come back with the resource group in capitals, as Compute answers them (on unless set). */
+    void upperCaseResourceGroups(boolean upperCase) {
+        this.upperCaseResourceGroups = upperCase;
+    }
+
+    /**
+     * A resource id as Compute writes it in an answer: the resource group in capitals (when on), whatever casing the
+     * request used; the rest as the fake holds it. An id that is not a top-level resource id (or null) is written as given.
+     */
+    String id(String id) {
+        ResourceKey key = ResourceKey.parse(id);
+        return key == null ? id : id(key);
+    }
+
+    String id(ResourceKey key) {
+        if (!upperCaseResourceGroups) {
+            return key.id();
+        }
+        return new ResourceKey(key.subscriptionId(), key.resourceGroup().toUpperCase(Locale.ROOT), key.provider(), key.type(),
+                key.name()).id();
+    }
+
     ObjectNode snapshot(Snapshot s) {
         ObjectNode node = resource(s.key(), s.region(), s.tags(), s.sku());
         ObjectNode properties = node.putObject("properties");
-        ObjectNode creation = creationData(properties, s.createOption(), s.sourceResourceId());
+        ObjectNode creation = creationData(properties, s.createOption(), id(s.sourceResourceId()));
         if (s.sourceUniqueId() != null) {
             creation.put("sourceUniqueId", s.sourceUniqueId());
         }
@@ -25,7 +49,7 @@ final class ComputeJson {
         }
         if (s.sourceUri() != null) {
             creation.put("sourceUri", s.sourceUri());
-            creation.put("storageAccountId", s.storageAccountId());
+            creation.put("storageAccountId", id(s.storageAccountId()));
         }
         size(properties, s.sizeBytes());
         properties.put("incremental", s.incremental());
@@ -53,7 +77,7 @@ final class ComputeJson {
     ObjectNode disk(Disk d) {
         ObjectNode node = resource(d.key(), d.region(), d.tags(), d.sku());
         ObjectNode properties = node.putObject("properties");
-        ObjectNode creation = creationData(properties, d.createOption(), d.sourceResourceId());
+        ObjectNode creation = creationData(properties, d.createOption(), id(d.sourceResourceId()));
         if (d.copySpeed() != null) {
             creation.put("provisionedBandwidthCopySpeed", d.copySpeed());
         }
@@ -100,9 +124,9 @@ final class ComputeJson {
         properties.put("diskSizeBytes", bytes);
     }
 
-    private static ObjectNode resource(ResourceKey key, String region, Map<String, String> tags, String sku) {
+    private ObjectNode resource(ResourceKey key, String region, Map<String, String> tags, String sku) {
         ObjectNode node = Exchange.JSON.createObjectNode();
-        node.put("id", key.id());
+        node.put("id", id(key));
         node.put("name", key.name());
         node.put("type", key.armType());
         node.put("location", region);

@@ -69,7 +69,7 @@ public final class ComputeState {
 
     /** Creates (or keeps) a resource group in a region. */
     public void createResourceGroup(String subscriptionId, String name, String region) {
-        resourceGroups.put(groupKey(subscriptionId, name), region.toLowerCase(Locale.ROOT));
+        resourceGroups.put(groupKey(subscriptionId, name), Locations.normalize(region));
     }
 
     /** The region of a resource group, or null for a group the fake does not hold. */
@@ -87,7 +87,7 @@ public final class ComputeState {
                                                  String blobEndpoint, String connectionString) {
         requireResourceGroup(subscriptionId, resourceGroup);
         StorageAccount account = new StorageAccount(ResourceKey.storageAccount(subscriptionId, resourceGroup, name),
-                region.toLowerCase(Locale.ROOT), blobEndpoint, connectionString);
+                Locations.normalize(region), blobEndpoint, connectionString);
         storageAccounts.put(account.key(), account);
         return account;
     }
@@ -117,7 +117,7 @@ public final class ComputeState {
     public Disk createDisk(ResourceKey key, String region, long sizeBytes, Map<String, String> tags, String sku,
                            String sourceSnapshotId) {
         requireResourceGroup(key.subscriptionId(), key.resourceGroup());
-        String location = region.toLowerCase(Locale.ROOT);
+        String location = Locations.normalize(region);
         if (disks.containsKey(key)) {
             throw ArmError.conflict("OperationNotAllowed", "Disk '" + key.name() + "' already exists; changing it is not supported by the fake.");
         }
@@ -179,7 +179,7 @@ public final class ComputeState {
         prepareSnapshot(key);
         Disk disk = disk(ResourceKey.parse(sourceDiskId))
                 .orElseThrow(() -> ArmError.notFound("Microsoft.Compute/disks", sourceDiskId));
-        String location = region.toLowerCase(Locale.ROOT);
+        String location = Locations.normalize(region);
         if (!disk.region().equals(location)) {
             throw ArmError.badRequest("BadRequest", "The snapshot must be created in the region of its source disk '"
                     + disk.region() + "', not '" + location + "'. Use CopyStart to copy a snapshot to another region.");
@@ -201,7 +201,7 @@ public final class ComputeState {
     public Snapshot importVhd(ResourceKey key, String region, String sourceUri, String storageAccountId,
                               Map<String, String> tags, String sku) {
         prepareSnapshot(key);
-        String location = region.toLowerCase(Locale.ROOT);
+        String location = Locations.normalize(region);
         if (sourceUri == null || storageAccountId == null) {
             throw ArmError.badRequest("InvalidParameter", "Import requires creationData.sourceUri and creationData.storageAccountId.");
         }
@@ -258,7 +258,7 @@ public final class ComputeState {
         prepareSnapshot(key);
         Snapshot source = snapshot(ResourceKey.parse(sourceSnapshotId))
                 .orElseThrow(() -> ArmError.notFound("Microsoft.Compute/snapshots", sourceSnapshotId));
-        String location = region.toLowerCase(Locale.ROOT);
+        String location = Locations.normalize(region);
         if (!source.incremental()) {
             throw ArmError.badRequest("BadRequest", "CopyStart is supported only for incremental snapshots; '"
                     + source.id() + "' is a full snapshot.");

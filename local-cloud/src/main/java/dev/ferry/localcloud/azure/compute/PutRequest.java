@@ -2,7 +2,6 @@ package dev.ferry.localcloud.azure.compute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -150,6 +149,6 @@ record PutRequest(String region, Map<String, String> tags, String skuAsked, Stri
     }
 
     private static String normalised(String region) {
-        return region == null ? "" : region.replace(" ", "").toLowerCase(Locale.ROOT);
+        return region == null ? "" : Locations.normalize(region);
     }
 }
