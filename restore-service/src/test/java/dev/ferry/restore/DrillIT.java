@@ -277,22 +277,29 @@ class DrillIT {
     }
 
     @Test
-    void theSweepRemovesWhatADeadDrillLeftAndCountsIt() {
-        // What a drill killed between its restore and its cleanup leaves: its labelled scratch namespace and objects.
-        String drillId = "drill-" + UUID.randomUUID();
-        String scratch = "ferry-" + drillId;
+    void theSweepRemovesWhatADeadDrillLeftAtOnceAndAnUnknownOneOnlyAfterTheGrace() {
+        // What a drill killed between its restore and its cleanup leaves: its labelled scratch namespace and the restore's
+        // objects. Its restore has ended (the restarted service read it back from its ledger), and no drill of it runs.
+        String backupId = restorePoint("shop-d6", List.of(RegionB.snapshot(67)));
+        String dead = "drill-" + UUID.randomUUID();
+        String scratch = "ferry-" + dead;
         dr().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(scratch)
-                .withLabels(Map.of(DrillLabels.DRILL_ID, drillId)).endMetadata().build()).create();
-        dr().persistentVolumeClaims().inNamespace(scratch).resource(new PersistentVolumeClaimBuilder().withNewMetadata()
-                .withName("orders-db").withLabels(Map.of(VolumeRestorer.RESTORE_ID_LABEL, drillId)).endMetadata().withNewSpec()
-                .withAccessModes("ReadWriteOnce").withStorageClassName(LocalCloud.STORAGE_CLASS)
-                .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
+                .withLabels(Map.of(DrillLabels.DRILL_ID, dead)).endMetadata().build()).create();
+        given().contentType(ContentType.JSON).body(Map.of("restoreId", dead, "restorePointId", backupId, "targetNamespace", scratch))
+                .post("/api/v1/restores").then().statusCode(202);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/restores/" + dead).then().body("state", equalTo("COMPLETED")));
+        // One whose drill this service knows nothing of may belong to a drill elsewhere: kept for the grace period (2 h).
+        String unknown = "drill-" + UUID.randomUUID();
+        dr().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("ferry-" + unknown)
+                .withLabels(Map.of(DrillLabels.DRILL_ID, unknown)).endMetadata().build()).create();
 
-        assertThat(sweeper.sweep()).isEqualTo(2);
-        assertThat(metrics.find("ferry.drill.leftover.objects").gauge().value()).isEqualTo(2.0);
-        assertNothingLeft(scratch, drillId);
+        assertThat(sweeper.sweep()).as("namespace, PVC, VolumeSnapshot, VolumeSnapshotContent").isEqualTo(4);
+        assertThat(metrics.find("ferry.drill.leftover.objects").gauge().value()).isEqualTo(4.0);
+        assertNothingLeft(scratch, dead);
+        assertThat(dr().namespaces().withName("ferry-" + unknown).get()).as("within the grace period").isNotNull();
         assertThat(sweeper.sweep()).isZero();
         assertThat(metrics.find("ferry.drill.leftover.objects").gauge().value()).isZero();
+        dr().namespaces().withName("ferry-" + unknown).delete();
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

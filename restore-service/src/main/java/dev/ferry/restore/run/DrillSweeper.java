@@ -1,5 +1,7 @@
 package dev.ferry.restore.run;
 
+import dev.ferry.restore.RestoreRun;
+import dev.ferry.restore.RestoreService;
 import dev.ferry.restore.config.RestoreConfig;
 import dev.ferry.restore.drill.DrillCluster;
 import dev.ferry.restore.drill.DrillLabels;
@@ -14,7 +16,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Removes what drills left on the DR cluster (a service killed mid-drill, a cleanup that timed out): every scratch namespace
- * older than {@code ferry.drills.sweep-grace} whose drill does not run here, with the objects labelled with its drill's id.
+ * whose drill does not run here, with the objects labelled with its drill's id; at once when the drill's restore is known to
+ * have ended (the drill died with an earlier run of the service, whose restores it read back), else once the namespace is
+ * older than {@code ferry.drills.sweep-grace} (a drill of another replica may still use it).
  * What it found is the gauge {@code ferry_drill_leftover_objects}.
  */
 @ApplicationScoped
@@ -24,13 +28,16 @@ public class DrillSweeper {
 
     private final DrillCluster cluster;
     private final DrillRunner runner;
+    private final RestoreService restores;
     private final DrillMetrics metrics;
     private final Clock clock;
     private final Duration grace;
 
-    public DrillSweeper(DrillCluster cluster, DrillRunner runner, DrillMetrics metrics, Clock clock, RestoreConfig config) {
+    public DrillSweeper(DrillCluster cluster, DrillRunner runner, RestoreService restores, DrillMetrics metrics, Clock clock,
+                        RestoreConfig config) {
         this.cluster = cluster;
         this.runner = runner;
+        this.restores = restores;
         this.metrics = metrics;
         this.clock = clock;
         this.grace = config.drills().sweepGrace();
@@ -50,7 +57,13 @@ public class DrillSweeper {
         int found = 0;
         for (DrillCluster.ScratchNamespace scratch : cluster.scratchNamespaces()) {
             String drillId = scratch.labels().get(DrillLabels.DRILL_ID);
-            if (runner.findRunning(drillId).isPresent() || scratch.createdAt().plus(grace).isAfter(clock.instant())) {
+            if (runner.findRunning(drillId).isPresent()) {
+                continue;
+            }
+            // A drill that runs nowhere here but whose restore has ended died with an earlier run of this service: its
+            // leftovers go at once, so that its application is not locked for the grace period.
+            boolean dead = restores.find(drillId).map(RestoreRun::finished).orElse(false);
+            if (!dead && scratch.createdAt().plus(grace).isAfter(clock.instant())) {
                 continue;
             }
             Map<String, Integer> left = cluster.drillObjects(scratch.name(), drillId);
